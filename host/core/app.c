@@ -1,0 +1,297 @@
+/* The process: start-up, the loop, reload on SIGHUP, drain and stop on SIGTERM. */
+#include "core/app.h"
+
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "core/notify.h"
+#include "core/work_pool.h"
+#include "db/db.h"
+#include "plugin/plug.h"
+#include "sched/sched.h"
+
+typedef struct app {
+    uv_loop_t loop;
+    uv_signal_t sig_hup, sig_term, sig_int;
+    uv_timer_t drain;
+    char *config_path;
+    cfg *cfg;
+    db_pool *db;
+    work_pool *workers;
+    plug_mgr *plugins;
+    sched *sched;
+
+    uv_work_t reload_req;
+    int reloading, reload_pending;
+    cfg *reload_cfg;
+    int reload_rc;
+    char reload_err[1024];
+    plug_apply_report reload_report;
+
+    int stopping;
+    uint64_t stop_deadline;
+    int drain_timed_out;
+} app;
+
+/* The password inside a database URL or conninfo, so the log never shows it. */
+static void add_db_secret(const char *conninfo)
+{
+    if (!conninfo)
+        return;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, "password") == 0 && o->val)
+            log_add_secret(o->val);
+    PQconninfoFree(opts);
+}
+
+static void log_report(const char *what, const plug_apply_report *r)
+{
+    log_fields(r->failed ? LOG_WARN : LOG_INFO, "loader", NULL,
+               "%s: loaded=%d reloaded=%d unloaded=%d kept=%d failed=%d in %.1f ms%s%s", what,
+               r->loaded, r->reloaded, r->unloaded, r->kept, r->failed, r->ms,
+               r->summary[0] ? ": " : "", r->summary);
+}
+
+/* ---- reload: staged off the loop, finished on it ---- */
+
+static void reload_work(uv_work_t *req)
+{
+    app *a = req->data;
+    a->reload_err[0] = '\0';
+    a->reload_cfg = NULL;
+    a->reload_rc = cfg_load(a->config_path, &a->reload_cfg, a->reload_err, sizeof a->reload_err);
+    if (a->reload_rc < 0)
+        return;
+    add_db_secret(a->reload_cfg->db_url);
+    plug_mgr_apply(a->plugins, a->reload_cfg, 0, &a->reload_report);
+}
+
+static void start_reload(app *a);
+
+static void reload_done(uv_work_t *req, int status)
+{
+    app *a = req->data;
+    a->reloading = 0;
+    if (a->reload_rc < 0) {
+        log_msg(LOG_ERROR, "config", "reload refused, keeping the running configuration: %s",
+                a->reload_err);
+    } else {
+        const cfg *o = a->cfg, *n = a->reload_cfg;
+        if (strcmp(o->db_url ? o->db_url : "", n->db_url ? n->db_url : "") != 0 ||
+            o->pool_size != n->pool_size || o->workers != n->workers ||
+            strcmp(o->http_listen, n->http_listen) != 0)
+            log_msg(LOG_WARN, "config",
+                    "[database], [host] workers and [http] changes take effect at the next "
+                    "restart");
+        log_set_level(n->log_level);
+        log_report("reload", &a->reload_report);
+        cfg_free(a->cfg);
+        a->cfg = a->reload_cfg;
+        a->reload_cfg = NULL;
+        if (a->sched)
+            sched_nudge(a->sched);
+    }
+    notify_send("READY=1");
+    if (a->reload_pending && !a->stopping) {
+        a->reload_pending = 0;
+        start_reload(a);
+    }
+}
+
+static void start_reload(app *a)
+{
+    if (a->reloading) {
+        a->reload_pending = 1;
+        return;
+    }
+    notify_send("RELOADING=1");
+    a->reloading = 1;
+    a->reload_req.data = a;
+    if (uv_queue_work(&a->loop, &a->reload_req, reload_work, reload_done) != 0) {
+        a->reloading = 0;
+        log_msg(LOG_ERROR, "loader", "cannot start reload");
+    }
+}
+
+/* ---- shutdown ---- */
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+static void on_drain(uv_timer_t *t)
+{
+    app *a = t->data;
+    int busy = work_pool_pending(a->workers) + sched_active(a->sched) + a->reloading;
+    if (busy > 0 && uv_now(&a->loop) < a->stop_deadline)
+        return;
+    if (busy > 0) {
+        a->drain_timed_out = 1;
+        log_msg(LOG_WARN, "host", "%d call(s) still running after shutdown_timeout_ms=%d",
+                busy, a->cfg->shutdown_timeout_ms);
+    }
+    uv_timer_stop(t);
+    sched_close(a->sched, NULL);
+    uv_walk(&a->loop, close_handle, NULL);
+}
+
+static void on_stop_signal(uv_signal_t *s, int signum)
+{
+    app *a = s->data;
+    if (a->stopping) {
+        log_msg(LOG_WARN, "host", "second %s: still draining", strsignal(signum));
+        return;
+    }
+    a->stopping = 1;
+    notify_send("STOPPING=1");
+    log_msg(LOG_INFO, "host", "%s: stopping; finishing calls in flight (up to %d ms)",
+            strsignal(signum), a->cfg->shutdown_timeout_ms);
+    sched_stop(a->sched);
+    a->stop_deadline = uv_now(&a->loop) + (uint64_t)a->cfg->shutdown_timeout_ms;
+    uv_timer_init(&a->loop, &a->drain);
+    a->drain.data = a;
+    uv_timer_start(&a->drain, on_drain, 0, 20);
+}
+
+static void on_hup(uv_signal_t *s, int signum)
+{
+    (void)signum;
+    app *a = s->data;
+    if (!a->stopping) {
+        log_msg(LOG_INFO, "host", "SIGHUP: reloading configuration and plugins");
+        start_reload(a);
+    }
+}
+
+static void nudge_sched(void *arg)
+{
+    sched_nudge(arg);
+}
+
+/* ---- start-up ---- */
+
+static int load_config(const char *path, cfg **out)
+{
+    char err[1024];
+    if (cfg_load(path, out, err, sizeof err) < 0) {
+        log_msg(LOG_ERROR, "config", "%s", err);
+        return -1;
+    }
+    log_set_level((*out)->log_level);
+    add_db_secret((*out)->db_url);
+    return 0;
+}
+
+static int migrate_core(db_pool *db, const cfg *c)
+{
+    char dir[4096], err[1024];
+    snprintf(dir, sizeof dir, "%s/core", c->migrations_dir);
+    int applied = 0;
+    if (db_migrate(db, "core", dir, &applied, err, sizeof err) < 0) {
+        log_msg(LOG_ERROR, "db", "core migrations: %s", err);
+        return -1;
+    }
+    if (applied)
+        log_msg(LOG_INFO, "db", "applied %d core migration(s)", applied);
+    return 0;
+}
+
+static int open_db(const cfg *c, db_pool **out)
+{
+    if (!c->db_url || !*c->db_url) {
+        log_msg(LOG_ERROR, "config", "%s: no database: set [database] url or DATABASE_URL",
+                c->path);
+        return -1;
+    }
+    if (c->pool_size < c->workers)
+        log_msg(LOG_WARN, "config",
+                "[database] pool_size=%d is below [host] workers=%d: workers will wait for "
+                "connections",
+                c->pool_size, c->workers);
+    if (db_pool_create(out, c->db_url, c->pool_size, c->statement_timeout_ms) < 0) {
+        log_msg(LOG_ERROR, "db", "cannot create the connection pool");
+        return -1;
+    }
+    return 0;
+}
+
+int app_run(const char *config_path)
+{
+    app a;
+    memset(&a, 0, sizeof a);
+    int rc = 1;
+    a.config_path = strdup(config_path);
+    if (load_config(config_path, &a.cfg) < 0)
+        goto out;
+    log_msg(LOG_INFO, "host", "bothost %s starting (plugin ABI %d.%d), config %s", BH_VERSION,
+            BH_ABI_MAJOR, BH_ABI_MINOR, config_path);
+    if (open_db(a.cfg, &a.db) < 0 || migrate_core(a.db, a.cfg) < 0)
+        goto out;
+    if (work_pool_create(&a.workers, a.cfg->workers) < 0)
+        goto out;
+
+    char copy_dir[4096];
+    snprintf(copy_dir, sizeof copy_dir, "%s/plugins", a.cfg->state_dir);
+    plug_mgr_opts po = {.db = a.db, .copy_dir = copy_dir};
+    if (plug_mgr_create(&a.plugins, &po) < 0)
+        goto out;
+    plug_apply_report report;
+    plug_mgr_apply(a.plugins, a.cfg, 0, &report);
+    log_report("start", &report);
+
+    uv_loop_init(&a.loop);
+    sched_opts so = {.poll_ms = a.cfg->job_poll_ms,
+                     .max_sweepers = a.cfg->workers,
+                     .max_attempts = a.cfg->job_max_attempts,
+                     .backoff_ms = a.cfg->job_backoff_ms};
+    if (sched_create(&a.sched, &a.loop, a.workers, a.plugins, a.db, &so) < 0)
+        goto out_loop;
+    plug_mgr_set_job_nudge(a.plugins, nudge_sched, a.sched);
+
+    uv_signal_init(&a.loop, &a.sig_hup);
+    uv_signal_init(&a.loop, &a.sig_term);
+    uv_signal_init(&a.loop, &a.sig_int);
+    a.sig_hup.data = a.sig_term.data = a.sig_int.data = &a;
+    uv_signal_start(&a.sig_hup, on_hup, SIGHUP);
+    uv_signal_start(&a.sig_term, on_stop_signal, SIGTERM);
+    uv_signal_start(&a.sig_int, on_stop_signal, SIGINT);
+
+    log_msg(LOG_INFO, "host", "ready: %d worker(s), pid %ld", a.cfg->workers, (long)getpid());
+    notify_send("READY=1");
+    uv_run(&a.loop, UV_RUN_DEFAULT);
+
+    if (a.drain_timed_out) {
+        /* Plugin code is still running: unloading it now would crash; leave it to exit. */
+        log_msg(LOG_WARN, "host", "stopped with calls still running");
+        fflush(NULL);
+        _exit(0);
+    }
+    plug_mgr_set_job_nudge(a.plugins, NULL, NULL);
+    work_pool_destroy(a.workers);
+    a.workers = NULL;
+    sched_free(a.sched);
+    rc = 0;
+    log_msg(LOG_INFO, "host", "stopped");
+out_loop:
+    if (uv_loop_close(&a.loop) != 0)
+        log_msg(LOG_WARN, "host", "loop closed with handles still open");
+out:
+    work_pool_destroy(a.workers);
+    plug_mgr_destroy(a.plugins);
+    db_pool_destroy(a.db);
+    cfg_free(a.cfg);
+    free(a.config_path);
+    log_clear_secrets();
+    return rc;
+}

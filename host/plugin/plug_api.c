@@ -1,0 +1,315 @@
+/* The function table plugins call: registration, config, logging, the call context, database, jobs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "plugin/plug_internal.h"
+
+static __thread bh_ctx *current_ctx;
+
+bh_ctx *plug_ctx_current(void)
+{
+    return current_ctx;
+}
+
+void plug_ctx_set_current(bh_ctx *c)
+{
+    current_ctx = c;
+}
+
+void plug_set_error(bh_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, sizeof c->err, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- registration ---- */
+
+static int api_command_register(bh_host *h, const char *def)
+{
+    return plug_registry_add_command(h, def);
+}
+
+static int api_command_handle(bh_host *h, const char *path, bh_handler_fn fn)
+{
+    return plug_registry_add(h, PLUG_COMMAND, path, fn);
+}
+
+static int api_autocomplete_handle(bh_host *h, const char *path, bh_handler_fn fn)
+{
+    return plug_registry_add(h, PLUG_AUTOCOMPLETE, path, fn);
+}
+
+static int api_component_handle(bh_host *h, const char *prefix, bh_handler_fn fn)
+{
+    return plug_registry_add(h, PLUG_COMPONENT, prefix, fn);
+}
+
+static int api_modal_handle(bh_host *h, const char *prefix, bh_handler_fn fn)
+{
+    return plug_registry_add(h, PLUG_MODAL, prefix, fn);
+}
+
+static int api_event_handle(bh_host *h, const char *event, bh_handler_fn fn)
+{
+    return plug_registry_add(h, PLUG_EVENT, event, fn);
+}
+
+static int api_job_handle(bh_host *h, const char *kind, bh_handler_fn fn)
+{
+    return plug_registry_add(h, PLUG_JOB, kind, fn);
+}
+
+static int api_intents_require(bh_host *h, uint64_t intents)
+{
+    if (!h->in_load)
+        return BH_ESTATE;
+    h->intents |= intents;
+    return 0;
+}
+
+/* ---- configuration ---- */
+
+static plug_cfg_value *cfg_find(bh_host *h, const char *key)
+{
+    for (int i = 0; i < h->ncfg; i++) {
+        if (strcmp(h->cfg[i].key, key) == 0) {
+            h->cfg[i].used = 1;
+            return &h->cfg[i];
+        }
+    }
+    return NULL;
+}
+
+static void cfg_error(bh_host *h, const plug_cfg_value *v, const char *what)
+{
+    snprintf(h->err, sizeof h->err, "%s:%d: [plugin.%s] '%s' %s, not '%s'", h->cfg_file,
+             v->line, h->name, v->key, what, v->value);
+}
+
+static const char *api_config_str(bh_host *h, const char *key, const char *def)
+{
+    plug_cfg_value *v = cfg_find(h, key);
+    return v ? v->value : def;
+}
+
+static int api_config_int(bh_host *h, const char *key, int64_t def, int64_t *out)
+{
+    plug_cfg_value *v = cfg_find(h, key);
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    if (cfg_parse_int(v->value, INT64_MIN, INT64_MAX, out) < 0) {
+        cfg_error(h, v, "must be a whole number");
+        *out = def;
+        return BH_EINVAL;
+    }
+    return 0;
+}
+
+static int api_config_bool(bh_host *h, const char *key, int def, int *out)
+{
+    plug_cfg_value *v = cfg_find(h, key);
+    if (!v) {
+        *out = def;
+        return 0;
+    }
+    if (cfg_parse_bool(v->value, out) < 0) {
+        cfg_error(h, v, "must be true or false");
+        *out = def;
+        return BH_EINVAL;
+    }
+    return 0;
+}
+
+/* ---- logging ---- */
+
+static void api_logv(bh_host *h, int level, const char *fmt, va_list ap)
+{
+    char fields[256];
+    bh_ctx *c = current_ctx;
+    if (c && c->gen == h)
+        snprintf(fields, sizeof fields, "plugin=%s gen=%llu call=%s", h->name,
+                 (unsigned long long)h->id, c->name);
+    else
+        snprintf(fields, sizeof fields, "plugin=%s gen=%llu", h ? h->name : "?",
+                 h ? (unsigned long long)h->id : 0ull);
+    if (level < BH_LOG_DEBUG || level > BH_LOG_ERROR)
+        level = BH_LOG_INFO;
+    log_fieldsv(level, "plugin", fields, fmt, ap);
+}
+
+static const char *api_strerror(int err)
+{
+    switch (err) {
+    case BH_OK: return "success";
+    case BH_EINVAL: return "invalid argument";
+    case BH_ENOMEM: return "out of memory";
+    case BH_EDB: return "database error";
+    case BH_ECONFLICT: return "conflicts with existing data";
+    case BH_ENOTFOUND: return "not found";
+    case BH_ESTATE: return "not allowed at this time";
+    case BH_ETIMEDOUT: return "timed out";
+    case BH_EEXIST: return "already registered";
+    case BH_ENOSYS: return "not supported by this host";
+    case BH_EDISCORD: return "Discord refused the request";
+    case BH_ELIMIT: return "exceeds a Discord limit";
+    case BH_EPERM: return "missing permission";
+    }
+    return "unknown error";
+}
+
+static const char *api_plugin_name(bh_host *h)
+{
+    return h->name;
+}
+
+/* ---- the call ---- */
+
+static bh_host *api_ctx_host(bh_ctx *c)
+{
+    return c->gen;
+}
+
+static int api_ctx_kind(bh_ctx *c)
+{
+    return c->kind;
+}
+
+static const json_t *api_ctx_data(bh_ctx *c)
+{
+    return c->data;
+}
+
+static const char *api_ctx_error(bh_ctx *c)
+{
+    return c->err;
+}
+
+static const char *api_ctx_name(bh_ctx *c)
+{
+    return c->name;
+}
+
+/* ---- database ---- */
+
+static int db_failed(bh_ctx *c, int rc)
+{
+    if (rc < 0)
+        snprintf(c->err, sizeof c->err, "%s", c->db.err);
+    return rc;
+}
+
+static int api_db_query(bh_ctx *c, bh_result **out, const char *sql, const bh_param *params,
+                        int nparams)
+{
+    if (out)
+        *out = NULL;
+    if (!c->db.pool) {
+        plug_set_error(c, "no database in this mode");
+        return BH_ENOSYS;
+    }
+    return db_failed(c, db_session_query(&c->db, out, sql, params, nparams));
+}
+
+static int api_db_begin(bh_ctx *c)
+{
+    return db_failed(c, db_session_begin(&c->db));
+}
+
+static int api_db_commit(bh_ctx *c)
+{
+    return db_failed(c, db_session_commit(&c->db));
+}
+
+static int api_db_rollback(bh_ctx *c)
+{
+    return db_failed(c, db_session_rollback(&c->db));
+}
+
+static const char *api_db_sqlstate(bh_ctx *c)
+{
+    return c->db.sqlstate;
+}
+
+/* ---- jobs ---- */
+
+static int api_job_schedule(bh_ctx *c, const char *kind, int64_t run_at_ms, const json_t *payload,
+                            const char *key)
+{
+    if (!kind || !*kind || strlen(kind) > 64) {
+        plug_set_error(c, "job kind must be 1 to 64 characters");
+        return BH_EINVAL;
+    }
+    if (key && strlen(key) > 200) {
+        plug_set_error(c, "job key must be at most 200 characters");
+        return BH_EINVAL;
+    }
+    int rc = db_jobs_schedule(&c->db, c->gen->name, kind, run_at_ms, payload, key);
+    if (rc >= 0)
+        c->scheduled_job = 1;
+    return db_failed(c, rc);
+}
+
+static int api_job_cancel(bh_ctx *c, const char *kind, const char *key)
+{
+    if (!kind || !key) {
+        plug_set_error(c, "job cancel needs a kind and a key");
+        return BH_EINVAL;
+    }
+    int rc = db_jobs_cancel(&c->db, c->gen->name, kind, key);
+    return rc == BH_ENOTFOUND ? rc : db_failed(c, rc);
+}
+
+static int api_job_attempt(bh_ctx *c)
+{
+    return c->job_attempt;
+}
+
+const bh_api plug_api_table = {
+    .size = sizeof(bh_api),
+    .abi_major = BH_ABI_MAJOR,
+    .abi_minor = BH_ABI_MINOR,
+    .command_register = api_command_register,
+    .command_handle = api_command_handle,
+    .autocomplete_handle = api_autocomplete_handle,
+    .component_handle = api_component_handle,
+    .modal_handle = api_modal_handle,
+    .event_handle = api_event_handle,
+    .job_handle = api_job_handle,
+    .intents_require = api_intents_require,
+    .config_str = api_config_str,
+    .config_int = api_config_int,
+    .config_bool = api_config_bool,
+    .logv = api_logv,
+    .strerror = api_strerror,
+    .plugin_name = api_plugin_name,
+    .ctx_host = api_ctx_host,
+    .ctx_kind = api_ctx_kind,
+    .ctx_data = api_ctx_data,
+    .ctx_error = api_ctx_error,
+    .ctx_name = api_ctx_name,
+    .db_query = api_db_query,
+    .db_begin = api_db_begin,
+    .db_commit = api_db_commit,
+    .db_rollback = api_db_rollback,
+    .db_sqlstate = api_db_sqlstate,
+    .result_rows = db_result_rows,
+    .result_cols = db_result_cols,
+    .result_col = db_result_col,
+    .result_affected = db_result_affected,
+    .result_is_null = db_result_is_null,
+    .result_text = db_result_text,
+    .result_i64 = db_result_i64,
+    .result_f64 = db_result_f64,
+    .result_bool = db_result_bool,
+    .result_free = db_result_free,
+    .job_schedule = api_job_schedule,
+    .job_cancel = api_job_cancel,
+    .job_attempt = api_job_attempt,
+};

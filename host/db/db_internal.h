@@ -6,6 +6,9 @@
 
 #include <libpq-fe.h>
 
+/* For the parameter builders (bh_text(), BH_ARGS()) only. */
+#include <bothost/bothost.h>
+
 #include "db/db.h"
 
 /* How long a session waits for a free connection on first use. */

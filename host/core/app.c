@@ -282,7 +282,6 @@ int app_run(const char *config_path)
     a.workers = NULL;
     sched_free(a.sched);
     rc = 0;
-    log_msg(LOG_INFO, "host", "stopped");
 out_loop:
     if (uv_loop_close(&a.loop) != 0)
         log_msg(LOG_WARN, "host", "loop closed with handles still open");
@@ -292,6 +291,8 @@ out:
     db_pool_destroy(a.db);
     cfg_free(a.cfg);
     free(a.config_path);
+    if (rc == 0)
+        log_msg(LOG_INFO, "host", "stopped");
     log_clear_secrets();
     return rc;
 }

@@ -323,8 +323,6 @@ static int on_entry(void *user, const char *section, const char *key, const char
         return fail(ps, "line longer than %d characters: split a long value over indented "
                         "continuation lines",
                     INI_MAX_LINE - 2);
-    if (strcmp(section, ps->section) != 0 && !on_section(ps, section))
-        return 0;
     if (ps->section_known == 2)
         return on_plugin_key(ps, key, value);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -355,6 +353,16 @@ static char *read_line(char *str, int num, void *stream)
         ps->line++;
     } else {
         ps->line++;
+    }
+    /* Sections are checked here, where their own line is known, even when empty. */
+    const char *p = str;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    const char *end = *p == '[' ? strchr(p, ']') : NULL;
+    if (end && !ps->failed) {
+        char name[80];
+        snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
+        on_section(ps, name);
     }
     return str;
 }

@@ -1,0 +1,85 @@
+#define _GNU_SOURCE
+#include "tsup_host.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tsup.h"
+
+static void mkdir_ok(const char *path)
+{
+    CHECK(mkdir(path, 0755) == 0 || errno == EEXIST);
+}
+
+void tsup_host_dirs_make(tsup_host_dirs *d, const char *name)
+{
+    snprintf(d->root, sizeof d->root, "%s/%s", tsup_tmpdir(), name);
+    snprintf(d->plugins, sizeof d->plugins, "%s/plugins", d->root);
+    snprintf(d->migrations, sizeof d->migrations, "%s/migrations", d->root);
+    snprintf(d->state, sizeof d->state, "%s/state", d->root);
+    mkdir_ok(d->root);
+    mkdir_ok(d->plugins);
+    mkdir_ok(d->migrations);
+    mkdir_ok(d->state);
+
+    char link[1024];
+    snprintf(link, sizeof link, "%s/core", d->migrations);
+    CHECK(symlink(BH_SOURCE_DIR "/migrations/core", link) == 0 || errno == EEXIST);
+    DIR *dir = opendir(BH_SOURCE_DIR "/tests/plugins/migrations");
+    CHECK(dir);
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char target[1024];
+        snprintf(target, sizeof target, "%s/tests/plugins/migrations/%s", BH_SOURCE_DIR, e->d_name);
+        snprintf(link, sizeof link, "%s/%s", d->migrations, e->d_name);
+        CHECK(symlink(target, link) == 0 || errno == EEXIST);
+    }
+    closedir(dir);
+}
+
+void tsup_host_install_plugin(const tsup_host_dirs *d, const char *build, const char *as)
+{
+    char from[1024], tmp[1024], to[1024];
+    snprintf(from, sizeof from, "%s/tests/plugins/%s.so", BH_BINARY_DIR, build);
+    snprintf(tmp, sizeof tmp, "%s/.%s.so.tmp", d->plugins, as);
+    snprintf(to, sizeof to, "%s/%s.so", d->plugins, as);
+    int in = open(from, O_RDONLY);
+    CHECK(in >= 0);
+    int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(out >= 0);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        CHECK(write(out, buf, (size_t)n) == n);
+    close(in);
+    CHECK(close(out) == 0);
+    /* Installing by rename: overwriting a loaded .so in place would crash its users. */
+    CHECK(rename(tmp, to) == 0);
+}
+
+const char *tsup_host_write_ini(const tsup_host_dirs *d, const char *db_conninfo,
+                                const char *enabled, const char *extra)
+{
+    static char path[1024];
+    snprintf(path, sizeof path, "%s/bothost.ini", d->root);
+    FILE *f = fopen(path, "w");
+    CHECK(f);
+    fprintf(f,
+            "[discord]\napi_base = http://127.0.0.1:9/api/v10\n"
+            "[database]\nurl = %s\npool_size = 8\n"
+            "[host]\nworkers = 4\nlog_level = info\nstate_dir = %s\nshutdown_timeout_ms = 5000\n"
+            "job_poll_ms = 200\njob_backoff_ms = 50\n"
+            "[http]\nlisten =\n"
+            "[plugins]\ndir = %s\nmigrations = %s\nenabled = %s\n%s",
+            db_conninfo, d->state, d->plugins, d->migrations, enabled, extra ? extra : "");
+    CHECK(fclose(f) == 0);
+    return path;
+}

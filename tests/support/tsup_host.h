@@ -1,0 +1,28 @@
+/*
+ * Test support for running bothost: a private plugin and migrations layout, an
+ * INI file for it, and installing a plugin build by rename as an admin would.
+ */
+#ifndef BH_TSUP_HOST_H
+#define BH_TSUP_HOST_H
+
+typedef struct tsup_host_dirs {
+    char root[512];        /* under the test's temp dir */
+    char plugins[600];     /* [plugins] dir */
+    char migrations[600];  /* [plugins] migrations: core + the test plugins' folders */
+    char state[600];       /* [host] state_dir */
+} tsup_host_dirs;
+
+/* Makes <tmp>/<name>/ with plugins, migrations (links to core and each test plugin's) and state. */
+void tsup_host_dirs_make(tsup_host_dirs *d, const char *name);
+
+/* Copies build/tests/plugins/<build>.so to <plugins>/<as>.so through a temporary name and rename(). */
+void tsup_host_install_plugin(const tsup_host_dirs *d, const char *build, const char *as);
+
+/*
+ * Writes <root>/bothost.ini with the dirs, database, enabled plugins and `extra`
+ * (more INI text, may be NULL); returns its path (static buffer per call site use).
+ */
+const char *tsup_host_write_ini(const tsup_host_dirs *d, const char *db_conninfo,
+                                const char *enabled, const char *extra);
+
+#endif

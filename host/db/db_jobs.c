@@ -291,6 +291,10 @@ out:
     return rc;
 }
 
+/*
+ * A job being run right now still counts (its 'running' is not committed), so
+ * a caller may wake to find nothing it can claim; it then asks again.
+ */
 int64_t db_jobs_next_due(db_session *s, const char *const *plugins, int nplugins)
 {
     if (nplugins <= 0 || !plugins)

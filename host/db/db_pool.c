@@ -2,7 +2,9 @@
  * The connection pool: a fixed array of slots, each a libpq connection opened on
  * first use and reopened when the server dropped it.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -51,6 +53,24 @@ static void notice_cb(void *arg, const PGresult *res)
             msg ? msg : PQresultErrorMessage(res));
 }
 
+/* Whether a libpq host list names a host (not a socket dir, not an address). */
+static int needs_dns(const char *hosts)
+{
+    char buf[256];
+    while (*hosts) {
+        size_t n = strcspn(hosts, ",");
+        snprintf(buf, sizeof(buf), "%.*s", (int)(n < sizeof(buf) ? n : sizeof(buf) - 1), hosts);
+        unsigned char addr[sizeof(struct in6_addr)];
+        if (buf[0] && buf[0] != '/' && buf[0] != '@' && inet_pton(AF_INET, buf, addr) != 1 &&
+            inet_pton(AF_INET6, buf, addr) != 1)
+            return 1;
+        hosts += n;
+        if (*hosts == ',')
+            hosts++;
+    }
+    return 0;
+}
+
 int db_pool_create(db_pool **out, const char *conninfo, int size, int statement_timeout_ms)
 {
     *out = NULL;
@@ -66,10 +86,22 @@ int db_pool_create(db_pool **out, const char *conninfo, int size, int statement_
         PQfreemem(perr);
         return BH_EINVAL;
     }
-    const char *user_opts = NULL;
-    for (PQconninfoOption *o = opts; o->keyword; o++)
-        if (!strcmp(o->keyword, "options") && o->val && o->val[0])
+    const char *user_opts = NULL, *host = NULL, *hostaddr = NULL;
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->val || !o->val[0])
+            continue;
+        if (!strcmp(o->keyword, "options"))
             user_opts = o->val;
+        else if (!strcmp(o->keyword, "host"))
+            host = o->val;
+        else if (!strcmp(o->keyword, "hostaddr"))
+            hostaddr = o->val;
+    }
+    if (host && !hostaddr && needs_dns(host))
+        log_msg(LOG_WARN, "db",
+                "host=%s is resolved with a blocking DNS lookup on every connect; "
+                "prefer a socket path or hostaddr=",
+                host);
 
     db_pool *p = calloc(1, sizeof(*p));
     if (!p) {

@@ -134,7 +134,8 @@ static void test_claim_order(void)
     /* Left: one in the future, another plugin's, a dead one. */
     CHECK_EQ_INT(db_jobs_claim(&s, ALL, 2, &job), 0);
     CHECK_EQ_INT(s.outer_tx, 0);
-    CHECK_EQ_INT(q("SELECT count(*) FROM pg_stat_activity WHERE state LIKE 'idle in transaction%'"),
+    CHECK_EQ_INT(q("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                   "AND state LIKE 'idle in transaction%'"),
                  0);
     due = db_jobs_next_due(&s, ALL, 2);
     CHECK(due >= now + 60000 - 1 && due <= now + 60000 + 1);

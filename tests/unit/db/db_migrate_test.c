@@ -188,7 +188,8 @@ static void test_plugin(void)
                  0);
 
     /* The lock is released after success and after failure alike. */
-    CHECK_EQ_INT(tsup_pg_i64(direct, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"),
+    CHECK_EQ_INT(tsup_pg_i64(direct, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                   "database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
                  0);
     /* No dir, nothing to do, no connection needed. */
     db_pool *nowhere;
@@ -203,6 +204,7 @@ static void test_plugin(void)
 }
 
 struct racer {
+    char dir[1024]; /* dir_of() is not for threads */
     int rc, applied;
     char err[512];
 };
@@ -215,7 +217,7 @@ static void *race(void *arg)
         r->rc = -100;
         return NULL;
     }
-    r->rc = db_migrate(p, "conc", dir_of("conc"), &r->applied, r->err, sizeof(r->err));
+    r->rc = db_migrate(p, "conc", r->dir, &r->applied, r->err, sizeof(r->err));
     db_pool_destroy(p);
     return NULL;
 }
@@ -237,8 +239,10 @@ static void test_concurrent(void)
         struct racer rs[N];
         pthread_t th[N];
         memset(rs, 0, sizeof(rs));
-        for (int i = 0; i < N; i++)
+        for (int i = 0; i < N; i++) {
+            snprintf(rs[i].dir, sizeof(rs[i].dir), "%s", dir_of("conc"));
             CHECK_EQ_INT(pthread_create(&th[i], NULL, race, &rs[i]), 0);
+        }
         int total = 0;
         for (int i = 0; i < N; i++) {
             pthread_join(th[i], NULL);

@@ -195,6 +195,13 @@ static void test_notice_logged(void)
                  0);
     db_session_end(&s);
     db_pool_destroy(p);
+    /* A host name means a blocking DNS lookup per connect: warned about once. */
+    const char *hosts[] = {"host=db.example.invalid", "host=/run/postgresql",
+                           "host=127.0.0.1", "host=::1", "host=db2.example.invalid hostaddr=10.0.0.1"};
+    for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+        CHECK_EQ_INT(db_pool_create(&p, hosts[i], 1, 0), 0);
+        db_pool_destroy(p);
+    }
     log_set_fd(2);
     close(fd);
 
@@ -208,6 +215,11 @@ static void test_notice_logged(void)
     CHECK(strstr(buf, "component=db") != NULL);
     CHECK(strstr(buf, "level=warn") != NULL);
     CHECK(strstr(buf, "careful now") != NULL);
+    CHECK(strstr(buf, "host=db.example.invalid is resolved with a blocking DNS") != NULL);
+    CHECK(strstr(buf, "host=/run") == NULL);
+    CHECK(strstr(buf, "host=127") == NULL);
+    CHECK(strstr(buf, "host=::1") == NULL);
+    CHECK(strstr(buf, "db2.example") == NULL);
 }
 
 /* The server goes away and comes back: the pool follows, never crashing. */

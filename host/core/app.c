@@ -223,6 +223,7 @@ static int open_db(const cfg *c, db_pool **out)
         log_msg(LOG_ERROR, "db", "cannot create the connection pool");
         return -1;
     }
+    db_pool_set_acquire_timeout(*out, c->acquire_timeout_ms);
     return 0;
 }
 

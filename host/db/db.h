@@ -36,6 +36,10 @@ void db_pool_destroy(db_pool *p);
  * free, BH_EDB (with a message in err) when the server cannot be reached.
  */
 int db_pool_acquire(db_pool *p, db_conn **out, int wait_ms, char *err, size_t errlen);
+/* How long a session waits for a free connection ([database] acquire_timeout_ms). */
+void db_pool_set_acquire_timeout(db_pool *p, int ms);
+int db_pool_acquire_timeout(const db_pool *p);
+
 /* Gives a connection back; a broken one is closed and reopened on next use. */
 void db_pool_release(db_pool *p, db_conn *c);
 

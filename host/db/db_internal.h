@@ -11,9 +11,6 @@
 
 #include "db/db.h"
 
-/* How long a session waits for a free connection on first use. */
-#define DB_SESSION_WAIT_MS 10000
-
 struct db_conn {
     db_pool *pool;
     PGconn *pg;     /* NULL until connected, and again after it broke */

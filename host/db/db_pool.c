@@ -21,8 +21,19 @@ struct db_pool {
     char *conninfo;
     char *options;          /* the libpq "options" keyword: the caller's plus ours */
     int size;
+    int acquire_timeout_ms; /* how long a session waits for a free connection */
     db_conn *slots;
 };
+
+void db_pool_set_acquire_timeout(db_pool *p, int ms)
+{
+    p->acquire_timeout_ms = ms;
+}
+
+int db_pool_acquire_timeout(const db_pool *p)
+{
+    return p->acquire_timeout_ms;
+}
 
 static void copy_err(char *err, size_t errlen, const char *msg)
 {
@@ -126,6 +137,7 @@ int db_pool_create(db_pool **out, const char *conninfo, int size, int statement_
     PQconninfoFree(opts);
 
     p->size = size;
+    p->acquire_timeout_ms = 10000;
     for (int i = 0; i < size; i++)
         p->slots[i].pool = p;
     pthread_mutex_init(&p->mu, NULL);

@@ -70,7 +70,7 @@ int db_session_connect(db_session *s)
         return 0;
     if (!s->pool)
         return db_session_errorf(s, BH_ESTATE, "no database is configured");
-    int rc = db_pool_acquire(s->pool, &s->conn, DB_SESSION_WAIT_MS, s->err, sizeof(s->err));
+    int rc = db_pool_acquire(s->pool, &s->conn, db_pool_acquire_timeout(s->pool), s->err, sizeof(s->err));
     if (rc < 0) {
         s->sqlstate[0] = '\0';
         s->conn = NULL;

@@ -57,7 +57,9 @@ done:
 
 static int valid_name(const char *s)
 {
-    if (!s || !islower((unsigned char)s[0]))
+    /* "core" is the host's own migrations owner; "bothost" its schema. */
+    if (!s || !islower((unsigned char)s[0]) || strcmp(s, "core") == 0 ||
+        strcmp(s, "bothost") == 0 || strcmp(s, "public") == 0)
         return 0;
     size_t n = 0;
     for (; s[n]; n++)

@@ -95,6 +95,7 @@ static void sweep(void *arg)
     char **plugins = NULL;
     int n = plug_job_plugins(s->plugins, &plugins);
     int64_t next = -1;
+    int ran = 0;
     if (n > 0) {
         for (;;) {
             pthread_mutex_lock(&s->lock);
@@ -102,11 +103,15 @@ static void sweep(void *arg)
             pthread_mutex_unlock(&s->lock);
             if (stop || run_one(s, plugins, n) <= 0)
                 break;
+            ran++;
         }
         db_session sess;
         db_session_init(&sess, s->db);
         next = db_jobs_next_due(&sess, (const char *const *)plugins, n);
         db_session_end(&sess);
+        /* Due but not claimable: another worker or host holds it; look again at the next poll. */
+        if (!ran && next >= 0 && next <= now_ms())
+            next = -1;
     }
     if (n >= 0)
         plug_names_free(plugins, n);

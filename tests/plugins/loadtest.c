@@ -44,6 +44,18 @@ static int on_once(bh_ctx *c)
     return rc < 0 ? (int)rc : 0;
 }
 
+/* A "slow" job {ms} sleeps in the database, then records itself as n = -ms. */
+static int on_slow(bh_ctx *c)
+{
+    json_int_t ms = json_integer_value(json_object_get(bh_ctx_data(c), "ms"));
+    bh_log(H, BH_LOG_INFO, "slow job sleeping %lld ms", (long long)ms);
+    int64_t rc = bh_db_exec(c, "SELECT pg_sleep($1::float8 / 1000)", BH_ARGS(bh_i64(ms)));
+    if (rc >= 0)
+        rc = bh_db_exec(c, "INSERT INTO loadtest.once (n, label) VALUES ($1, $2)",
+                        BH_ARGS(bh_i64(-ms), bh_text(label)));
+    return rc < 0 ? (int)rc : 0;
+}
+
 static int on_ping(bh_ctx *c)
 {
     (void)c;
@@ -65,6 +77,8 @@ static int loadtest_load(bh_host *h)
     int rc = bh_job_handle(h, "tick", on_tick);
     if (rc == 0)
         rc = bh_job_handle(h, "once", on_once);
+    if (rc == 0)
+        rc = bh_job_handle(h, "slow", on_slow);
     if (rc == 0)
         rc = bh_command_register(h, "{\"name\":\"loadtest\",\"description\":\"test\"}");
     if (rc == 0)

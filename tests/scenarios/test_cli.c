@@ -46,7 +46,7 @@ int main(void)
     tsup_host_install_plugin(&d, "loadtest_badabi", "other");
     const char *ini = tsup_host_write_ini(&d, "host=/nonexistent", "loadtest", NULL);
     CHECK_EQ_INT(run((char *[]){"--check", "-c", (char *)ini, NULL}, &out), 0);
-    CHECK(strstr(out, "plugin loadtest 1.0.a: 1 command(s), 3 handler(s), 2 job kind(s), 0 event(s)"));
+    CHECK(strstr(out, "plugin loadtest 1.0.a: 1 command(s), 4 handler(s), 3 job kind(s), 0 event(s)"));
 
     /* A broken plugin fails the check and says why; so does a bad file. */
     ini = tsup_host_write_ini(&d, "host=/nonexistent", "loadtest, other", NULL);

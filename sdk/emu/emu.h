@@ -68,6 +68,7 @@ typedef struct emu_opts {
     int heartbeat_ms;
     const char *seed_path;      /* NULL: the built-in guild */
     int max_concurrency;
+    int identify_interval_ms;   /* per rate_limit_key; Discord: 5000 */
     int guilds_per_shard;       /* 4011 when a shard would hold more */
     uint64_t privileged_ok;     /* privileged intents the application may use */
     int ratelimits;             /* 0 turns off per-route and global limits */

@@ -313,7 +313,7 @@ static void emu_gw_identify(emu *e, emu_gw_conn *c, const json_t *d)
     }
     snprintf(key, sizeof key, "%d", sid % (e->o.max_concurrency > 0 ? e->o.max_concurrency : 1));
     slot = json_object_get(e->identify_slots, key);
-    if (slot && now - (uint64_t)json_integer_value(slot) < 5000) {
+    if (slot && now - (uint64_t)json_integer_value(slot) < (uint64_t)e->o.identify_interval_ms) {
         emu_violation(e, "identify_concurrency",
                       json_pack("{s:i, s:s, s:I}", "shard", sid, "rate_limit_key", key,
                                 "ms_since_last", (json_int_t)(now - (uint64_t)json_integer_value(slot))));
@@ -498,6 +498,7 @@ int emu_gw_established(emu *e, struct lws *wsi, emu_pss *pss)
 {
     emu_gw_conn *c = calloc(1, sizeof *c);
     char buf[64], path[64];
+    const char *arg;
     if (!c)
         return -1;
     c->e = e;
@@ -509,16 +510,18 @@ int emu_gw_established(emu *e, struct lws *wsi, emu_pss *pss)
     emu_stat_add(e, "gateway", "connections", 1);
     if (lws_hdr_copy(wsi, path, sizeof path, WSI_TOKEN_GET_URI) > 0 && !strncmp(path, "/resume", 7))
         c->on_resume_url = 1;
-    if (lws_get_urlarg_by_name(wsi, "compress=", buf, sizeof buf) && !strcmp(buf, "zlib-stream")) {
+    arg = lws_get_urlarg_by_name(wsi, "compress=", buf, sizeof buf);
+    if (arg && !strcmp(arg, "zlib-stream")) {
         c->zlib = 1;
         if (deflateInit(&c->zs, Z_DEFAULT_COMPRESSION) != Z_OK)
             return -1;
     }
     lws_sul_schedule(e->ctx, 0, &c->sul, emu_gw_watchdog, 250 * LWS_US_PER_MS);
     emu_gw_send_op(c, 10, json_pack("{s:i}", "heartbeat_interval", e->o.heartbeat_ms));
-    if (!lws_get_urlarg_by_name(wsi, "v=", buf, sizeof buf) || strcmp(buf, "10")) {
+    arg = lws_get_urlarg_by_name(wsi, "v=", buf, sizeof buf);
+    if (!arg || strcmp(arg, "10")) {
         emu_gw_close(c, 4012, "Invalid API version.");
-    } else if (lws_get_urlarg_by_name(wsi, "encoding=", buf, sizeof buf) && strcmp(buf, "json")) {
+    } else if ((arg = lws_get_urlarg_by_name(wsi, "encoding=", buf, sizeof buf)) && strcmp(arg, "json")) {
         emu_gw_close(c, 4002, "Error while decoding payload.");
     }
     return 0;

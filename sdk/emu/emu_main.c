@@ -32,6 +32,7 @@ static void emu_usage(FILE *f)
             "  --token TOKEN            accept only this bot token (default: any)\n"
             "  --shards N               shards recommended by /gateway/bot (default 1)\n"
             "  --max-concurrency N      session_start_limit.max_concurrency (default 1)\n"
+            "  --identify-interval-ms N IDENTIFYs per rate_limit_key at most every N ms (5000)\n"
             "  --guilds-per-shard N     close with 4011 above this (default 2500)\n"
             "  --heartbeat-ms N         HELLO heartbeat_interval (default 41250)\n"
             "  --ack-ms N               initial interaction response window (default 3000)\n"
@@ -98,6 +99,7 @@ static int emu_parse_args(int argc, char **argv, emu_opts *o)
     o->shards = 1;
     o->heartbeat_ms = 41250;
     o->max_concurrency = 1;
+    o->identify_interval_ms = 5000;
     o->guilds_per_shard = 2500;
     o->privileged_ok = EMU_I_PRIVILEGED;
     o->ratelimits = 1;
@@ -113,6 +115,8 @@ static int emu_parse_args(int argc, char **argv, emu_opts *o)
             bad = emu_parse_int(v, 1, &o->shards);
         else if (!strcmp(a, "--max-concurrency"))
             bad = emu_parse_int(v, 1, &o->max_concurrency);
+        else if (!strcmp(a, "--identify-interval-ms"))
+            bad = emu_parse_int(v, 0, &o->identify_interval_ms);
         else if (!strcmp(a, "--guilds-per-shard"))
             bad = emu_parse_int(v, 1, &o->guilds_per_shard);
         else if (!strcmp(a, "--heartbeat-ms"))

@@ -650,7 +650,7 @@ json_t *emu_message_post(emu *e, const char *channel_id, json_t *body, json_t *a
                     "id", id, "channel_id", channel_id, "author", author, "content", "",
                     "embeds", "components", "timestamp", ts, "edited_timestamp",
                     "tts", 0, "mention_everyone", 0, "mentions", "mention_roles", "attachments",
-                    "pinned", 0, "type", type, "flags", flags & (4 | 64 | 4096 | (1 << 15)));
+                    "pinned", 0, "type", type, "flags", flags & (4 | 64 | 128 | 4096 | (1 << 15)));
     emu_message_apply(msg, body);
     if (json_object_get(body, "message_reference"))
         json_object_set(msg, "message_reference", json_object_get(body, "message_reference"));

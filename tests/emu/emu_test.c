@@ -19,6 +19,18 @@
 
 int et_failures;
 
+/* Emulators still running when a test gives up early are stopped at exit. */
+static pid_t et_running[8];
+
+static void et_kill_running(void)
+{
+    for (int i = 0; i < 8; i++)
+        if (et_running[i] > 0) {
+            kill(et_running[i], SIGKILL);
+            waitpid(et_running[i], NULL, 0);
+        }
+}
+
 int et_emu_start(et_emu *e, const char *const *args)
 {
     int pipefd[2];
@@ -46,6 +58,16 @@ int et_emu_start(et_emu *e, const char *const *args)
         _exit(127);
     }
     close(pipefd[1]);
+    {
+        static int registered;
+        if (!registered++)
+            atexit(et_kill_running);
+        for (int i = 0; i < 8; i++)
+            if (et_running[i] <= 0) {
+                et_running[i] = e->pid;
+                break;
+            }
+    }
     f = fdopen(pipefd[0], "r");
     if (!f || !fgets(line, sizeof line, f) || sscanf(line, "bothost-emu listening http://127.0.0.1:%d", &e->port) != 1) {
         if (f)
@@ -64,6 +86,9 @@ int et_emu_stop(et_emu *e)
         return -1;
     kill(e->pid, SIGTERM);
     waitpid(e->pid, &st, 0);
+    for (int i = 0; i < 8; i++)
+        if (et_running[i] == e->pid)
+            et_running[i] = 0;
     e->pid = 0;
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }

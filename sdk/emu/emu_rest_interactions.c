@@ -74,16 +74,16 @@ void emu_rest_ix_callback(emu_call *c)
     switch (type) {
     case 1:
         if (itype != 1) {
-                emu_bad_type(c, "PONG is only valid for PING interactions");
-                return;
-            }
+            emu_bad_type(c, "PONG is only valid for PING interactions");
+            return;
+        }
         break;
     case 4:
     case 5:
         if (itype == 1 || itype == 4) {
-                emu_bad_type(c, "Not valid for this interaction type");
-                return;
-            }
+            emu_bad_type(c, "Not valid for this interaction type");
+            return;
+        }
         if (type == 4 && emu_rest_check_message(c, data, 1))
             return;
         if (type == 5) {
@@ -105,9 +105,9 @@ void emu_rest_ix_callback(emu_call *c)
         const char *src = json_string_value(json_object_get(ix, "source_message_id"));
         json_t *sm = emu_message(e, src);
         if ((itype != 3 && itype != 5) || !src) {
-                emu_bad_type(c, "Only valid for component interactions");
-                return;
-            }
+            emu_bad_type(c, "Only valid for component interactions");
+            return;
+        }
         if (!sm) {
             emu_resp_error(c->resp, 404, 10008, "Unknown Message");
             return;
@@ -123,9 +123,9 @@ void emu_rest_ix_callback(emu_call *c)
     }
     case 8:
         if (itype != 4) {
-                emu_bad_type(c, "Only valid for autocomplete interactions");
-                return;
-            }
+            emu_bad_type(c, "Only valid for autocomplete interactions");
+            return;
+        }
         if (json_array_size(json_object_get(data, "choices")) > 25) {
             json_t *errors = json_object();
             emu_form_error(errors, "data.choices", "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.");
@@ -136,9 +136,9 @@ void emu_rest_ix_callback(emu_call *c)
     case 9: {
         json_t *errors;
         if (itype == 1 || itype == 4 || itype == 5) {
-                emu_bad_type(c, "A modal cannot answer this interaction type");
-                return;
-            }
+            emu_bad_type(c, "A modal cannot answer this interaction type");
+            return;
+        }
         errors = json_object();
         if (emu_validate_modal(data, errors)) {
             emu_rest_form_errors(c, errors);
@@ -149,10 +149,8 @@ void emu_rest_ix_callback(emu_call *c)
         break;
     }
     default:
-        {
-            emu_bad_type(c, "Value must be one of {1, 4, 5, 6, 7, 8, 9}.");
-            return;
-        }
+        emu_bad_type(c, "Value must be one of {1, 4, 5, 6, 7, 8, 9}.");
+        return;
     }
     json_object_set_new(ix, "acked", json_true());
     json_object_set_new(ix, "response", json_pack("{s:I, s:O}", "type", type, "data", data ? data : json_null()));

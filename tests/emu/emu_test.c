@@ -179,6 +179,7 @@ int et_http_do(et_emu *e, const char *method, const char *path, const char *auth
 done:
     if (fd >= 0)
         close(fd);
+    json_decref(body);
     free(text);
     free(req);
     free(buf);
@@ -210,7 +211,6 @@ static json_t *et_call(et_emu *e, const char *method, const char *path, const ch
 {
     et_http r;
     int rc = et_http_do(e, method, path, auth, body, &r);
-    json_decref(body);
     if (status)
         *status = rc ? -1 : r.status;
     return rc ? NULL : r.body;

@@ -48,6 +48,7 @@ typedef struct et_http {
     char headers[8192];
 } et_http;
 
+/* One request; the body is stolen. */
 int et_http_do(et_emu *e, const char *method, const char *path, const char *auth, json_t *body, et_http *out);
 const char *et_header(et_http *r, const char *name, char *buf, size_t n);
 void et_http_free(et_http *r);

@@ -360,6 +360,8 @@ static int emu_lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *u
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return emu_http_write(wsi, pss);
     case LWS_CALLBACK_CLOSED_HTTP:
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+        /* Either may come last for a connection: both leave nothing behind. */
         if (pss && pss->e)
             emu_http_closed(e, pss);
         return 0;

@@ -1,0 +1,124 @@
+/*
+ * Readiness: the checks the host registers, and the /health/ready body they
+ * add up to.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bothost/abi.h>
+#include <jansson.h>
+
+#include "http/http.h"
+
+#define NAME_MAX_LEN 64
+
+struct check {
+    char name[NAME_MAX_LEN];
+    http_ready_cb fn;
+    void *arg;
+};
+
+static struct {
+    pthread_mutex_t lock;
+    struct check checks[HTTP_MAX_READY_CHECKS];
+    size_t n;
+} ready = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+int http_add_ready_check(const char *name, http_ready_cb fn, void *arg)
+{
+    if (!name || !*name || strlen(name) >= NAME_MAX_LEN || !fn)
+        return BH_EINVAL;
+    int rc = 0;
+    pthread_mutex_lock(&ready.lock);
+    for (size_t i = 0; i < ready.n; i++)
+        if (strcmp(ready.checks[i].name, name) == 0)
+            rc = BH_EEXIST;
+    if (rc == 0 && ready.n == HTTP_MAX_READY_CHECKS)
+        rc = BH_ELIMIT;
+    if (rc == 0) {
+        struct check *c = &ready.checks[ready.n++];
+        snprintf(c->name, sizeof c->name, "%s", name);
+        c->fn = fn;
+        c->arg = arg;
+    }
+    pthread_mutex_unlock(&ready.lock);
+    return rc;
+}
+
+int http_remove_ready_check(const char *name)
+{
+    int rc = BH_ENOTFOUND;
+    pthread_mutex_lock(&ready.lock);
+    for (size_t i = 0; i < ready.n; i++) {
+        if (strcmp(ready.checks[i].name, name) == 0) {
+            memmove(&ready.checks[i], &ready.checks[i + 1],
+                    (ready.n - i - 1) * sizeof ready.checks[0]);
+            ready.n--;
+            rc = 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ready.lock);
+    return rc;
+}
+
+void http_clear_ready_checks(void)
+{
+    pthread_mutex_lock(&ready.lock);
+    ready.n = 0;
+    pthread_mutex_unlock(&ready.lock);
+}
+
+/* A JSON string of `s`, with bytes that are not printable ASCII replaced: reasons are free text. */
+static json_t *json_text(const char *s)
+{
+    char clean[NAME_MAX_LEN + HTTP_REASON_MAX + 8];
+    size_t i = 0;
+    for (; s[i] && i < sizeof clean - 1; i++)
+        clean[i] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
+    clean[i] = '\0';
+    return json_string(clean);
+}
+
+int http_ready_body(char **body, size_t *len)
+{
+    struct check checks[HTTP_MAX_READY_CHECKS];
+    pthread_mutex_lock(&ready.lock);
+    size_t n = ready.n;
+    memcpy(checks, ready.checks, n * sizeof checks[0]);
+    pthread_mutex_unlock(&ready.lock);
+
+    json_t *root = json_object();
+    json_t *passed = json_array(), *reasons = json_array();
+    int ok = root && passed && reasons;
+    for (size_t i = 0; i < n && ok; i++) {
+        char reason[HTTP_REASON_MAX] = "";
+        if (checks[i].fn(checks[i].arg, reason, sizeof reason)) {
+            ok = json_array_append_new(passed, json_text(checks[i].name)) == 0;
+            continue;
+        }
+        reason[sizeof reason - 1] = '\0';
+        char line[NAME_MAX_LEN + HTTP_REASON_MAX + 8];
+        snprintf(line, sizeof line, "%.*s: %.*s", NAME_MAX_LEN - 1, checks[i].name,
+                 HTTP_REASON_MAX - 1, reason[0] ? reason : "not ready");
+        ok = json_array_append_new(reasons, json_text(line)) == 0;
+    }
+    int is_ready = json_array_size(reasons) == 0;
+    if (ok && is_ready)
+        ok = json_object_set_new(root, "status", json_string("ready")) == 0 &&
+             json_object_set(root, "checks", passed) == 0;
+    else if (ok)
+        ok = json_object_set_new(root, "status", json_string("not ready")) == 0 &&
+             json_object_set(root, "reasons", reasons) == 0;
+    char *text = ok ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(passed);
+    json_decref(reasons);
+    json_decref(root);
+    if (!text)
+        return BH_ENOMEM;
+    *body = text;
+    *len = strlen(text);
+    return is_ready;
+}

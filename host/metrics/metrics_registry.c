@@ -1,0 +1,463 @@
+/*
+ * The registry: families and series in a hash table under one mutex. The
+ * lock covers finding and creating a series; its values are atomics updated
+ * after the lock is released, so a render never waits for updates and an
+ * update waits only for another lookup.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bothost/abi.h>
+
+#include "core/log.h"
+#include "metrics/metrics_internal.h"
+
+const double metrics_latency_buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                          0.25,  0.5,    1,     2.5,  5,     10};
+const size_t metrics_latency_buckets_len =
+    sizeof metrics_latency_buckets / sizeof metrics_latency_buckets[0];
+
+#define TABLE_MIN 256
+
+static struct {
+    pthread_mutex_t lock;
+    struct metrics_series **table; /* power-of-two size */
+    size_t table_size;
+    size_t nseries;
+    struct metrics_family *fams, *fams_last;
+    size_t nfams;
+    size_t max_series;
+    int warned;
+    struct metrics_collector *collectors;
+    size_t ncollectors;
+    _Atomic uint64_t dropped;
+} reg = {
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .max_series = METRICS_MAX_SERIES_DEFAULT,
+};
+
+/* FNV-1a: the name, a separator no name contains, then the labels. */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static uint64_t series_hash(const char *name, const char *labels)
+{
+    uint64_t h = hash_str(14695981039346656037ULL, name);
+    h ^= 0xff;
+    h *= 1099511628211ULL;
+    return hash_str(h, labels);
+}
+
+static struct metrics_family *family_find(const char *name, uint64_t name_hash)
+{
+    for (struct metrics_family *f = reg.fams; f; f = f->next)
+        if (f->name_hash == name_hash && strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+/* Counts a refused series and says so once, naming the first one. */
+static void drop(const char *name)
+{
+    atomic_fetch_add_explicit(&reg.dropped, 1, memory_order_relaxed);
+    if (!reg.warned) {
+        reg.warned = 1;
+        log_msg(LOG_WARN, "metrics",
+                "series cap of %zu reached: new series (first: %s) are dropped and counted in "
+                "bothost_metrics_dropped_series_total",
+                reg.max_series, name);
+    }
+}
+
+static struct metrics_family *family_new(const char *name, uint64_t name_hash,
+                                         metrics_type type, const double *bounds,
+                                         size_t nbounds)
+{
+    struct metrics_family *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->name = strdup(name);
+    if (!f->name) {
+        free(f);
+        return NULL;
+    }
+    f->type = type;
+    f->name_hash = name_hash;
+    if (type == METRICS_HISTOGRAM) {
+        f->nbounds = nbounds;
+        memcpy(f->bounds, bounds, nbounds * sizeof *bounds);
+    }
+    if (reg.fams_last)
+        reg.fams_last->next = f;
+    else
+        reg.fams = f;
+    reg.fams_last = f;
+    reg.nfams++;
+    return f;
+}
+
+static int table_grow(void)
+{
+    size_t size = reg.table_size ? reg.table_size * 2 : TABLE_MIN;
+    struct metrics_series **t = calloc(size, sizeof *t);
+    if (!t)
+        return BH_ENOMEM;
+    for (size_t i = 0; i < reg.table_size; i++) {
+        struct metrics_series *s = reg.table[i], *next;
+        for (; s; s = next) {
+            next = s->hnext;
+            s->hnext = t[s->hash & (size - 1)];
+            t[s->hash & (size - 1)] = s;
+        }
+    }
+    free(reg.table);
+    reg.table = t;
+    reg.table_size = size;
+    return 0;
+}
+
+/* Creates a series; called with the lock held, after a failed lookup. */
+static struct metrics_series *series_new(metrics_type type, const char *name,
+                                         const char *labels, uint64_t hash, int *rc)
+{
+    uint64_t name_hash = hash_str(14695981039346656037ULL, name);
+    struct metrics_family *f = family_find(name, name_hash);
+    *rc = BH_EEXIST;
+    if (f && f->type != type)
+        return NULL;
+    *rc = BH_EINVAL;
+    if (!metrics__labels_valid(labels, type == METRICS_HISTOGRAM))
+        return NULL;
+    if (!f && !metrics__name_valid(name))
+        return NULL;
+    *rc = BH_ELIMIT;
+    if (reg.nseries >= reg.max_series || (!f && reg.nfams >= reg.max_series)) {
+        drop(name);
+        return NULL;
+    }
+    *rc = BH_ENOMEM;
+    if (!f && !(f = family_new(name, name_hash, type, metrics_latency_buckets,
+                               metrics_latency_buckets_len)))
+        return NULL;
+    if (reg.nseries + 1 > reg.table_size && table_grow() < 0)
+        return NULL;
+    size_t ncounts = type == METRICS_HISTOGRAM ? f->nbounds + 1 : 0;
+    size_t llen = strlen(labels);
+    size_t head = sizeof(struct metrics_series) + ncounts * sizeof(_Atomic uint64_t);
+    struct metrics_series *s = calloc(1, head + llen + 1);
+    if (!s)
+        return NULL;
+    memcpy((char *)s + head, labels, llen + 1);
+    s->labels = (char *)s + head;
+    s->fam = f;
+    s->hash = hash;
+    s->hnext = reg.table[hash & (reg.table_size - 1)];
+    reg.table[hash & (reg.table_size - 1)] = s;
+    if (f->last)
+        f->last->fnext = s;
+    else
+        f->first = s;
+    f->last = s;
+    f->nseries++;
+    reg.nseries++;
+    *rc = 0;
+    return s;
+}
+
+/* Finds or creates a series; NULL with *rc set when it cannot. */
+static struct metrics_series *lookup(metrics_type type, const char *name, const char *labels,
+                                     int *rc)
+{
+    *rc = BH_EINVAL;
+    if (!name)
+        return NULL;
+    if (!labels)
+        labels = "";
+    uint64_t hash = series_hash(name, labels);
+    struct metrics_series *s = NULL;
+    pthread_mutex_lock(&reg.lock);
+    if (reg.table_size) {
+        for (s = reg.table[hash & (reg.table_size - 1)]; s; s = s->hnext)
+            if (s->hash == hash && strcmp(s->labels, labels) == 0 &&
+                strcmp(s->fam->name, name) == 0)
+                break;
+    }
+    if (!s) {
+        s = series_new(type, name, labels, hash, rc);
+    } else if (s->fam->type != type) {
+        *rc = BH_EEXIST;
+        s = NULL;
+    }
+    pthread_mutex_unlock(&reg.lock);
+    return s;
+}
+
+metrics_series *metrics_series_get(metrics_type type, const char *name, const char *labels)
+{
+    int rc;
+    return lookup(type, name, labels, &rc);
+}
+
+static void add_double(_Atomic uint64_t *p, double v)
+{
+    uint64_t old = atomic_load_explicit(p, memory_order_relaxed), next;
+    do {
+        double d;
+        memcpy(&d, &old, sizeof d);
+        d += v;
+        memcpy(&next, &d, sizeof next);
+    } while (!atomic_compare_exchange_weak_explicit(p, &old, next, memory_order_relaxed,
+                                                    memory_order_relaxed));
+}
+
+void metrics_series_add(metrics_series *s, double v)
+{
+    if (!s || isnan(v) || (s->fam->type == METRICS_COUNTER && v < 0) ||
+        s->fam->type == METRICS_HISTOGRAM)
+        return;
+    add_double(&s->value, v);
+}
+
+void metrics_series_set(metrics_series *s, double v)
+{
+    if (!s || s->fam->type != METRICS_GAUGE)
+        return;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    atomic_store_explicit(&s->value, bits, memory_order_relaxed);
+}
+
+void metrics_series_observe(metrics_series *s, double v)
+{
+    if (!s || s->fam->type != METRICS_HISTOGRAM || isnan(v))
+        return;
+    const struct metrics_family *f = s->fam;
+    size_t i = 0;
+    while (i < f->nbounds && v > f->bounds[i])
+        i++;
+    atomic_fetch_add_explicit(&s->counts[i], 1, memory_order_relaxed);
+    add_double(&s->value, v);
+}
+
+int metrics_counter_add(const char *name, const char *labels, double v)
+{
+    if (isnan(v) || v < 0)
+        return BH_EINVAL;
+    int rc;
+    metrics_series *s = lookup(METRICS_COUNTER, name, labels, &rc);
+    if (!s)
+        return rc;
+    metrics_series_add(s, v);
+    return 0;
+}
+
+int metrics_gauge_set(const char *name, const char *labels, double v)
+{
+    int rc;
+    metrics_series *s = lookup(METRICS_GAUGE, name, labels, &rc);
+    if (!s)
+        return rc;
+    metrics_series_set(s, v);
+    return 0;
+}
+
+int metrics_gauge_add(const char *name, const char *labels, double v)
+{
+    if (isnan(v))
+        return BH_EINVAL;
+    int rc;
+    metrics_series *s = lookup(METRICS_GAUGE, name, labels, &rc);
+    if (!s)
+        return rc;
+    metrics_series_add(s, v);
+    return 0;
+}
+
+int metrics_histogram_observe(const char *name, const char *labels, double v)
+{
+    if (isnan(v))
+        return BH_EINVAL;
+    int rc;
+    metrics_series *s = lookup(METRICS_HISTOGRAM, name, labels, &rc);
+    if (!s)
+        return rc;
+    metrics_series_observe(s, v);
+    return 0;
+}
+
+static int describe(const char *name, metrics_type type, const char *help,
+                    const double *bounds, size_t nbounds)
+{
+    if (!metrics__name_valid(name) || type < METRICS_COUNTER || type > METRICS_HISTOGRAM)
+        return BH_EINVAL;
+    char *escaped = metrics__help_escape(help);
+    if (!escaped)
+        return BH_ENOMEM;
+    int rc = 0;
+    uint64_t name_hash = hash_str(14695981039346656037ULL, name);
+    pthread_mutex_lock(&reg.lock);
+    struct metrics_family *f = family_find(name, name_hash);
+    if (f && (f->type != type ||
+              (type == METRICS_HISTOGRAM &&
+               (f->nbounds != nbounds || memcmp(f->bounds, bounds, nbounds * sizeof *bounds))))) {
+        rc = BH_EEXIST;
+    } else if (!f && reg.nfams >= reg.max_series) {
+        drop(name);
+        rc = BH_ELIMIT;
+    } else if (!f && !(f = family_new(name, name_hash, type, bounds, nbounds))) {
+        rc = BH_ENOMEM;
+    } else if (!f->help) {
+        /* Set once, so a render may read it without the lock once it saw it. */
+        f->help = escaped;
+        escaped = NULL;
+    }
+    pthread_mutex_unlock(&reg.lock);
+    free(escaped);
+    return rc;
+}
+
+int metrics_describe(const char *name, metrics_type type, const char *help)
+{
+    return describe(name, type, help, metrics_latency_buckets, metrics_latency_buckets_len);
+}
+
+int metrics_describe_histogram(const char *name, const char *help, const double *bounds,
+                               size_t n)
+{
+    if (!bounds || !metrics__bounds_valid(bounds, n))
+        return BH_EINVAL;
+    return describe(name, METRICS_HISTOGRAM, help, bounds, n);
+}
+
+int metrics_add_collector(metrics_collect_cb fn, void *arg)
+{
+    if (!fn)
+        return BH_EINVAL;
+    int rc = 0;
+    pthread_mutex_lock(&reg.lock);
+    for (size_t i = 0; i < reg.ncollectors; i++)
+        if (reg.collectors[i].fn == fn && reg.collectors[i].arg == arg)
+            rc = BH_EEXIST;
+    if (rc == 0) {
+        struct metrics_collector *c =
+            realloc(reg.collectors, (reg.ncollectors + 1) * sizeof *reg.collectors);
+        if (!c) {
+            rc = BH_ENOMEM;
+        } else {
+            c[reg.ncollectors].fn = fn;
+            c[reg.ncollectors].arg = arg;
+            reg.collectors = c;
+            reg.ncollectors++;
+        }
+    }
+    pthread_mutex_unlock(&reg.lock);
+    return rc;
+}
+
+int metrics_remove_collector(metrics_collect_cb fn, void *arg)
+{
+    int rc = BH_ENOTFOUND;
+    pthread_mutex_lock(&reg.lock);
+    for (size_t i = 0; i < reg.ncollectors; i++) {
+        if (reg.collectors[i].fn == fn && reg.collectors[i].arg == arg) {
+            memmove(&reg.collectors[i], &reg.collectors[i + 1],
+                    (reg.ncollectors - i - 1) * sizeof *reg.collectors);
+            reg.ncollectors--;
+            rc = 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&reg.lock);
+    return rc;
+}
+
+int metrics__snapshot(metrics_snapshot *snap)
+{
+    memset(snap, 0, sizeof *snap);
+    pthread_mutex_lock(&reg.lock);
+    snap->fams = malloc((reg.nfams + 1) * sizeof *snap->fams);
+    snap->fam_nseries = malloc((reg.nfams + 1) * sizeof *snap->fam_nseries);
+    snap->series = malloc((reg.nseries + 1) * sizeof *snap->series);
+    snap->collectors = malloc((reg.ncollectors + 1) * sizeof *snap->collectors);
+    if (!snap->fams || !snap->fam_nseries || !snap->series || !snap->collectors) {
+        pthread_mutex_unlock(&reg.lock);
+        metrics__snapshot_free(snap);
+        return BH_ENOMEM;
+    }
+    for (struct metrics_family *f = reg.fams; f; f = f->next) {
+        snap->fams[snap->nfams] = f;
+        snap->fam_nseries[snap->nfams++] = f->nseries;
+        for (struct metrics_series *s = f->first; s; s = s->fnext)
+            snap->series[snap->nseries++] = s;
+    }
+    memcpy(snap->collectors, reg.collectors, reg.ncollectors * sizeof *reg.collectors);
+    snap->ncollectors = reg.ncollectors;
+    snap->dropped = atomic_load_explicit(&reg.dropped, memory_order_relaxed);
+    pthread_mutex_unlock(&reg.lock);
+    return 0;
+}
+
+void metrics__snapshot_free(metrics_snapshot *snap)
+{
+    free(snap->fams);
+    free(snap->fam_nseries);
+    free(snap->series);
+    free(snap->collectors);
+    memset(snap, 0, sizeof *snap);
+}
+
+void metrics_set_max_series(size_t max)
+{
+    pthread_mutex_lock(&reg.lock);
+    reg.max_series = max;
+    pthread_mutex_unlock(&reg.lock);
+}
+
+size_t metrics_series_count(void)
+{
+    pthread_mutex_lock(&reg.lock);
+    size_t n = reg.nseries;
+    pthread_mutex_unlock(&reg.lock);
+    return n;
+}
+
+uint64_t metrics_dropped_series(void)
+{
+    return atomic_load_explicit(&reg.dropped, memory_order_relaxed);
+}
+
+void metrics_reset(void)
+{
+    pthread_mutex_lock(&reg.lock);
+    for (struct metrics_family *f = reg.fams, *fnext; f; f = fnext) {
+        fnext = f->next;
+        for (struct metrics_series *s = f->first, *snext; s; s = snext) {
+            snext = s->fnext;
+            free(s);
+        }
+        free(f->name);
+        free(f->help);
+        free(f);
+    }
+    free(reg.table);
+    free(reg.collectors);
+    reg.table = NULL;
+    reg.table_size = 0;
+    reg.nseries = 0;
+    reg.fams = reg.fams_last = NULL;
+    reg.nfams = 0;
+    reg.max_series = METRICS_MAX_SERIES_DEFAULT;
+    reg.warned = 0;
+    reg.collectors = NULL;
+    reg.ncollectors = 0;
+    atomic_store(&reg.dropped, 0);
+    pthread_mutex_unlock(&reg.lock);
+}

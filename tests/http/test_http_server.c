@@ -1,0 +1,486 @@
+/*
+ * The health/metrics server on a real loop: net.c's context with
+ * http_protocol on the server vhost, driven from a second thread by a plain
+ * blocking HTTP client. Ends with net_destroy() and uv_loop_close() == 0.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include <bothost/abi.h>
+#include <jansson.h>
+
+#include "expo.h"
+#include "http/http.h"
+#include "http_client.h"
+#include "metrics/metrics.h"
+#include "net/net.h"
+#include "tsup.h"
+
+static uv_loop_t loop;
+static net *the_net;
+static uv_async_t finish;
+static int port;
+static int net_gone;
+
+static atomic_int shard_ready, db_ready, ready_calls;
+static uv_thread_t loop_thread_id;
+
+static void on_loop_thread(void)
+{
+    uv_thread_t self = uv_thread_self();
+    CHECK(uv_thread_equal(&self, &loop_thread_id));
+}
+
+static int check_shard(void *arg, char *reason, size_t size)
+{
+    on_loop_thread();
+    atomic_fetch_add(&ready_calls, 1);
+    if (atomic_load(&shard_ready))
+        return 1;
+    snprintf(reason, size, "connecting");
+    return 0;
+}
+
+static int check_db(void *arg, char *reason, size_t size)
+{
+    on_loop_thread();
+    atomic_fetch_add(&ready_calls, 1);
+    if (atomic_load(&db_ready))
+        return 1;
+    snprintf(reason, size, "connection refused");
+    return 0;
+}
+
+static const char *header(const hc_resp *r, const char *name)
+{
+    static char v[1024];
+    return hc_header(r, name, v, sizeof v);
+}
+
+/* The common shape of every answer: the status, Content-Length, no caching. */
+static void expect(hc_resp *r, int rc, int status, const char *type)
+{
+    if (rc != 0 || r->status != status) {
+        fprintf(stderr, "want %d, got rc %d status %d:\n%s%s\n", status, rc, r->status, r->head,
+                r->body ? r->body : "");
+        exit(1);
+    }
+    CHECK(r->content_length >= 0);
+    CHECK_EQ_STR(header(r, "cache-control"), "no-store");
+    if (type)
+        CHECK_EQ_STR(header(r, "content-type"), type);
+}
+
+static void test_live(void)
+{
+    hc_resp r;
+    expect(&r, hc_request(port, "GET", "/health/live", &r), 200, "application/json");
+    CHECK_EQ_STR(r.body, "{\"status\":\"ok\"}");
+    CHECK_EQ_INT(r.content_length, 15);
+    hc_free(&r);
+    /* Query strings do not change the route. */
+    expect(&r, hc_request(port, "GET", "/health/live?verbose=1", &r), 200, NULL);
+    hc_free(&r);
+}
+
+static void test_ready(void)
+{
+    hc_resp r;
+    atomic_store(&shard_ready, 0);
+    atomic_store(&db_ready, 0);
+    expect(&r, hc_request(port, "GET", "/health/ready", &r), 503, "application/json");
+    json_error_t err;
+    json_t *j = json_loads(r.body, 0, &err);
+    CHECK(j);
+    CHECK_EQ_STR(json_string_value(json_object_get(j, "status")), "not ready");
+    json_t *reasons = json_object_get(j, "reasons");
+    CHECK_EQ_INT(json_array_size(reasons), 2);
+    CHECK_EQ_STR(json_string_value(json_array_get(reasons, 0)), "shard 2: connecting");
+    CHECK_EQ_STR(json_string_value(json_array_get(reasons, 1)), "database: connection refused");
+    json_decref(j);
+    hc_free(&r);
+
+    atomic_store(&shard_ready, 1);
+    expect(&r, hc_request(port, "GET", "/health/ready", &r), 503, NULL);
+    CHECK_EQ_STR(r.body, "{\"status\":\"not ready\",\"reasons\":[\"database: connection refused\"]}");
+    hc_free(&r);
+
+    atomic_store(&db_ready, 1);
+    int before = atomic_load(&ready_calls);
+    expect(&r, hc_request(port, "GET", "/health/ready", &r), 200, "application/json");
+    CHECK_EQ_STR(r.body, "{\"status\":\"ready\",\"checks\":[\"shard 2\",\"database\"]}");
+    CHECK_EQ_INT(atomic_load(&ready_calls) - before, 2);
+    hc_free(&r);
+}
+
+static char *scrape(void)
+{
+    hc_resp r;
+    expect(&r, hc_request(port, "GET", "/metrics", &r), 200,
+           "text/plain; version=0.0.4; charset=utf-8");
+    CHECK_EQ_INT(r.content_length, (long)r.body_len);
+    const char *bad = expo_check(r.body);
+    if (bad) {
+        fprintf(stderr, "bad exposition: %s\n", bad);
+        exit(1);
+    }
+    return r.body;
+}
+
+static double value(const char *text, const char *series)
+{
+    double v;
+    if (!expo_value(text, series, &v)) {
+        fprintf(stderr, "no sample %s\n", series);
+        exit(1);
+    }
+    return v;
+}
+
+static void test_metrics(void)
+{
+    char labels[256];
+    CHECK(metrics_labels(labels, sizeof labels, "plugin", "raffle", "command",
+                         "say \"hi\" \\ and\nbye", NULL) > 0);
+    CHECK_EQ_INT(metrics_describe("bothost_interactions_total", METRICS_COUNTER,
+                                  "Interactions by plugin, command and outcome."),
+                 0);
+    CHECK_EQ_INT(metrics_counter_add("bothost_interactions_total", labels, 3), 0);
+    CHECK_EQ_INT(metrics_histogram_observe("bothost_interaction_duration_seconds",
+                                           "plugin=\"raffle\"", 0.0123),
+                 0);
+    CHECK_EQ_INT(metrics_histogram_observe("bothost_interaction_duration_seconds",
+                                           "plugin=\"raffle\"", 0.3),
+                 0);
+    char *text = scrape();
+    CHECK(strstr(text, "# HELP bothost_interactions_total Interactions by plugin, command and "
+                       "outcome.\n# TYPE bothost_interactions_total counter\n"));
+    CHECK(value(text, "bothost_interactions_total{plugin=\"raffle\",command=\"say \\\"hi\\\" "
+                      "\\\\ and\\nbye\"}") == 3);
+    const char *h = "bothost_interaction_duration_seconds";
+    char s[256];
+    snprintf(s, sizeof s, "%s_bucket{plugin=\"raffle\",le=\"0.01\"}", h);
+    CHECK(value(text, s) == 0);
+    snprintf(s, sizeof s, "%s_bucket{plugin=\"raffle\",le=\"0.025\"}", h);
+    CHECK(value(text, s) == 1);
+    snprintf(s, sizeof s, "%s_bucket{plugin=\"raffle\",le=\"0.25\"}", h);
+    CHECK(value(text, s) == 1);
+    snprintf(s, sizeof s, "%s_bucket{plugin=\"raffle\",le=\"0.5\"}", h);
+    CHECK(value(text, s) == 2);
+    snprintf(s, sizeof s, "%s_bucket{plugin=\"raffle\",le=\"+Inf\"}", h);
+    CHECK(value(text, s) == 2);
+    snprintf(s, sizeof s, "%s_count{plugin=\"raffle\"}", h);
+    CHECK(value(text, s) == 2);
+    snprintf(s, sizeof s, "%s_sum{plugin=\"raffle\"}", h);
+    CHECK(value(text, s) == 0.0123 + 0.3);
+    /* The server counts its own requests, by route. */
+    CHECK(value(text, "bothost_http_requests_total{handler=\"/health/ready\",code=\"503\"}") == 2);
+    CHECK(value(text, "bothost_http_requests_total{handler=\"/metrics\",code=\"200\"}") >= 1);
+    CHECK(value(text, "bothost_metrics_dropped_series_total") == 0);
+    free(text);
+
+    /* HEAD: the same headers, no body, and the connection stays usable. */
+    int fd = hc_connect(port);
+    CHECK(fd >= 0);
+    hc_resp r;
+    const char *head = "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    expect(&r, hc_exchange(fd, head, strlen(head), 1, &r), 200, NULL);
+    CHECK(r.content_length > 100);
+    CHECK_EQ_INT(r.body_len, 0);
+    hc_free(&r);
+    const char *get = "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n";
+    expect(&r, hc_exchange(fd, get, strlen(get), 0, &r), 200, NULL);
+    CHECK_EQ_STR(r.body, "{\"status\":\"ok\"}");
+    hc_free(&r);
+    /* Keep-alive: a third request on the same connection. */
+    get = "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n";
+    expect(&r, hc_exchange(fd, get, strlen(get), 0, &r), 404, NULL);
+    hc_free(&r);
+    close(fd);
+}
+
+static void test_errors(void)
+{
+    hc_resp r;
+    const char *missing[] = {"/", "/metrics/", "/health", "/health/live/x", "/METRICS",
+                             "/health/../metrics/x", "/%00metrics"};
+    for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
+        expect(&r, hc_request(port, "GET", missing[i], &r), 404, NULL);
+        CHECK_EQ_INT(r.content_length, (long)r.body_len);
+        hc_free(&r);
+    }
+    const char *methods[] = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        expect(&r, hc_request(port, methods[i], "/metrics", &r), 405, NULL);
+        CHECK_EQ_STR(header(&r, "allow"), "GET, HEAD");
+        hc_free(&r);
+    }
+    /* A 405 with a body: the body is never read as the next request. */
+    int fd = hc_connect(port);
+    CHECK(fd >= 0);
+    const char *post = "POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n"
+                       "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n123";
+    expect(&r, hc_exchange(fd, post, strlen(post), 0, &r), 405, NULL);
+    hc_free(&r);
+    CHECK(hc_wait_closed(fd, 5000));
+    close(fd);
+
+    /* Methods lws does not know, a long but acceptable URL, an oversized one. */
+    const char *junk[] = {"FOO /metrics HTTP/1.1\r\nHost: x\r\n\r\n",
+                          "GET\r\n\r\n",
+                          "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 binary junk\r\n\r\n"};
+    for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+        fd = hc_connect(port);
+        CHECK(fd >= 0);
+        int rc = hc_exchange(fd, junk[i], strlen(junk[i]), 0, &r);
+        /* Refused one way or another, never a 200. */
+        if (rc == 0 && r.status < 400)
+            fprintf(stderr, "junk %zu answered %d\n", i, r.status);
+        CHECK(rc != 0 || r.status >= 400);
+        hc_free(&r);
+        close(fd);
+    }
+    char *path = malloc(20001);
+    path[0] = '/';
+    memset(path + 1, 'a', 7999);
+    path[8000] = '\0';
+    expect(&r, hc_request(port, "GET", path, &r), 404, NULL);
+    hc_free(&r);
+    memset(path + 1, 'a', 19999);
+    path[20000] = '\0';
+    int rc = hc_request(port, "GET", path, &r);
+    CHECK(rc != 0 || r.status >= 400);
+    hc_free(&r);
+    free(path);
+
+    /* Still serving after all that. */
+    expect(&r, hc_request(port, "GET", "/health/live", &r), 200, NULL);
+    hc_free(&r);
+}
+
+/* A client that sends half a request and waits: others are served meanwhile. */
+static void test_slow_client(void)
+{
+    int slow = hc_connect(port);
+    CHECK(slow >= 0);
+    const char *part = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    CHECK(send(slow, part, strlen(part), 0) == (ssize_t)strlen(part));
+    int idle = hc_connect(port);
+    CHECK(idle >= 0);
+    for (int i = 0; i < 3; i++) {
+        hc_resp r;
+        expect(&r, hc_request(port, "GET", "/health/live", &r), 200, NULL);
+        hc_free(&r);
+    }
+    close(slow);
+    close(idle);
+}
+
+#define BIG_SERIES 10000
+
+static void big_collector(metrics_writer *w, void *arg)
+{
+    char labels[160];
+    for (int i = 0; i < BIG_SERIES; i++) {
+        snprintf(labels, sizeof labels,
+                 "route=\"/channels/:channel_id/messages/:message_id/reactions/%06d\",status=\"200\"",
+                 i);
+        CHECK_EQ_INT(metrics_write_counter(w, "bothost_test_big_total", labels, i), 0);
+    }
+}
+
+static void test_big_body(void)
+{
+    CHECK_EQ_INT(metrics_add_collector(big_collector, NULL), 0);
+    char *text = scrape();
+    size_t len = strlen(text);
+    printf("big /metrics body: %zu bytes\n", len);
+    CHECK(len > 1000000);
+    CHECK_EQ_INT(expo_count(text, "bothost_test_big_total{"), BIG_SERIES);
+    CHECK(value(text, "bothost_test_big_total{route=\"/channels/:channel_id/messages/:message_id/"
+                      "reactions/009999\",status=\"200\"}") == 9999);
+    free(text);
+    /* Several at once, one of them slow to read. */
+    int fd = hc_connect(port);
+    CHECK(fd >= 0);
+    const char *get = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    CHECK(send(fd, get, strlen(get), 0) == (ssize_t)strlen(get));
+    usleep(200 * 1000);
+    text = scrape();
+    free(text);
+    hc_resp r;
+    expect(&r, hc_exchange(fd, "", 0, 0, &r), 200, NULL);
+    CHECK_EQ_INT(r.content_length, (long)r.body_len);
+    hc_free(&r);
+    close(fd);
+    CHECK_EQ_INT(metrics_remove_collector(big_collector, NULL), 0);
+}
+
+#define OBSERVERS 4
+#define OBSERVATIONS 200000
+static atomic_int observers_running;
+
+static void *observer(void *arg)
+{
+    long id = (long)arg;
+    char labels[32];
+    snprintf(labels, sizeof labels, "worker=\"%ld\"", id);
+    metrics_series *s = metrics_series_get(METRICS_HISTOGRAM, "bothost_test_seconds", labels);
+    CHECK(s);
+    for (int i = 0; i < OBSERVATIONS; i++) {
+        if (i % 2)
+            metrics_series_observe(s, (i % 8) * 0.125);
+        else
+            metrics_histogram_observe("bothost_test_seconds", labels, (i % 8) * 0.125);
+    }
+    atomic_fetch_sub(&observers_running, 1);
+    return NULL;
+}
+
+static void test_concurrent_scrape(void)
+{
+    pthread_t t[OBSERVERS];
+    atomic_store(&observers_running, OBSERVERS);
+    for (long i = 0; i < OBSERVERS; i++)
+        CHECK_EQ_INT(pthread_create(&t[i], NULL, observer, (void *)i), 0);
+    int scrapes = 0;
+    while (atomic_load(&observers_running) > 0 || scrapes < 3) {
+        free(scrape()); /* each one checked: cumulative buckets, +Inf == _count */
+        scrapes++;
+    }
+    for (int i = 0; i < OBSERVERS; i++)
+        pthread_join(t[i], NULL);
+    char *text = scrape();
+    for (int i = 0; i < OBSERVERS; i++) {
+        char s[128];
+        snprintf(s, sizeof s, "bothost_test_seconds_count{worker=\"%d\"}", i);
+        CHECK(value(text, s) == OBSERVATIONS);
+        snprintf(s, sizeof s, "bothost_test_seconds_sum{worker=\"%d\"}", i);
+        CHECK(value(text, s) == OBSERVATIONS / 8 * (0.125 * 28));
+        snprintf(s, sizeof s, "bothost_test_seconds_bucket{worker=\"%d\",le=\"0.1\"}", i);
+        CHECK(value(text, s) == OBSERVATIONS / 8);
+    }
+    free(text);
+    printf("scrapes during %d x %d observations: %d\n", OBSERVERS, OBSERVATIONS, scrapes);
+}
+
+static void test_series_cap(void)
+{
+    size_t have = metrics_series_count();
+    metrics_set_max_series(have + 5);
+    char labels[64];
+    int dropped = 0;
+    for (int i = 0; i < 20; i++) {
+        snprintf(labels, sizeof labels, "command=\"cmd%d\"", i);
+        if (metrics_counter_add("bothost_test_commands_total", labels, 1) == BH_ELIMIT)
+            dropped++;
+    }
+    /* bothost_http_requests_total{...} for this scrape may take one of the 5. */
+    char *text = scrape();
+    size_t kept = expo_count(text, "bothost_test_commands_total{");
+    CHECK(kept == 5 || kept == 4);
+    CHECK_EQ_INT(dropped, 20 - (int)kept);
+    CHECK(value(text, "bothost_metrics_dropped_series_total") >= dropped);
+    free(text);
+    metrics_set_max_series(METRICS_MAX_SERIES_DEFAULT);
+}
+
+static void client_main(void *arg)
+{
+    test_live();
+    test_ready();
+    test_metrics();
+    test_errors();
+    test_slow_client();
+    test_big_body();
+    test_concurrent_scrape();
+    test_series_cap();
+    uv_async_send(&finish);
+}
+
+static void on_net_gone(void *arg)
+{
+    net_gone = 1;
+}
+
+static void on_finish(uv_async_t *a)
+{
+    uv_close((uv_handle_t *)a, NULL);
+    net_destroy(the_net, on_net_gone, NULL);
+}
+
+static const struct lws_protocols client_protocols[] = {
+    {.name = "bothost-test-client", .callback = lws_callback_http_dummy},
+    {0},
+};
+/* http_protocol is an object, not a constant: copy it in at run time, as the host does. */
+static struct lws_protocols server_protocols[2];
+
+static int start_net(const char *listen)
+{
+    server_protocols[0] = http_protocol;
+    net_opts o = {.loop = &loop,
+                  .client_protocols = client_protocols,
+                  .http_listen = listen,
+                  .server_protocols = server_protocols};
+    CHECK_EQ_INT(net_create(&the_net, &o), 0);
+    return net_listen_port(the_net);
+}
+
+/* A port nobody listens on now (another process may take it before we do). */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    CHECK(bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+    CHECK(getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
+    close(fd);
+    return ntohs(sa.sin_port);
+}
+
+int main(void)
+{
+    CHECK_EQ_INT(uv_loop_init(&loop), 0);
+    loop_thread_id = uv_thread_self();
+    metrics_reset();
+    CHECK_EQ_INT(http_add_ready_check("shard 2", check_shard, NULL), 0);
+    CHECK_EQ_INT(http_add_ready_check("database", check_db, NULL), 0);
+    CHECK_EQ_INT(http_add_ready_check("database", check_db, NULL), BH_EEXIST);
+    CHECK_EQ_INT(http_add_ready_check("", check_db, NULL), BH_EINVAL);
+
+    /*
+     * net.c turns port 0 into CONTEXT_PORT_NO_LISTEN_SERVER, so "127.0.0.1:0"
+     * does not listen; and a second context cannot be made after destroying
+     * the first on one loop. So: a free port, racy as that is.
+     */
+    char listen[64];
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", free_port());
+    port = start_net(listen);
+    CHECK(port > 0);
+    printf("listening on 127.0.0.1:%d\n", port);
+
+    CHECK_EQ_INT(uv_async_init(&loop, &finish, on_finish), 0);
+    uv_thread_t client;
+    CHECK_EQ_INT(uv_thread_create(&client, client_main, NULL), 0);
+    CHECK_EQ_INT(uv_run(&loop, UV_RUN_DEFAULT), 0);
+    uv_thread_join(&client);
+    CHECK(net_gone);
+    CHECK_EQ_INT(uv_loop_close(&loop), 0);
+    CHECK_EQ_INT(http_remove_ready_check("shard 2"), 0);
+    CHECK_EQ_INT(http_remove_ready_check("shard 2"), BH_ENOTFOUND);
+    http_clear_ready_checks();
+    metrics_reset();
+    printf("ok\n");
+    return 0;
+}

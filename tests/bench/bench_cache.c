@@ -222,6 +222,8 @@ int main(int argc, char **argv)
            guilds, ROLES, CHANNELS, payload);
     printf("  RSS before %.1f MB, after %.1f MB (+%.1f MB, %.0f bytes/guild)\n", rss0 / 1024.0,
            rss1 / 1024.0, (rss1 - rss0) / 1024.0, (rss1 - rss0) * 1024.0 / guilds);
+    printf("  target: whole process <= 50 MB RSS with the cache loaded: %s\n",
+           rss1 <= 50 * 1024 ? "met" : "NOT met (a sanitizer build?)");
     printf("  cache's own heap %.1f MB (%.0f bytes/guild; %llu roles, %llu channels, "
            "%llu overwrites)\n",
            st.bytes / 1048576.0, (double)st.bytes / guilds, (unsigned long long)st.roles,

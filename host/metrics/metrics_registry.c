@@ -1,8 +1,15 @@
 /*
- * The registry: families and series in a hash table under one mutex. The
- * lock covers finding and creating a series; its values are atomics updated
- * after the lock is released, so a render never waits for updates and an
- * update waits only for another lookup.
+ * The registry: families and series, and a hash table to find a series by
+ * name and labels. Creating a series takes the mutex; finding one takes no
+ * lock: chains only ever grow at their head, each new series published with
+ * a release store after it is complete, and nothing is freed before
+ * metrics_reset(). Values are atomics. So the hot path (an update of an
+ * existing series) shares no written memory between threads unless they
+ * update the same series.
+ *
+ * The table does not grow (growing would move series between chains under
+ * a reader's feet): TABLE_SIZE buckets keep chains short up to the default
+ * cap and merely longer past it.
  */
 #include <math.h>
 #include <pthread.h>
@@ -19,12 +26,12 @@ const double metrics_latency_buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.0
 const size_t metrics_latency_buckets_len =
     sizeof metrics_latency_buckets / sizeof metrics_latency_buckets[0];
 
-#define TABLE_MIN 256
+#define TABLE_SIZE 16384
 
 static struct {
     pthread_mutex_t lock;
-    struct metrics_series **table; /* power-of-two size */
-    size_t table_size;
+    /* TABLE_SIZE chain heads, allocated with the first series. */
+    _Atomic(struct metrics_series *) *_Atomic table;
     size_t nseries;
     struct metrics_family *fams, *fams_last;
     size_t nfams;
@@ -104,26 +111,6 @@ static struct metrics_family *family_new(const char *name, uint64_t name_hash,
     return f;
 }
 
-static int table_grow(void)
-{
-    size_t size = reg.table_size ? reg.table_size * 2 : TABLE_MIN;
-    struct metrics_series **t = calloc(size, sizeof *t);
-    if (!t)
-        return BH_ENOMEM;
-    for (size_t i = 0; i < reg.table_size; i++) {
-        struct metrics_series *s = reg.table[i], *next;
-        for (; s; s = next) {
-            next = s->hnext;
-            s->hnext = t[s->hash & (size - 1)];
-            t[s->hash & (size - 1)] = s;
-        }
-    }
-    free(reg.table);
-    reg.table = t;
-    reg.table_size = size;
-    return 0;
-}
-
 /* Creates a series; called with the lock held, after a failed lookup. */
 static struct metrics_series *series_new(metrics_type type, const char *name,
                                          const char *labels, uint64_t hash, int *rc)
@@ -147,8 +134,13 @@ static struct metrics_series *series_new(metrics_type type, const char *name,
     if (!f && !(f = family_new(name, name_hash, type, metrics_latency_buckets,
                                metrics_latency_buckets_len)))
         return NULL;
-    if (reg.nseries + 1 > reg.table_size && table_grow() < 0)
-        return NULL;
+    _Atomic(struct metrics_series *) *table = atomic_load(&reg.table);
+    if (!table) {
+        table = calloc(TABLE_SIZE, sizeof *table);
+        if (!table)
+            return NULL;
+        atomic_store_explicit(&reg.table, table, memory_order_release);
+    }
     size_t ncounts = type == METRICS_HISTOGRAM ? f->nbounds + 1 : 0;
     size_t llen = strlen(labels);
     size_t head = sizeof(struct metrics_series) + ncounts * sizeof(_Atomic uint64_t);
@@ -159,8 +151,10 @@ static struct metrics_series *series_new(metrics_type type, const char *name,
     s->labels = (char *)s + head;
     s->fam = f;
     s->hash = hash;
-    s->hnext = reg.table[hash & (reg.table_size - 1)];
-    reg.table[hash & (reg.table_size - 1)] = s;
+    _Atomic(struct metrics_series *) *chain = &table[hash & (TABLE_SIZE - 1)];
+    s->hnext = atomic_load_explicit(chain, memory_order_relaxed);
+    /* Everything above is visible to a reader that finds s. */
+    atomic_store_explicit(chain, s, memory_order_release);
     if (f->last)
         f->last->fnext = s;
     else
@@ -170,6 +164,21 @@ static struct metrics_series *series_new(metrics_type type, const char *name,
     reg.nseries++;
     *rc = 0;
     return s;
+}
+
+/* Finds a series without a lock; NULL when it does not exist (yet). */
+static struct metrics_series *find(const char *name, const char *labels, uint64_t hash)
+{
+    _Atomic(struct metrics_series *) *table =
+        atomic_load_explicit(&reg.table, memory_order_acquire);
+    if (!table)
+        return NULL;
+    struct metrics_series *s =
+        atomic_load_explicit(&table[hash & (TABLE_SIZE - 1)], memory_order_acquire);
+    for (; s; s = s->hnext)
+        if (s->hash == hash && strcmp(s->labels, labels) == 0 && strcmp(s->fam->name, name) == 0)
+            return s;
+    return NULL;
 }
 
 /* Finds or creates a series; NULL with *rc set when it cannot. */
@@ -182,21 +191,22 @@ static struct metrics_series *lookup(metrics_type type, const char *name, const 
     if (!labels)
         labels = "";
     uint64_t hash = series_hash(name, labels);
-    struct metrics_series *s = NULL;
-    pthread_mutex_lock(&reg.lock);
-    if (reg.table_size) {
-        for (s = reg.table[hash & (reg.table_size - 1)]; s; s = s->hnext)
-            if (s->hash == hash && strcmp(s->labels, labels) == 0 &&
-                strcmp(s->fam->name, name) == 0)
-                break;
-    }
+    struct metrics_series *s = find(name, labels, hash);
     if (!s) {
-        s = series_new(type, name, labels, hash, rc);
-    } else if (s->fam->type != type) {
-        *rc = BH_EEXIST;
-        s = NULL;
+        pthread_mutex_lock(&reg.lock);
+        /* Another thread may have created it since. */
+        s = find(name, labels, hash);
+        if (!s)
+            s = series_new(type, name, labels, hash, rc);
+        pthread_mutex_unlock(&reg.lock);
+        if (!s)
+            return NULL;
     }
-    pthread_mutex_unlock(&reg.lock);
+    if (s->fam->type != type) {
+        *rc = BH_EEXIST;
+        return NULL;
+    }
+    *rc = 0;
     return s;
 }
 
@@ -398,7 +408,8 @@ int metrics__snapshot(metrics_snapshot *snap)
         for (struct metrics_series *s = f->first; s; s = s->fnext)
             snap->series[snap->nseries++] = s;
     }
-    memcpy(snap->collectors, reg.collectors, reg.ncollectors * sizeof *reg.collectors);
+    if (reg.ncollectors)
+        memcpy(snap->collectors, reg.collectors, reg.ncollectors * sizeof *reg.collectors);
     snap->ncollectors = reg.ncollectors;
     snap->dropped = atomic_load_explicit(&reg.dropped, memory_order_relaxed);
     pthread_mutex_unlock(&reg.lock);
@@ -447,10 +458,9 @@ void metrics_reset(void)
         free(f->help);
         free(f);
     }
-    free(reg.table);
+    free((void *)atomic_load(&reg.table));
     free(reg.collectors);
-    reg.table = NULL;
-    reg.table_size = 0;
+    atomic_store(&reg.table, NULL);
     reg.nseries = 0;
     reg.fams = reg.fams_last = NULL;
     reg.nfams = 0;

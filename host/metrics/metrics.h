@@ -15,9 +15,11 @@
  * "" is the series without labels. A label set is checked once, when its
  * series is created; a malformed one is refused with BH_EINVAL.
  *
- * Every function is safe from any thread. An update is a hash lookup under a
- * mutex and an atomic add (tests/http/bench_metrics.c measures it); for a
- * series updated in a tight loop, keep its handle from metrics_series_get().
+ * Every function is safe from any thread. Updating an existing series takes
+ * no lock: a hash lookup (about 100 ns by name with three labels) and atomic
+ * adds; only creating a series takes the registry mutex. With a handle from
+ * metrics_series_get() an update is about 13 ns. tests/http/bench_metrics.c
+ * measures both.
  *
  * Memory is bounded: past metrics_set_max_series() series (10,000 by default),
  * updates of new series are dropped and counted in

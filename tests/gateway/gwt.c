@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +22,25 @@ uint64_t gwt_now_ms(void)
 }
 
 /* ---- the emulator process ------------------------------------------------------ */
+
+static gwt_emu *running_emu;
+
+/* On a failed CHECK: show what the emulator said, and whether it is still alive. */
+static void emu_report_at_exit(void)
+{
+    gwt_emu *e = running_emu;
+    if (!e || !e->proc)
+        return;
+    tsup_proc_pump(e->proc, 200);
+    int st;
+    pid_t r = waitpid(tsup_proc_pid(e->proc), &st, WNOHANG);
+    if (r > 0 && WIFSIGNALED(st))
+        fprintf(stderr, "bothost-emu died with signal %d\n", WTERMSIG(st));
+    else if (r > 0)
+        fprintf(stderr, "bothost-emu exited with status %d\n", WEXITSTATUS(st));
+    else
+        kill(tsup_proc_pid(e->proc), SIGKILL);
+}
 
 void gwt_emu_start(gwt_emu *e, const char *const *flags)
 {
@@ -48,15 +69,23 @@ void gwt_emu_start(gwt_emu *e, const char *const *flags)
     e->port = atoi(colon + 1);
     CHECK(e->port > 0);
     snprintf(e->gateway, sizeof e->gateway, "ws://127.0.0.1:%d", e->port);
+    static int registered;
+    if (!registered++)
+        atexit(emu_report_at_exit);
+    running_emu = e;
 }
 
 void gwt_emu_stop(gwt_emu *e)
 {
     if (!e->proc)
         return;
+    tsup_proc_pump(e->proc, 0);
     tsup_proc_signal(e->proc, SIGTERM);
-    tsup_proc_wait(e->proc, 5000);
+    int st = tsup_proc_wait(e->proc, 5000);
     e->proc = NULL;
+    running_emu = NULL;
+    /* The emulator exits 0 on SIGTERM: anything else means it crashed during the test. */
+    CHECK_EQ_INT(st, 0);
 }
 
 /* ---- blocking HTTP --------------------------------------------------------------- */
@@ -182,6 +211,8 @@ const char *gwt_seed_file(const uint64_t *guild_ids, int n)
 
 void gwt_emu_reset(gwt_emu *e)
 {
+    /* The reset clears the violations: none may have been recorded before it. */
+    CHECK_EQ_INT(gwt_violations(e), 0);
     int st;
     json_t *j = gwt_http(e, "POST", "/_emu/reset", "{\"disconnect\":true}", &st);
     CHECK_EQ_INT(st, 200);

@@ -206,6 +206,22 @@ static void test_metrics(void)
     expect(&r, hc_exchange(fd, get, strlen(get), 0, &r), 404, NULL);
     hc_free(&r);
     close(fd);
+
+    /* Pipelined, with a GET that carries a body: three answers, in order. */
+    fd = hc_connect(port);
+    CHECK(fd >= 0);
+    const char *three = "GET /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde"
+                        "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                        "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n";
+    expect(&r, hc_exchange(fd, three, strlen(three), 0, &r), 200, "application/json");
+    CHECK_EQ_STR(r.body, "{\"status\":\"ok\"}");
+    hc_free(&r);
+    expect(&r, hc_exchange(fd, "", 0, 0, &r), 200, "text/plain; version=0.0.4; charset=utf-8");
+    CHECK(!expo_check(r.body));
+    hc_free(&r);
+    expect(&r, hc_exchange(fd, "", 0, 0, &r), 404, NULL);
+    hc_free(&r);
+    close(fd);
 }
 
 static void test_errors(void)

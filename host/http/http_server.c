@@ -198,6 +198,10 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
         return 0;
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return on_writeable(wsi, pss);
+    case LWS_CALLBACK_PROTOCOL_INIT:
+        metrics_describe("bothost_http_requests_total", METRICS_COUNTER,
+                         "Requests to the health and metrics server, by handler and status code.");
+        return 0;
     case LWS_CALLBACK_HTTP_BODY:
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
         /* Only a 405 gets this far with a body: it is ignored. */

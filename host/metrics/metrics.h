@@ -122,7 +122,11 @@ typedef void (*metrics_collect_cb)(metrics_writer *w, void *arg);
 
 /* Adds a collector. BH_EEXIST if (fn, arg) is already added, BH_ENOMEM. */
 int metrics_add_collector(metrics_collect_cb fn, void *arg);
-/* Removes a collector; BH_ENOTFOUND if it was not added. */
+/*
+ * Removes a collector; BH_ENOTFOUND if it was not added. A render already
+ * under way may still call it: remove it on the thread that renders (the loop
+ * thread) before freeing what `arg` points to.
+ */
 int metrics_remove_collector(metrics_collect_cb fn, void *arg);
 
 /* Writes one counter sample. BH_EINVAL for a malformed name or labels. */

@@ -183,6 +183,8 @@ static void test_metrics(void)
     snprintf(s, sizeof s, "%s_sum{plugin=\"raffle\"}", h);
     CHECK(value(text, s) == 0.0123 + 0.3);
     /* The server counts its own requests, by route. */
+    CHECK(strstr(text, "# HELP bothost_http_requests_total Requests to the health and metrics "
+                       "server, by handler and status code.\n"));
     CHECK(value(text, "bothost_http_requests_total{handler=\"/health/ready\",code=\"503\"}") == 2);
     CHECK(value(text, "bothost_http_requests_total{handler=\"/metrics\",code=\"200\"}") >= 1);
     CHECK(value(text, "bothost_metrics_dropped_series_total") == 0);

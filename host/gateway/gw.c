@@ -418,9 +418,8 @@ static void shard_lost(gw_shard *sh, int code)
 
 void gw__shard_closed(gw_shard *sh, int code)
 {
-    if (sh->state == GW_SHARD_CONNECTING && !code)
-        shard_log(LOG_INFO, sh, "connection to %s lost before HELLO", sh->url);
-    else if (!code && !sh->g->stopping)
+    /* A failed connect was logged with lws's reason already. */
+    if (!code && !sh->g->stopping && sh->state != GW_SHARD_CONNECTING)
         shard_log(LOG_INFO, sh, "connection dropped: %s",
                   sh->session_id[0] ? "resuming" : "identifying");
     shard_lost(sh, code);
@@ -559,6 +558,8 @@ int gw_shard_status_get(gw *g, int shard_id, gw_shard_status *out)
     out->resumes = sh->resumes;
     out->dispatches = sh->dispatches;
     out->duplicates = sh->duplicates;
+    out->sent = sh->sent;
+    out->queued = sh->conn ? sh->conn->queued : 0;
     out->latency_ms = sh->latency_ms;
     out->last_close_code = sh->last_close_code;
     return 0;

@@ -87,6 +87,8 @@ typedef struct gw_shard_status {
     uint64_t resumes;        /* RESUMED received */
     uint64_t dispatches;     /* delivered to on_dispatch() */
     uint64_t duplicates;     /* replayed dispatches dropped (seq <= last handled) */
+    uint64_t sent;           /* payloads written, heartbeats included */
+    int queued;              /* payloads waiting for the send limit (heartbeats excluded) */
     int latency_ms;          /* last heartbeat round trip, -1 before the first ACK */
     int last_close_code;     /* last close code the gateway sent, 0 when none */
 } gw_shard_status;

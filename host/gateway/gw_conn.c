@@ -232,6 +232,8 @@ static int conn_on_writeable(gw_conn *c)
     free(m);
     if (short_write)
         return -1;
+    if (c->sh)
+        c->sh->sent++;
     c->sent[c->sent_pos] = now;
     c->sent_pos = (c->sent_pos + 1) % GW_SEND_LIMIT;
     if (c->sent_n < GW_SEND_LIMIT)

@@ -84,7 +84,7 @@ struct gw_shard {
     /* Counters. */
     int failures;            /* connections in a row that reached no READY/RESUMED */
     int connected_once;
-    uint64_t reconnects, identifies, resumes, dispatches, duplicates;
+    uint64_t reconnects, identifies, resumes, dispatches, duplicates, sent;
     int last_close_code;
 };
 

@@ -290,7 +290,13 @@ void gw__shard_connect(gw_shard *sh)
     gw *g = sh->g;
     if (g->stopping || sh->state == GW_SHARD_FAILED || sh->conn || sh->resolving)
         return;
-    const char *base = sh->session_id[0] && sh->resume_url[0] ? sh->resume_url : g->url;
+    /*
+     * Resume where READY said to; after a few failed connections there, fall
+     * back to the main URL (a RESUME works there too, else op 9 and IDENTIFY).
+     */
+    const char *base = sh->session_id[0] && sh->resume_url[0] && sh->failures < 3
+                           ? sh->resume_url
+                           : g->url;
     net_url u;
     if (build_url(g, base, sh->url, sizeof sh->url) < 0 || net_url_parse(sh->url, &u) < 0) {
         shard_log(LOG_WARN, sh, "unusable gateway URL %s: using the default one", base);

@@ -1,0 +1,223 @@
+/*
+ * The REST client's insides, shared by its files:
+ *   rest.c         create/destroy, requests, the scheduler, answers and retries
+ *   rest_bucket.c  buckets (per-route queues and their limits), the global limit
+ *   rest_conn.c    one HTTP attempt on libwebsockets (the protocol callback)
+ *   rest_routes.c  the route table and path matching
+ *   rest_call.c    rest_call(): the bridge from worker threads to the loop
+ *   rest_stats.c   counters for /metrics
+ */
+#ifndef BH_REST_INTERNAL_H
+#define BH_REST_INTERNAL_H
+
+#include "rest/rest.h"
+
+#include <stdint.h>
+
+/* ---- routes (rest_routes.c) ---------------------------------------------------------- */
+
+enum rest_route_flag {
+    /* An interaction endpoint: no bot token, not counted against the global limit. */
+    REST_ROUTE_INTERACTION = 1u << 0,
+};
+
+typedef struct rest_route {
+    const char *method;  /* "POST" */
+    const char *tmpl;    /* "/channels/{channel_id}/messages" */
+    const char *name;    /* "POST /channels/{channel_id}/messages" */
+    unsigned flags;      /* REST_ROUTE_* */
+} rest_route;
+
+extern const rest_route rest_routes[];
+extern const size_t rest_routes_count;
+
+/*
+ * Finds the route of `method` + `path` (the query is ignored) and writes the
+ * values of its major parameters, '/'-separated, to `major`. BH_EINVAL when no
+ * route matches.
+ */
+int rest_route_match(const char *method, const char *path, const rest_route **route,
+                     char *major, size_t majorlen);
+
+/* 1 when `param` ("{channel_id}", `len` bytes) is a major parameter. */
+int rest_route_param_is_major(const char *param, size_t len);
+
+/* ---- one request ------------------------------------------------------------------- */
+
+typedef struct rest_bucket rest_bucket;
+typedef struct rest_op rest_op;
+
+struct rest_op {
+    rest *r;
+    rest_op *next;              /* in its bucket's queue, or the in-flight list */
+    rest_op *prev_inflight;
+    rest_bucket *bucket;
+    const rest_route *route;
+    char *method;
+    char *path;                 /* api base path + request path */
+    char *body;                 /* LWS_PRE bytes, then the body */
+    size_t body_len, body_off;
+    char *major;                /* the major parameters' values, '/'-separated */
+    char *reason;               /* URL-encoded, or NULL */
+    unsigned flags;
+    rest_cb cb;
+    void *arg;
+    rest_response *res;
+
+    uint64_t t_start;           /* ms, rest_now() */
+    uint64_t not_before;        /* a retry's backoff or a 429's wait */
+    uint64_t wait_since;        /* 0, or when it began waiting for a limit */
+    uint64_t t_attempt;         /* when the attempt on the wire began */
+
+    /* The attempt on the wire. */
+    struct lws *wsi;
+    uint64_t deadline;
+    int in_connect;             /* inside lws_client_connect_via_info() */
+    int timed_out;
+    int status;
+    char *rbuf;
+    size_t rlen, rcap;
+    int overflow;
+    /* Rate-limit headers of the answer. */
+    char hdr_bucket[72];
+    int hdr_limit, hdr_remaining;  /* -1 when absent */
+    double hdr_reset_after;        /* seconds, -1 when absent */
+    double hdr_retry_after;        /* Retry-After seconds, -1 when absent */
+    int hdr_global;
+    char hdr_scope[16];
+    char error[384];            /* a network error's description */
+};
+
+/* ---- the client ---------------------------------------------------------------------- */
+
+enum rest_dns_state { REST_DNS_NONE = 0, REST_DNS_BUSY, REST_DNS_OK, REST_DNS_FAILED };
+
+typedef struct rest_route_stat {
+    const rest_route *route;
+    int status;
+    uint64_t count;
+    uint64_t latency_sum;
+} rest_route_stat;
+
+typedef struct rest_call_job rest_call_job;
+
+struct rest {
+    uv_loop_t *loop;
+    net *n;
+    uv_thread_t loop_thread;
+    uv_timer_t timer;           /* the scheduler's next wake-up */
+    uv_async_t async;           /* rest_call() hand-over */
+    uv_getaddrinfo_t gai;
+    int handles_open;           /* timer, async, a running getaddrinfo */
+    int closing;
+    int pumping, repump;
+
+    /* api_base, split */
+    int tls;
+    char host[256];
+    int port;
+    char base_path[1024];       /* "/api/v10", no trailing slash */
+    char *auth;                 /* "Bot <token>" */
+
+    int timeout_ms, max_retries, backoff_ms, global_per_sec, max_429_retries;
+
+    /* DNS */
+    int dns_state;
+    char addr[64];
+    uint64_t addr_time;
+    char dns_error[320];
+
+    /* Buckets: a hash table by key, and the list of those with queued requests. */
+    rest_bucket **table;
+    size_t table_size, nbuckets;
+    rest_bucket *active_head, *active_tail;
+    char (*route_hash)[72];     /* per route: the bucket hash Discord gave it */
+    uint64_t last_sweep;
+
+    /* The global limit: send times of the last global_per_sec requests. */
+    uint64_t *global_ring;
+    int global_pos;
+    uint64_t global_until;      /* a global 429 pauses everything until then */
+
+    rest_op *inflight;          /* doubly linked through next/prev_inflight */
+
+    /* rest_call() */
+    uv_mutex_t call_mu;
+    rest_call_job *calls;
+    int calls_closed;
+
+    /* stats */
+    rest_stats st;
+    uint64_t invalid_window_start;
+    uint64_t invalid_warned;
+    rest_route_stat *rstats;
+    size_t nrstats, caprstats;
+};
+
+/* Monotonic milliseconds. */
+uint64_t rest_now(void);
+
+/* rest.c: runs the scheduler now (re-entrant calls fold into the running one). */
+void rest_pump(rest *r);
+/* rest.c: the attempt on the wire ended; op->status is 0 when no answer came. */
+void rest_attempt_done(rest_op *op);
+/* rest.c: ends a request for good and calls its callback. */
+void rest_op_finish(rest_op *op, int result);
+
+/* rest_conn.c: ties the protocol on `vh` to `loop`; BH_EINVAL when `vh` lacks it. */
+int rest_conn_register(struct lws_vhost *vh, uv_loop_t *loop);
+/* rest_conn.c: starts the HTTP attempt of `op`; it ends with rest_attempt_done(). */
+void rest_conn_start(rest_op *op);
+/* rest_conn.c: drops the connection of `op` without any callback from it. */
+void rest_conn_abandon(rest_op *op);
+/* rest_conn.c: URL-encodes a reason cut at REST_REASON_MAX_CHARS characters. */
+char *rest_reason_encode(const char *reason);
+
+/* ---- buckets (rest_bucket.c) ---------------------------------------------------------- */
+
+struct rest_bucket {
+    char *key;
+    rest_bucket *hnext;         /* hash chain */
+    rest_bucket *anext, *aprev; /* active list */
+    int active;
+    rest_op *head, *tail;       /* queued requests */
+    int busy;                   /* one request of the bucket is on the wire */
+    int known;                  /* limit headers seen */
+    int limit, remaining;
+    uint64_t reset_at;          /* ms */
+    uint64_t last_used;
+};
+
+int rest_buckets_init(rest *r);
+void rest_buckets_free(rest *r);
+/* The bucket for a new request of `route` with `major`, created when missing. */
+rest_bucket *rest_bucket_for(rest *r, const rest_route *route, const char *major);
+/* Queues `op` at the tail (or the head, for a retry) of its bucket. */
+void rest_bucket_push(rest *r, rest_bucket *b, rest_op *op, int at_head);
+rest_op *rest_bucket_pop(rest *r, rest_bucket *b);
+/*
+ * Applies the rate-limit headers of `op`'s answer: learns the route's bucket hash
+ * (moving or merging the bucket under its new key) and the limit state.
+ */
+void rest_bucket_learn(rest *r, rest_op *op, uint64_t now);
+/* Frees idle buckets whose window has passed. */
+void rest_buckets_sweep(rest *r, uint64_t now);
+
+/* 0 when a request may go now, else the time (ms) it may go. */
+uint64_t rest_global_next(rest *r, uint64_t now);
+void rest_global_take(rest *r, uint64_t now);
+
+/* ---- rest_call (rest_call.c) ---------------------------------------------------------- */
+
+/* The async callback: queues the requests handed over by other threads. */
+void rest_call_drain(uv_async_t *a);
+/* Ends every handed-over request with BH_ESTATE and refuses new ones. */
+void rest_call_close(rest *r);
+
+/* ---- stats (rest_stats.c) ------------------------------------------------------------- */
+
+/* Counts one attempt by route and status (0: no answer), and 401/403/429. */
+void rest_stats_attempt(rest *r, const rest_op *op, uint64_t now);
+void rest_stats_free(rest *r);
+
+#endif

@@ -1,0 +1,355 @@
+#define _GNU_SOURCE
+/*
+ * The REST client against a raw HTTP server on the test's own loop: the exact
+ * request bytes (headers Discord requires), answers the emulator does not give,
+ * refused connections and name lookups.
+ *
+ *   rest_raw_test [case]
+ */
+#include "rest_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bothost/abi.h>
+
+#include "core/log.h"
+#include "rest/rest_internal.h"
+
+#define OK_JSON                                                                              \
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n"            \
+    "X-RateLimit-Limit: 5\r\nX-RateLimit-Remaining: 4\r\nX-RateLimit-Reset: 1470173023\r\n"  \
+    "X-RateLimit-Reset-After: 1.5\r\nX-RateLimit-Bucket: abcd1234\r\n"                      \
+    "Connection: close\r\n\r\n{\"id\":\"42\"}"
+
+static char base[128];
+
+static const char *raw_base(raw_server *s, const char *host)
+{
+    snprintf(base, sizeof base, "http://%s:%d/api/v10", host, raw_port(s));
+    return base;
+}
+
+static int has_line(const char *req, const char *line)
+{
+    char want[600];
+    snprintf(want, sizeof want, "\r\n%s\r\n", line);
+    return strcasestr(req, want) != NULL;
+}
+
+/* A loop with the raw server on it, then net and a client pointed at the server. */
+static raw_server *open_with_raw(fx *f, const char *response, const char *host,
+                                 const rest_opts *opts)
+{
+    memset(f, 0, sizeof *f);
+    CHECK(uv_loop_init(&f->loop) == 0);
+    raw_server *s = raw_start(&f->loop, response);
+    static struct lws_protocols protos[2];
+    protos[0] = rest_protocol;
+    memset(&protos[1], 0, sizeof protos[1]);
+    net_opts no;
+    memset(&no, 0, sizeof no);
+    no.loop = &f->loop;
+    no.client_protocols = protos;
+    CHECK(net_create(&f->n, &no) == 0);
+    rest_opts o;
+    if (opts)
+        o = *opts;
+    else
+        memset(&o, 0, sizeof o);
+    o.token = "sekrit-token";
+    o.api_base = raw_base(s, host);
+    CHECK(rest_create(&f->r, &f->loop, f->n, &o) == 0);
+    return s;
+}
+
+static void t_request_bytes(void)
+{
+    fx f;
+    raw_server *s = open_with_raw(&f, OK_JSON, "127.0.0.1", NULL);
+    fx_answer a;
+    fx_send(&f, &a, "POST", "/channels/123/messages", "{\"content\":\"h\\u00e9\"}",
+            "Bad bot: spam");
+    fx_run_until(&f, &a.done, 10000);
+    CHECK_EQ_INT(a.res->result, 0);
+    CHECK_EQ_STR(json_string_value(json_object_get(a.res->json, "id")), "42");
+    rest_response_free(a.res);
+    CHECK_EQ_INT(raw_count(s), 1);
+    const char *req = raw_request(s, 0);
+    fprintf(stderr, "%s\n", req);
+    CHECK(strncmp(req, "POST /api/v10/channels/123/messages HTTP/1.1\r\n", 46) == 0);
+    CHECK(has_line(req, "authorization: Bot sekrit-token"));
+    CHECK(has_line(req, "user-agent: DiscordBot (https://github.com/bothost/bothost, 0.1.0) bothost"));
+    CHECK(has_line(req, "content-type: application/json"));
+    CHECK(has_line(req, "content-length: 21"));
+    CHECK(has_line(req, "x-audit-log-reason: Bad%20bot%3A%20spam"));
+    CHECK(has_line(req, "host: 127.0.0.1"));
+    CHECK(strstr(req, "\r\n\r\n{\"content\":\"h\\u00e9\"}"));
+
+    /* The route's bucket was learned: abcd1234 keyed with the channel. */
+    const rest_route *route;
+    char major[64];
+    CHECK(rest_route_match("POST", "/channels/123/messages", &route, major, sizeof major) == 0);
+    CHECK_EQ_STR(major, "123");
+    CHECK_EQ_STR(f.r->route_hash[route - rest_routes], "abcd1234");
+    rest_bucket *b = rest_bucket_for(f.r, route, major);
+    CHECK_EQ_STR(b->key, "abcd1234:123");
+    CHECK(b->known && b->limit == 5 && b->remaining == 4);
+
+    /* A bodyless PUT still says Content-Length: 0; GET says nothing. */
+    fx_send(&f, &a, "PUT", "/guilds/1/members/2/roles/3", NULL, NULL);
+    fx_run_until(&f, &a.done, 10000);
+    rest_response_free(a.res);
+    req = raw_request(s, 1);
+    CHECK(has_line(req, "content-length: 0"));
+    CHECK(!strcasestr(req, "content-type:"));
+    fx_send(&f, &a, "GET", "/gateway/bot", NULL, NULL);
+    fx_run_until(&f, &a.done, 10000);
+    rest_response_free(a.res);
+    CHECK(!strcasestr(raw_request(s, 2), "content-length:"));
+
+    /* Interaction endpoints go without the bot token. */
+    fx_send(&f, &a, "POST", "/interactions/5/tok-en/callback", "{\"type\":1}", NULL);
+    fx_run_until(&f, &a.done, 10000);
+    rest_response_free(a.res);
+    fx_send(&f, &a, "PATCH", "/webhooks/6/tok-en/messages/@original", "{}", NULL);
+    fx_run_until(&f, &a.done, 10000);
+    CHECK_EQ_STR(a.res->route, "PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original");
+    rest_response_free(a.res);
+    CHECK(!strcasestr(raw_request(s, 3), "authorization:"));
+    CHECK(!strcasestr(raw_request(s, 4), "authorization:"));
+    const char *want = "PATCH /api/v10/webhooks/6/tok-en/messages/@original HTTP/1.1\r\n";
+    CHECK(strncmp(raw_request(s, 4), want, strlen(want)) == 0);
+    CHECK(!strcasestr(raw_request(s, 0), "\r\norigin:"));
+
+    raw_stop(s);
+    fx_close(&f);
+}
+
+/* A 429 with only a Retry-After header and scope "shared", then a 200. */
+static void t_retry_after_header(void)
+{
+    fx f;
+    const char *resp = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\n"
+                       "X-RateLimit-Scope: shared\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    rest_opts o;
+    memset(&o, 0, sizeof o);
+    o.max_429_retries = 2;
+    raw_server *s = open_with_raw(&f, resp, "127.0.0.1", &o);
+    fx_answer a;
+    fx_send(&f, &a, "GET", "/users/@me", NULL, NULL);
+    fx_run_until(&f, &a.done, 10000);
+    /* Always 429: given up after max_429_retries waits of 1 s each. */
+    CHECK_EQ_INT(a.res->result, BH_ELIMIT);
+    CHECK_EQ_INT(a.res->status, 429);
+    CHECK_EQ_INT(a.res->ratelimited, 3);
+    CHECK(a.res->wait_ms >= 1900);
+    rest_response_free(a.res);
+    CHECK_EQ_INT(raw_count(s), 3);
+    rest_stats st;
+    rest_stats_get(f.r, &st);
+    CHECK_EQ_INT(st.ratelimited_shared, 3);
+    CHECK_EQ_INT(st.invalid_window, 0);
+    raw_stop(s);
+    fx_close(&f);
+}
+
+/* Refused connections: retried, then reported; and no handle is left behind. */
+static void t_refused(void)
+{
+    fx f;
+    rest_opts o;
+    memset(&o, 0, sizeof o);
+    o.max_retries = 2;
+    o.backoff_ms = 10;
+    char b[96];
+    snprintf(b, sizeof b, "http://127.0.0.1:%d/api/v10", closed_port());
+    fx_open(&f, b, &o);
+    fx_answer a[3];
+    for (int i = 0; i < 3; i++)
+        fx_send(&f, &a[i], "GET", i ? "/gateway/bot" : "/users/@me", NULL, NULL);
+    for (int i = 0; i < 3; i++) {
+        fx_run_until(&f, &a[i].done, 10000);
+        CHECK_EQ_INT(a[i].res->result, BH_EDISCORD);
+        CHECK_EQ_INT(a[i].res->status, 0);
+        CHECK_EQ_INT(a[i].res->attempts, 3);
+        CHECK_EQ_INT(a[i].res->retries, 2);
+        CHECK(strstr(a[i].res->message, "connect") || strstr(a[i].res->message, "onnection"));
+        rest_response_free(a[i].res);
+    }
+    rest_stats st;
+    rest_stats_get(f.r, &st);
+    CHECK_EQ_INT(st.network_errors, 9);
+    fx_close(&f); /* uv_loop_close() == 0: the leaked poll handles were reaped */
+}
+
+/* A name resolved with uv_getaddrinfo, and a name that does not resolve. */
+static void t_dns(void)
+{
+    fx f;
+    raw_server *s = open_with_raw(&f, OK_JSON, "localhost", NULL);
+    fx_answer a;
+    fx_send(&f, &a, "GET", "/users/@me", NULL, NULL);
+    fx_run_until(&f, &a.done, 10000);
+    CHECK_EQ_INT(a.res->result, 0);
+    rest_response_free(a.res);
+    CHECK(has_line(raw_request(s, 0), "host: localhost"));
+    raw_stop(s);
+    fx_close(&f);
+
+    rest_opts o;
+    memset(&o, 0, sizeof o);
+    o.max_retries = 1;
+    o.backoff_ms = 10;
+    fx_open(&f, "http://no-such-host.invalid/api/v10", &o);
+    fx_send(&f, &a, "GET", "/users/@me", NULL, NULL);
+    fx_run_until(&f, &a.done, 30000);
+    CHECK_EQ_INT(a.res->result, BH_EDISCORD);
+    CHECK(strstr(a.res->message, "cannot resolve"));
+    CHECK_EQ_INT(a.res->retries, 1);
+    rest_response_free(a.res);
+    fx_close(&f);
+}
+
+/* A server that never answers: the timeout ends the attempt and the connection. */
+static void t_silent(void)
+{
+    fx f;
+    rest_opts o;
+    memset(&o, 0, sizeof o);
+    o.timeout_ms = 200;
+    o.max_retries = 1;
+    o.backoff_ms = 10;
+    raw_server *s = open_with_raw(&f, NULL, "127.0.0.1", &o);
+    fx_answer a;
+    fx_send(&f, &a, "POST", "/channels/1/messages", "{\"content\":\"x\"}", NULL);
+    fx_run_until(&f, &a.done, 10000);
+    CHECK_EQ_INT(a.res->result, BH_ETIMEDOUT);
+    CHECK_EQ_INT(a.res->attempts, 2);
+    CHECK(a.res->latency_ms >= 400);
+    rest_response_free(a.res);
+    CHECK_EQ_INT(raw_count(s), 2);
+    raw_stop(s);
+    fx_close(&f);
+}
+
+static void set_flag(void *arg)
+{
+    *(int *)arg = 1;
+}
+
+/* rest_create refuses what it cannot work with. */
+static void t_create_errors(void)
+{
+    uv_loop_t loop;
+    CHECK(uv_loop_init(&loop) == 0);
+    /* Another protocol, not rest_protocol (an empty list crashes lws). */
+    static struct lws_protocols none[2] = {{"other", lws_callback_http_dummy, 0, 0, 0, NULL, 0}};
+    net_opts no;
+    memset(&no, 0, sizeof no);
+    no.loop = &loop;
+    no.client_protocols = none;
+    net *n;
+    CHECK(net_create(&n, &no) == 0);
+    rest *r;
+    rest_opts o;
+    memset(&o, 0, sizeof o);
+    o.token = "t";
+    CHECK_EQ_INT(rest_create(&r, &loop, n, &o), BH_EINVAL); /* no rest_protocol on the vhost */
+    int done = 0;
+    /* net_destroy() before the loop ever ran crashes in lws (reported to net). */
+    for (int i = 0; i < 5; i++)
+        uv_run(&loop, UV_RUN_NOWAIT);
+    net_destroy(n, set_flag, &done);
+    while (!done)
+        uv_run(&loop, UV_RUN_ONCE);
+    for (int i = 0; i < 10 && uv_run(&loop, UV_RUN_NOWAIT); i++)
+        ;
+    CHECK_EQ_INT(uv_loop_close(&loop), 0);
+
+    fx f;
+    fx_open(&f, "http://127.0.0.1:1/api/v10", NULL);
+    rest *r2;
+    memset(&o, 0, sizeof o);
+    CHECK_EQ_INT(rest_create(&r2, &f.loop, f.n, &o), BH_EINVAL); /* no token */
+    o.token = "t";
+    o.api_base = "ftp://x";
+    CHECK_EQ_INT(rest_create(&r2, &f.loop, f.n, &o), BH_EINVAL);
+    /* net_destroy() before the loop ever ran crashes in lws (reported to net). */
+    for (int i = 0; i < 5; i++)
+        uv_run(&f.loop, UV_RUN_NOWAIT);
+    fx_close(&f);
+}
+
+/* URL encoding of reasons, cut at 512 characters without splitting one. */
+static void t_reason_encode(void)
+{
+    char *e = rest_reason_encode("a b/c~d-e_f.g");
+    CHECK_EQ_STR(e, "a%20b%2Fc~d-e_f.g");
+    free(e);
+    char big[2000];
+    size_t o = 0;
+    for (int i = 0; i < 600; i++) {
+        memcpy(big + o, "\xc3\xa9", 2); /* é */
+        o += 2;
+    }
+    big[o] = '\0';
+    e = rest_reason_encode(big);
+    CHECK_EQ_INT(strlen(e), 512 * 6);
+    free(e);
+}
+
+/* Route matching: templates, majors, literals before parameters, queries ignored. */
+static void t_routes(void)
+{
+    const rest_route *r;
+    char major[256];
+    CHECK(rest_route_match("GET", "/channels/1/messages/2?x=y", &r, major, sizeof major) == 0);
+    CHECK_EQ_STR(r->name, "GET /channels/{channel_id}/messages/{message_id}");
+    CHECK_EQ_STR(major, "1");
+    CHECK(rest_route_match("PUT", "/guilds/9/members/8/roles/7", &r, major, sizeof major) == 0);
+    CHECK_EQ_STR(major, "9");
+    CHECK(rest_route_match("POST", "/webhooks/5/abc", &r, major, sizeof major) == 0);
+    CHECK_EQ_STR(major, "5/abc");
+    CHECK(r->flags & REST_ROUTE_INTERACTION);
+    CHECK(rest_route_match("GET", "/webhooks/5/abc/messages/@original", &r, major, sizeof major) == 0);
+    CHECK(strstr(r->name, "@original"));
+    CHECK(rest_route_match("GET", "/webhooks/5/abc/messages/77", &r, major, sizeof major) == 0);
+    CHECK(strstr(r->name, "{message_id}"));
+    CHECK(rest_route_match("GET", "/users/@me", &r, major, sizeof major) == 0);
+    CHECK_EQ_STR(major, "");
+    CHECK(rest_route_match("GET", "/channels//messages", &r, major, sizeof major) < 0);
+    CHECK(rest_route_match("GET", "/channels/1/messages/", &r, major, sizeof major) < 0);
+    CHECK(rest_route_match("DELETE", "/users/@me", &r, major, sizeof major) < 0);
+}
+
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} cases[] = {
+    {"routes", t_routes},
+    {"reason_encode", t_reason_encode},
+    {"request_bytes", t_request_bytes},
+    {"retry_after_header", t_retry_after_header},
+    {"refused", t_refused},
+    {"dns", t_dns},
+    {"silent", t_silent},
+    {"create_errors", t_create_errors},
+};
+
+int main(int argc, char **argv)
+{
+    log_set_level(LOG_WARN);
+    int ran = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
+            continue;
+        fprintf(stderr, "-- %s\n", cases[i].name);
+        cases[i].fn();
+        ran++;
+    }
+    CHECK(ran > 0);
+    fprintf(stderr, "%d case(s) passed\n", ran);
+    return 0;
+}

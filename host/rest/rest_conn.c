@@ -66,16 +66,70 @@ char *rest_reason_encode(const char *reason)
 
 /* ---- the lws 4.1 poll-handle leak ------------------------------------------------------ */
 
+/*
+ * lws 4.1.6 on libuv leaks the uv_poll_t of a client connection whose connect()
+ * fails (warmcat/libwebsockets#2434, fixed after 4.1): it closes the socket
+ * first, and its close path then skips uv_close() for a socket already gone, so
+ * the stopped handle stays in the loop and uv_loop_close() says EBUSY forever.
+ * Two ways in:
+ *   - connect() fails at once (no route, EACCES): inside
+ *     lws_client_connect_via_info(), which returns NULL without any callback
+ *     and with the wsi freed. The leaked handle is the idle poll handle that
+ *     was not there before the call.
+ *   - the connect attempt fails later through connect_3 (timeout, a failed
+ *     retry): CLIENT_CONNECTION_ERROR arrives with the socket already invalid
+ *     and the wsi still alive; its handle is the poll handle whose data is it.
+ * The handle was allocated with lws_malloc(), which is malloc() unless someone
+ * installs an lws allocator (the host does not): free() it after uv_close().
+ */
+
+#define REST_IDLE_POLLS 16
+
+typedef struct idle_polls {
+    uv_handle_t *h[REST_IDLE_POLLS];
+    int n;
+    int overflow;
+} idle_polls;
+
+static int is_idle_poll(uv_handle_t *h)
+{
+    return h->type == UV_POLL && !uv_is_active(h) && !uv_is_closing(h);
+}
+
+static void collect_idle(uv_handle_t *h, void *arg)
+{
+    idle_polls *p = arg;
+    if (!is_idle_poll(h))
+        return;
+    if (p->n < REST_IDLE_POLLS)
+        p->h[p->n++] = h;
+    else
+        p->overflow = 1;
+}
+
 typedef struct reap_ctx {
-    void *wsi;
-    uv_handle_t *found;
+    void *wsi;               /* the handle of this wsi, or */
+    const idle_polls *before; /* an idle handle not in this set */
+    uv_handle_t *found[4];
+    int nfound;
 } reap_ctx;
 
 static void reap_walk(uv_handle_t *h, void *arg)
 {
     reap_ctx *c = arg;
-    if (h->type == UV_POLL && h->data == c->wsi && !uv_is_closing(h))
-        c->found = h;
+    if (c->nfound == 4 || h->type != UV_POLL || uv_is_closing(h))
+        return;
+    if (c->wsi) {
+        if (h->data == c->wsi)
+            c->found[c->nfound++] = h;
+        return;
+    }
+    if (!is_idle_poll(h))
+        return;
+    for (int i = 0; i < c->before->n; i++)
+        if (c->before->h[i] == h)
+            return;
+    c->found[c->nfound++] = h;
 }
 
 static void reap_closed(uv_handle_t *h)
@@ -83,26 +137,33 @@ static void reap_closed(uv_handle_t *h)
     free(h);
 }
 
-/*
- * lws 4.1.6 on libuv leaks the uv_poll_t of a client connection that failed in
- * connect (refused, unreachable, connect timeout): it closes the socket before
- * its close path, which then skips uv_close(), so uv_loop_close() says EBUSY
- * forever. At CLIENT_CONNECTION_ERROR with the socket already gone, the wsi is
- * still alive and its poll handle (data == wsi, allocated with lws_malloc, i.e.
- * malloc) is found by walking the loop: close and free it ourselves. Fixed
- * upstream after 4.1 (warmcat/libwebsockets#2434); remove with lws >= 4.3.
- */
-static void reap_leaked_poll(struct lws *wsi)
+static void reap_found(reap_ctx *c)
+{
+    for (int i = 0; i < c->nfound; i++)
+        uv_close(c->found[i], reap_closed);
+}
+
+/* At CLIENT_CONNECTION_ERROR: the second way in. */
+static void reap_failed_wsi(struct lws *wsi)
 {
     if (lws_get_socket_fd(wsi) >= 0)
         return; /* the normal close path will close the handle */
     uv_loop_t **loop = lws_protocol_vh_priv_get(lws_get_vhost(wsi), lws_get_protocol(wsi));
     if (!loop || !*loop)
         return;
-    reap_ctx c = {wsi, NULL};
+    reap_ctx c = {.wsi = wsi};
     uv_walk(*loop, reap_walk, &c);
-    if (c.found)
-        uv_close(c.found, reap_closed);
+    reap_found(&c);
+}
+
+/* After lws_client_connect_via_info() returned NULL: the first way in. */
+static void reap_new_idle(uv_loop_t *loop, const idle_polls *before)
+{
+    if (before->overflow)
+        return; /* cannot tell old from new: leave it */
+    reap_ctx c = {.before = before};
+    uv_walk(loop, reap_walk, &c);
+    reap_found(&c);
 }
 
 int rest_conn_register(struct lws_vhost *vh, uv_loop_t *loop)
@@ -158,9 +219,13 @@ void rest_conn_start(rest_op *op)
     i.opaque_user_data = op;
     i.pwsi = &op->wsi;
 
+    idle_polls before = {.n = 0};
+    uv_walk(r->loop, collect_idle, &before);
     op->in_connect = 1;
     struct lws *wsi = lws_client_connect_via_info(&i);
     op->in_connect = 0;
+    if (!wsi)
+        reap_new_idle(r->loop, &before);
     if (!wsi || op->error[0]) {
         /* It failed inside the call; any callback it made only noted why. */
         if (wsi)
@@ -265,7 +330,7 @@ static void read_headers(struct lws *wsi, rest_op *op)
 {
     char v[96];
     if (custom_hdr(wsi, "x-ratelimit-bucket:", v, sizeof v) > 0)
-        snprintf(op->hdr_bucket, sizeof op->hdr_bucket, "%s", v);
+        snprintf(op->hdr_bucket, sizeof op->hdr_bucket, "%.71s", v);
     if (custom_hdr(wsi, "x-ratelimit-limit:", v, sizeof v) > 0)
         op->hdr_limit = atoi(v);
     if (custom_hdr(wsi, "x-ratelimit-remaining:", v, sizeof v) > 0)
@@ -275,7 +340,7 @@ static void read_headers(struct lws *wsi, rest_op *op)
     if (custom_hdr(wsi, "x-ratelimit-global:", v, sizeof v) > 0)
         op->hdr_global = !strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "1");
     if (custom_hdr(wsi, "x-ratelimit-scope:", v, sizeof v) > 0)
-        snprintf(op->hdr_scope, sizeof op->hdr_scope, "%s", v);
+        snprintf(op->hdr_scope, sizeof op->hdr_scope, "%.15s", v);
     /* Retry-After is one of lws's known headers, not a custom one. */
     if (lws_hdr_copy(wsi, v, sizeof v, WSI_TOKEN_HTTP_RETRY_AFTER) > 0)
         op->hdr_retry_after = strtod(v, NULL);
@@ -356,7 +421,7 @@ static int rest_lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *
         return 0;
 
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        reap_leaked_poll(wsi);
+        reap_failed_wsi(wsi);
         if (op) {
             char why[128];
             if (in && len)

@@ -184,6 +184,30 @@ static void t_refused(void)
     fx_close(&f); /* uv_loop_close() == 0: the leaked poll handles were reaped */
 }
 
+/*
+ * A connect() that fails at once (TCP to the broadcast address), inside
+ * lws_client_connect_via_info: the path where lws 4.1 leaks its poll handle,
+ * which fx_close() would find (uv_loop_close() == UV_EBUSY).
+ */
+static void t_unreachable(void)
+{
+    fx f;
+    rest_opts o;
+    memset(&o, 0, sizeof o);
+    o.max_retries = 1;
+    o.backoff_ms = 10;
+    o.timeout_ms = 2000;
+    fx_open(&f, "http://255.255.255.255:9/api/v10", &o);
+    fx_answer a;
+    fx_send(&f, &a, "GET", "/users/@me", NULL, NULL);
+    fx_run_until(&f, &a.done, 10000);
+    CHECK_EQ_INT(a.res->result, BH_EDISCORD);
+    CHECK(strstr(a.res->message, "cannot connect"));
+    CHECK_EQ_INT(a.res->attempts, 2);
+    rest_response_free(a.res);
+    fx_close(&f);
+}
+
 /* A name resolved with uv_getaddrinfo, and a name that does not resolve. */
 static void t_dns(void)
 {
@@ -333,6 +357,7 @@ static const struct {
     {"request_bytes", t_request_bytes},
     {"retry_after_header", t_retry_after_header},
     {"refused", t_refused},
+    {"unreachable", t_unreachable},
     {"dns", t_dns},
     {"silent", t_silent},
     {"create_errors", t_create_errors},

@@ -198,6 +198,20 @@ rest_bucket *rest_bucket_for(rest *r, const rest_route *route, const char *major
         free(key);
         return *pp;
     }
+    /*
+     * The hash is known but this major's requests still wait under the route's
+     * own key (sent before the hash was learned): join them, or two requests of
+     * one limit would be on the wire at once. Their answer moves the bucket.
+     */
+    if (r->route_hash[route - rest_routes][0]) {
+        char *rkey = route_key(route, major);
+        rest_bucket **rp = rkey ? slot_of(r, rkey) : NULL;
+        free(rkey);
+        if (rp && *rp) {
+            free(key);
+            return *rp;
+        }
+    }
     rest_bucket *b = calloc(1, sizeof *b);
     if (!b) {
         free(key);

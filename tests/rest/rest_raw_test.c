@@ -8,9 +8,16 @@
  */
 #include "rest_fixture.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <bothost/abi.h>
 
@@ -263,6 +270,121 @@ static void set_flag(void *arg)
     *(int *)arg = 1;
 }
 
+/* Bodies larger than one write and one read: 200 kB up, 100 kB down. */
+static void t_big_bodies(void)
+{
+    enum { UP = 200000, DOWN = 100000 };
+    char *down = malloc(DOWN + 256), *up = malloc(UP + 64);
+    CHECK(down && up);
+    int hl = snprintf(down, 256, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: %d\r\nConnection: close\r\n\r\n", DOWN);
+    char *p = down + hl;
+    p += sprintf(p, "{\"pad\":\"");
+    size_t fill = DOWN - 10;
+    memset(p, 'd', fill);
+    p += fill;
+    strcpy(p, "\"}");
+    CHECK_EQ_INT(strlen(down + hl), DOWN);
+    p = up + sprintf(up, "[{\"name\":\"");
+    memset(p, 'u', UP - 13);
+    p += UP - 13;
+    strcpy(p, "\"}]");
+    CHECK_EQ_INT(strlen(up), UP);
+
+    fx f;
+    raw_server *s = open_with_raw(&f, down, "127.0.0.1", NULL);
+    fx_answer a;
+    fx_send(&f, &a, "PUT", "/applications/1/commands", up, NULL);
+    fx_run_until(&f, &a.done, 10000);
+    CHECK_EQ_INT(a.res->result, 0);
+    CHECK_EQ_INT(strlen(json_string_value(json_object_get(a.res->json, "pad"))), DOWN - 10);
+    rest_response_free(a.res);
+    const char *req = raw_request(s, 0);
+    CHECK(has_line(req, "content-length: 200000"));
+    const char *body = strstr(req, "\r\n\r\n") + 4;
+    CHECK_EQ_STR(body, up);
+    raw_stop(s);
+    fx_close(&f);
+    free(up);
+    free(down);
+}
+
+/*
+ * https: the TLS handshake happens and the server's certificate is checked (a
+ * self-signed one is refused). Needs the openssl command; skipped without it.
+ */
+static void t_tls_verify(void)
+{
+    const char *dir = tsup_tmpdir();
+    char cmd[2048], cert[512], key[512];
+    snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+    snprintf(key, sizeof key, "%s/key.pem", dir);
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 1 "
+             "-subj /CN=localhost >/dev/null 2>&1",
+             key, cert);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "skipped: no openssl command\n");
+        return;
+    }
+    int port = closed_port();
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        char ps[16];
+        snprintf(ps, sizeof ps, "%d", port);
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execlp("openssl", "openssl", "s_server", "-accept", ps, "-cert", cert, "-key", key,
+               "-www", "-quiet", (char *)NULL);
+        _exit(127);
+    }
+    /* Wait until it listens. */
+    for (int i = 0; i < 100; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons((uint16_t)port);
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+        close(fd);
+        if (ok)
+            break;
+        usleep(50000);
+    }
+    fx f;
+    rest_opts o;
+    memset(&o, 0, sizeof o);
+    o.max_retries = -1;
+    char b[96];
+    snprintf(b, sizeof b, "https://localhost:%d/api/v10", port);
+    fx_open(&f, b, &o);
+    fx_answer a;
+    fx_send(&f, &a, "GET", "/users/@me", NULL, NULL);
+    fx_run_until(&f, &a.done, 10000);
+    fprintf(stderr, "tls: result %d: %s\n", a.res->result, a.res->message);
+    CHECK_EQ_INT(a.res->result, BH_EDISCORD);
+    CHECK_EQ_INT(a.res->status, 0);
+    rest_response_free(a.res);
+    fx_close(&f);
+
+    /* Trusted through OpenSSL's default store (SSL_CERT_FILE): the request goes through. */
+    setenv("SSL_CERT_FILE", cert, 1);
+    fx_open(&f, b, &o);
+    fx_send(&f, &a, "GET", "/users/@me", NULL, NULL);
+    fx_run_until(&f, &a.done, 10000);
+    fprintf(stderr, "tls trusted: result %d status %d: %s\n", a.res->result, a.res->status,
+            a.res->message);
+    CHECK_EQ_INT(a.res->status, 200);
+    rest_response_free(a.res);
+    fx_close(&f);
+    unsetenv("SSL_CERT_FILE");
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+}
+
 /* rest_create refuses what it cannot work with. */
 static void t_create_errors(void)
 {
@@ -360,6 +482,8 @@ static const struct {
     {"unreachable", t_unreachable},
     {"dns", t_dns},
     {"silent", t_silent},
+    {"big_bodies", t_big_bodies},
+    {"tls_verify", t_tls_verify},
     {"create_errors", t_create_errors},
 };
 

@@ -51,7 +51,9 @@ typedef struct rest_opts {
     int timeout_ms;         /* per attempt, from connect to the last byte; 0: 10000 */
     int max_retries;        /* after 5xx and network errors; 0: 3, < 0: none */
     int backoff_ms;         /* the first retry's delay, doubled each time; 0: 250 */
-    int global_per_sec;     /* the global limit; 0: 50 */
+    int global_per_sec;     /* the global limit; 0: 50. Kept as at most this many
+                               requests in any 1050 ms: the 50 ms spare absorbs
+                               requests reaching Discord unevenly late */
     int max_429_retries;    /* 429 answers waited out before giving up; 0: 5 */
 } rest_opts;
 
@@ -122,8 +124,9 @@ void rest_destroy(rest *r);
 
 /*
  * Queues a request (loop thread only). 0: `cb` will run exactly once, later,
- * never from inside this call. BH_EINVAL: a bad method, a path that is not in
- * the route table, a body that is not JSON is not checked but a NULL path is;
+ * never from inside this call. BH_EINVAL: no method or path, a method other
+ * than GET/POST/PUT/PATCH/DELETE, or a path that is not in the route table
+ * (the body is not checked: Discord's 400 says what is wrong with it);
  * BH_ESTATE after rest_destroy(); BH_ENOMEM. On an error `cb` never runs.
  */
 int rest_request(rest *r, const rest_req *req, rest_cb cb, void *arg);
@@ -164,7 +167,10 @@ typedef struct rest_stats {
 /* Copies the counters (loop thread). */
 void rest_stats_get(rest *r, rest_stats *out);
 
-/* One row per route template and HTTP status (0: no answer). */
+/*
+ * One row per route template and HTTP status of an attempt (0: no answer), so
+ * a request answered 429 then 200 counts in both rows.
+ */
 typedef void (*rest_stats_fn)(const char *route, int status, uint64_t count,
                               uint64_t latency_ms_sum, void *arg);
 

@@ -206,6 +206,7 @@ static void t_route_429(void)
 typedef struct global_case {
     fx *f;
     fx_answer later[6];
+    fx_answer callback;
     char paths[6][96];
     int sent;
 } global_case;
@@ -220,6 +221,9 @@ static void global_tick(uv_timer_t *t)
     /* The global 429 has arrived: everything sent now must wait for it. */
     for (int i = 0; i < 6; i++)
         fx_send(g->f, &g->later[i], "GET", g->paths[i], NULL, NULL);
+    /* Interaction endpoints are not bound to the global limit: this one goes now. */
+    fx_send(g->f, &g->callback, "POST", "/interactions/1234/no-such-token/callback",
+            "{\"type\":1}", NULL);
     g->sent = 1;
     uv_timer_stop(t);
     uv_close((uv_handle_t *)t, NULL);
@@ -256,10 +260,23 @@ static void t_global_429(void)
         CHECK_EQ_INT(g.later[i].res->ratelimited, 0);
         rest_response_free(g.later[i].res);
     }
+    fx_run_until(&f, &g.callback.done, 10000);
+    CHECK(g.callback.res->status >= 400); /* no such interaction, but it was sent */
+    rest_response_free(g.callback.res);
     rest_stats st;
     rest_stats_get(f.r, &st);
     CHECK_EQ_INT(st.ratelimited_global, 1);
     CHECK_EQ_INT(emu_violations(), 0);
+
+    /* The emulator saw the callback during the pause, before the others. */
+    json_t *cb = emu_requests("/interactions/{interaction_id}/{interaction_token}/callback");
+    json_t *roles = emu_requests("/guilds/{guild_id}/roles");
+    CHECK_EQ_INT(json_array_size(cb), 1);
+    CHECK_EQ_INT(json_array_size(roles), 3);
+    CHECK(json_integer_value(json_object_get(json_array_get(cb, 0), "t_ms")) <
+          json_integer_value(json_object_get(json_array_get(roles, 0), "t_ms")));
+    json_decref(cb);
+    json_decref(roles);
     fx_close(&f);
 }
 

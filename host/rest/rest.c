@@ -1,15 +1,10 @@
 /*
- * The REST client: requests, the scheduler that decides when each may go, and
- * what an answer means (done, wait and send again, or retry later).
- *
- * The scheduler (rest_pump) runs on one uv timer: after every change it walks
- * the buckets that hold queued requests, sends those whose bucket, global
- * limit and backoff allow, times out attempts past their deadline, and sets the
- * timer to the earliest moment something else becomes possible. Nothing polls.
+ * The REST client's public face: create and destroy, taking requests, and
+ * ending them (the callback). When a request goes is rest_sched.c's business,
+ * what an answer means rest_answer.c's.
  */
 #include "rest/rest_internal.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,30 +13,14 @@
 
 #include "core/log.h"
 
-#define REST_DNS_TTL_MS 300000
-#define REST_SWEEP_EVERY_MS 30000
-#define REST_MAX_BODY (8u << 20)
-
 uint64_t rest_now(void)
 {
     return uv_hrtime() / 1000000u;
 }
 
-static void on_timer(uv_timer_t *t)
-{
-    rest_pump(t->data);
-}
-
-/* Runs the scheduler on the next loop turn, never inside the caller. */
-static void kick(rest *r)
-{
-    if (!r->closing)
-        uv_timer_start(&r->timer, on_timer, 0, 0);
-}
-
 /* ---- create / destroy ------------------------------------------------------------------ */
 
-static void free_client(rest *r)
+void rest_free(rest *r)
 {
     rest_buckets_free(r);
     rest_stats_free(r);
@@ -54,7 +33,7 @@ static void on_handle_closed(uv_handle_t *h)
 {
     rest *r = h->data;
     if (--r->handles_open == 0)
-        free_client(r);
+        rest_free(r);
 }
 
 int rest_create(rest **out, uv_loop_t *loop, net *n, const rest_opts *opts)
@@ -104,7 +83,7 @@ int rest_create(rest **out, uv_loop_t *loop, net *n, const rest_opts *opts)
         return BH_ENOMEM;
     }
     if (!r->auth || rest_buckets_init(r) < 0) {
-        free_client(r);
+        rest_free(r);
         return BH_ENOMEM;
     }
     log_add_secret(opts->token);
@@ -225,7 +204,7 @@ int rest_request(rest *r, const rest_req *req, rest_cb cb, void *arg)
         return BH_ENOMEM;
     }
     rest_bucket_push(r, b, op, 0);
-    kick(r);
+    rest_sched_kick(r);
     return 0;
 }
 
@@ -267,368 +246,4 @@ void rest_op_finish(rest_op *op, int result)
     void *arg = op->arg;
     op_free(op);
     cb(res, arg);
-}
-
-static void retry_later(rest_op *op, uint64_t now, const char *why)
-{
-    rest *r = op->r;
-    rest_response *res = op->res;
-    res->retries++;
-    r->st.retries++;
-    uint64_t delay = (uint64_t)r->backoff_ms << (res->retries - 1 < 10 ? res->retries - 1 : 10);
-    delay += (uint64_t)rand() % (delay / 2 + 1);
-    op->not_before = now + delay;
-    char fields[160];
-    snprintf(fields, sizeof fields, "route=\"%s\" status=%d retry=%d delay_ms=%llu", res->route,
-             op->status, res->retries, (unsigned long long)delay);
-    log_fields(LOG_INFO, "rest", fields, "retrying after %s", why);
-    rest_bucket_push(r, op->bucket, op, 1);
-}
-
-static int can_retry(const rest_op *op)
-{
-    return !(op->flags & REST_F_NO_RETRY) && op->res->retries < op->r->max_retries;
-}
-
-/* Discord's "code" and "message" of an error body. */
-static void take_error(rest_op *op)
-{
-    rest_response *res = op->res;
-    json_t *code = json_object_get(res->json, "code");
-    json_t *msg = json_object_get(res->json, "message");
-    res->code = json_is_integer(code) ? (int)json_integer_value(code) : 0;
-    if (json_is_string(msg))
-        snprintf(res->message, sizeof res->message, "%s", json_string_value(msg));
-    else
-        snprintf(res->message, sizeof res->message, "HTTP %d", op->status);
-}
-
-static void on_429(rest_op *op, uint64_t now)
-{
-    rest *r = op->r;
-    rest_response *res = op->res;
-    rest_bucket *b = op->bucket;
-    json_t *ra = json_object_get(res->json, "retry_after");
-    double secs = json_is_number(ra) ? json_number_value(ra)
-                  : op->hdr_retry_after >= 0 ? op->hdr_retry_after
-                                             : 1.0;
-    if (!(secs >= 0) || secs > 3600)
-        secs = 1.0;
-    uint64_t wait = (uint64_t)ceil(secs * 1000.0);
-    int global = op->hdr_global || json_is_true(json_object_get(res->json, "global")) ||
-                 strcmp(op->hdr_scope, "global") == 0;
-    int shared = strcmp(op->hdr_scope, "shared") == 0;
-    res->ratelimited++;
-    char fields[200];
-    snprintf(fields, sizeof fields, "route=\"%s\" bucket=%s retry_after_ms=%llu scope=%s",
-             res->route, op->hdr_bucket[0] ? op->hdr_bucket : "-", (unsigned long long)wait,
-             global ? "global" : op->hdr_scope[0] ? op->hdr_scope : "user");
-    if (global) {
-        if (now + wait > r->global_until)
-            r->global_until = now + wait;
-        log_fields(LOG_WARN, "rest", fields, "global rate limit hit: every request waits");
-    } else {
-        b->known = 1;
-        b->remaining = 0;
-        if (now + wait > b->reset_at)
-            b->reset_at = now + wait;
-        log_fields(shared ? LOG_INFO : LOG_WARN, "rest", fields, "rate limited");
-    }
-    if (res->ratelimited > r->max_429_retries) {
-        take_error(op);
-        rest_op_finish(op, BH_ELIMIT);
-        return;
-    }
-    op->not_before = now + wait;
-    op->wait_since = now;
-    rest_bucket_push(r, b, op, 1);
-}
-
-/* The result for a final answer. */
-static int result_of(int status)
-{
-    if (status >= 200 && status < 300)
-        return 0;
-    if (status == 404)
-        return BH_ENOTFOUND;
-    if (status == 401 || status == 403)
-        return BH_EPERM;
-    return BH_EDISCORD;
-}
-
-void rest_attempt_done(rest_op *op)
-{
-    rest *r = op->r;
-    rest_response *res = op->res;
-    uint64_t now = rest_now();
-
-    if (op->prev_inflight || r->inflight == op) {
-        if (op->prev_inflight)
-            op->prev_inflight->next = op->next;
-        else
-            r->inflight = op->next;
-        if (op->next)
-            op->next->prev_inflight = op->prev_inflight;
-        op->next = op->prev_inflight = NULL;
-        r->st.in_flight--;
-    }
-    op->wsi = NULL;
-    res->attempts++;
-    r->st.attempts++;
-    res->status = op->status;
-    rest_stats_attempt(r, op, now);
-    if (op->status > 0)
-        rest_bucket_learn(r, op, now);
-    op->bucket->busy--;
-
-    json_decref(res->json);
-    res->json = NULL;
-    if (op->rlen && !op->overflow)
-        res->json = json_loadb(op->rbuf, op->rlen, JSON_DECODE_ANY, NULL);
-    op->rlen = 0;
-
-    if (op->status == 0) {
-        if (op->timed_out)
-            r->st.timeouts++;
-        else
-            r->st.network_errors++;
-        /* A refused or reset connection may mean the address moved. */
-        if (!op->timed_out)
-            r->addr_time = 0;
-        snprintf(res->message, sizeof res->message, "%.250s",
-                 op->error[0] ? op->error : "no answer");
-        if (can_retry(op))
-            retry_later(op, now, op->timed_out ? "a timeout" : "a network error");
-        else
-            rest_op_finish(op, op->timed_out ? BH_ETIMEDOUT : BH_EDISCORD);
-    } else if (op->status == 429) {
-        on_429(op, now);
-    } else if (op->status >= 500) {
-        take_error(op);
-        if (can_retry(op))
-            retry_later(op, now, "a server error");
-        else
-            rest_op_finish(op, BH_EDISCORD);
-    } else {
-        res->code = 0;
-        res->message[0] = '\0';
-        if (op->status >= 400)
-            take_error(op);
-        rest_op_finish(op, result_of(op->status));
-    }
-    rest_pump(r);
-}
-
-/* ---- DNS ------------------------------------------------------------------------------- */
-
-static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
-{
-    rest *r = req->data;
-    req->data = NULL;
-    if (r->closing) {
-        uv_freeaddrinfo(res);
-        if (--r->handles_open == 0)
-            free_client(r);
-        return;
-    }
-    int had = r->dns_state == REST_DNS_OK;
-    if (status == 0 && res) {
-        /* One address per attempt: IPv4 first, as IPv6 routes are often missing. */
-        const struct addrinfo *pick = res;
-        for (const struct addrinfo *ai = res; ai; ai = ai->ai_next)
-            if (ai->ai_family == AF_INET) {
-                pick = ai;
-                break;
-            }
-        char ip[64] = "";
-        if (pick->ai_family == AF_INET6)
-            uv_ip6_name((const struct sockaddr_in6 *)pick->ai_addr, ip, sizeof ip);
-        else
-            uv_ip4_name((const struct sockaddr_in *)pick->ai_addr, ip, sizeof ip);
-        snprintf(r->addr, sizeof r->addr, "%s", ip);
-        r->addr_time = rest_now();
-        r->dns_state = REST_DNS_OK;
-    } else if (!had) {
-        snprintf(r->dns_error, sizeof r->dns_error, "cannot resolve %s: %s", r->host,
-                 uv_strerror(status));
-        log_fields(LOG_WARN, "rest", NULL, "%s", r->dns_error);
-        r->dns_state = REST_DNS_FAILED;
-    } else {
-        /* Keep the address that worked until a lookup succeeds. */
-        r->addr_time = rest_now();
-    }
-    uv_freeaddrinfo(res);
-    r->handles_open--;
-    rest_pump(r);
-}
-
-static void resolve(rest *r)
-{
-    if (r->gai.data)
-        return;
-    struct addrinfo hints;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    char port[16];
-    snprintf(port, sizeof port, "%d", r->port);
-    r->gai.data = r;
-    int rc = uv_getaddrinfo(r->loop, &r->gai, on_resolved, r->host, port, &hints);
-    if (rc < 0) {
-        r->gai.data = NULL;
-        if (r->dns_state != REST_DNS_OK) {
-            snprintf(r->dns_error, sizeof r->dns_error, "cannot resolve %s: %s", r->host,
-                     uv_strerror(rc));
-            r->dns_state = REST_DNS_FAILED;
-        }
-        return;
-    }
-    r->handles_open++;
-    if (r->dns_state != REST_DNS_OK)
-        r->dns_state = REST_DNS_BUSY;
-}
-
-/* ---- the scheduler --------------------------------------------------------------------- */
-
-static void start_waiting(rest_op *op, uint64_t now)
-{
-    if (!op->wait_since)
-        op->wait_since = now;
-}
-
-static void end_waiting(rest_op *op, uint64_t now)
-{
-    if (!op->wait_since)
-        return;
-    uint64_t waited = now - op->wait_since;
-    op->res->wait_ms += (int64_t)waited;
-    op->r->st.ratelimit_waits++;
-    op->r->st.ratelimit_wait_ms += waited;
-    op->wait_since = 0;
-}
-
-/* Fails the attempt `op` would have made, without a connection. */
-static void fail_unsent(rest *r, rest_bucket *b, const char *why)
-{
-    rest_op *op = rest_bucket_pop(r, b);
-    b->busy++;
-    op->status = 0;
-    op->timed_out = 0;
-    snprintf(op->error, sizeof op->error, "%s", why);
-    rest_attempt_done(op);
-}
-
-static void run_once(rest *r, uint64_t now, uint64_t *next)
-{
-    /* Attempts past their deadline. */
-    for (rest_op *op = r->inflight, *nx; op && !r->closing; op = nx) {
-        nx = op->next;
-        if (op->deadline > now) {
-            if (op->deadline < *next)
-                *next = op->deadline;
-            continue;
-        }
-        op->timed_out = 1;
-        op->status = 0;
-        snprintf(op->error, sizeof op->error, "no answer within %d ms", r->timeout_ms);
-        rest_conn_abandon(op);
-        rest_attempt_done(op);
-        /* Callbacks may have changed the list: start over on the next turn. */
-        r->repump = 1;
-        return;
-    }
-
-    int need_dns = r->dns_state != REST_DNS_OK ||
-                   (r->addr_time + REST_DNS_TTL_MS < now && !r->gai.data);
-    for (rest_bucket *b = r->active_head, *bn; b && !r->closing; b = bn) {
-        bn = b->anext;
-        if (b->busy || !b->head)
-            continue;
-        rest_op *op = b->head;
-        if (op->not_before > now) {
-            if (op->not_before < *next)
-                *next = op->not_before;
-            continue;
-        }
-        if (b->known && b->remaining <= 0 && now < b->reset_at) {
-            start_waiting(op, now);
-            if (b->reset_at < *next)
-                *next = b->reset_at;
-            continue;
-        }
-        int exempt = (op->route->flags & REST_ROUTE_INTERACTION) != 0;
-        if (!exempt) {
-            uint64_t at = now < r->global_until ? r->global_until : rest_global_next(r, now);
-            if (at) {
-                start_waiting(op, now);
-                if (at < *next)
-                    *next = at;
-                continue;
-            }
-        }
-        if (need_dns) {
-            if (r->dns_state == REST_DNS_FAILED) {
-                fail_unsent(r, b, r->dns_error);
-                r->repump = 1;
-                return;
-            }
-            resolve(r);
-            if (r->dns_state != REST_DNS_OK)
-                continue; /* on_resolved() runs the scheduler again */
-            need_dns = 0;
-        }
-        if (!exempt)
-            rest_global_take(r, now);
-        rest_bucket_pop(r, b);
-        b->busy++;
-        b->last_used = now;
-        end_waiting(op, now);
-        op->next = r->inflight;
-        op->prev_inflight = NULL;
-        if (r->inflight)
-            r->inflight->prev_inflight = op;
-        r->inflight = op;
-        r->st.in_flight++;
-        op->deadline = now + (uint64_t)r->timeout_ms;
-        if (op->deadline < *next)
-            *next = op->deadline;
-        rest_conn_start(op);
-        if (r->repump)
-            return;
-    }
-    if (r->dns_state == REST_DNS_FAILED)
-        r->dns_state = REST_DNS_NONE; /* the next attempt looks the name up again */
-}
-
-void rest_pump(rest *r)
-{
-    if (r->closing)
-        return;
-    if (r->pumping) {
-        r->repump = 1;
-        return;
-    }
-    r->pumping = 1;
-    uint64_t now, next;
-    do {
-        r->repump = 0;
-        now = rest_now();
-        next = UINT64_MAX;
-        run_once(r, now, &next);
-    } while (r->repump && !r->closing);
-    r->pumping = 0;
-    if (r->closing)
-        return;
-    if (now - r->last_sweep > REST_SWEEP_EVERY_MS) {
-        r->last_sweep = now;
-        rest_buckets_sweep(r, now);
-    }
-    if (next == UINT64_MAX) {
-        uv_timer_stop(&r->timer);
-        return;
-    }
-    /* The loop's clock lags ours by the time this turn took: catch it up first. */
-    uv_update_time(r->loop);
-    now = rest_now();
-    uv_timer_start(&r->timer, on_timer, next > now ? next - now + 1 : 1, 0);
 }

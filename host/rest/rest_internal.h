@@ -1,6 +1,8 @@
 /*
  * The REST client's insides, shared by its files:
- *   rest.c         create/destroy, requests, the scheduler, answers and retries
+ *   rest.c         create/destroy, taking requests, ending them
+ *   rest_sched.c   the scheduler (when a request may go) and the address lookup
+ *   rest_answer.c  what an answer means: done, wait for a 429, retry
  *   rest_bucket.c  buckets (per-route queues and their limits), the global limit
  *   rest_conn.c    one HTTP attempt on libwebsockets (the protocol callback)
  *   rest_routes.c  the route table and path matching
@@ -157,12 +159,16 @@ struct rest {
 /* Monotonic milliseconds. */
 uint64_t rest_now(void);
 
-/* rest.c: runs the scheduler now (re-entrant calls fold into the running one). */
-void rest_pump(rest *r);
-/* rest.c: the attempt on the wire ended; op->status is 0 when no answer came. */
-void rest_attempt_done(rest_op *op);
 /* rest.c: ends a request for good and calls its callback. */
 void rest_op_finish(rest_op *op, int result);
+/* rest.c: frees the client once its handles and lookups are done. */
+void rest_free(rest *r);
+/* rest_sched.c: runs the scheduler now (re-entrant calls fold into the running one). */
+void rest_pump(rest *r);
+/* rest_sched.c: runs the scheduler on the next loop turn, never inside the caller. */
+void rest_sched_kick(rest *r);
+/* rest_answer.c: the attempt on the wire ended; op->status is 0 when no answer came. */
+void rest_attempt_done(rest_op *op);
 
 /* rest_conn.c: ties the protocol on `vh` to `loop`; BH_EINVAL when `vh` lacks it. */
 int rest_conn_register(struct lws_vhost *vh, uv_loop_t *loop);

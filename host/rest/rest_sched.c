@@ -1,0 +1,243 @@
+/*
+ * The scheduler: when each request may go. It runs on one uv timer: after
+ * every change it walks the buckets that hold queued requests, sends those
+ * whose bucket, global limit and backoff allow, times out attempts past their
+ * deadline, and sets the timer to the earliest moment something else becomes
+ * possible. Nothing polls. The API host's address is looked up here too, with
+ * uv_getaddrinfo (lws 4.1 would block in getaddrinfo).
+ */
+#include "rest/rest_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+#define REST_DNS_TTL_MS 300000
+#define REST_SWEEP_EVERY_MS 30000
+
+static void on_timer(uv_timer_t *t)
+{
+    rest_pump(t->data);
+}
+
+void rest_sched_kick(rest *r)
+{
+    if (!r->closing)
+        uv_timer_start(&r->timer, on_timer, 0, 0);
+}
+
+/* ---- DNS ------------------------------------------------------------------------------- */
+
+static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+    rest *r = req->data;
+    req->data = NULL;
+    if (r->closing) {
+        uv_freeaddrinfo(res);
+        if (--r->handles_open == 0)
+            rest_free(r);
+        return;
+    }
+    int had = r->dns_state == REST_DNS_OK;
+    if (status == 0 && res) {
+        /* One address per attempt: IPv4 first, as IPv6 routes are often missing. */
+        const struct addrinfo *pick = res;
+        for (const struct addrinfo *ai = res; ai; ai = ai->ai_next)
+            if (ai->ai_family == AF_INET) {
+                pick = ai;
+                break;
+            }
+        char ip[64] = "";
+        if (pick->ai_family == AF_INET6)
+            uv_ip6_name((const struct sockaddr_in6 *)pick->ai_addr, ip, sizeof ip);
+        else
+            uv_ip4_name((const struct sockaddr_in *)pick->ai_addr, ip, sizeof ip);
+        snprintf(r->addr, sizeof r->addr, "%s", ip);
+        r->addr_time = rest_now();
+        r->dns_state = REST_DNS_OK;
+    } else if (!had) {
+        snprintf(r->dns_error, sizeof r->dns_error, "cannot resolve %s: %s", r->host,
+                 uv_strerror(status));
+        log_fields(LOG_WARN, "rest", NULL, "%s", r->dns_error);
+        r->dns_state = REST_DNS_FAILED;
+    } else {
+        /* Keep the address that worked until a lookup succeeds. */
+        r->addr_time = rest_now();
+    }
+    uv_freeaddrinfo(res);
+    r->handles_open--;
+    rest_pump(r);
+}
+
+static void resolve(rest *r)
+{
+    if (r->gai.data)
+        return;
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    char port[16];
+    snprintf(port, sizeof port, "%d", r->port);
+    r->gai.data = r;
+    int rc = uv_getaddrinfo(r->loop, &r->gai, on_resolved, r->host, port, &hints);
+    if (rc < 0) {
+        r->gai.data = NULL;
+        if (r->dns_state != REST_DNS_OK) {
+            snprintf(r->dns_error, sizeof r->dns_error, "cannot resolve %s: %s", r->host,
+                     uv_strerror(rc));
+            r->dns_state = REST_DNS_FAILED;
+        }
+        return;
+    }
+    r->handles_open++;
+    if (r->dns_state != REST_DNS_OK)
+        r->dns_state = REST_DNS_BUSY;
+}
+
+/* ---- the scheduler --------------------------------------------------------------------- */
+
+static void start_waiting(rest_op *op, uint64_t now)
+{
+    if (!op->wait_since)
+        op->wait_since = now;
+}
+
+static void end_waiting(rest_op *op, uint64_t now)
+{
+    if (!op->wait_since)
+        return;
+    uint64_t waited = now - op->wait_since;
+    op->res->wait_ms += (int64_t)waited;
+    op->r->st.ratelimit_waits++;
+    op->r->st.ratelimit_wait_ms += waited;
+    op->wait_since = 0;
+}
+
+/* Fails the attempt `op` would have made, without a connection. */
+static void fail_unsent(rest *r, rest_bucket *b, const char *why)
+{
+    rest_op *op = rest_bucket_pop(r, b);
+    b->busy++;
+    op->status = 0;
+    op->timed_out = 0;
+    snprintf(op->error, sizeof op->error, "%s", why);
+    rest_attempt_done(op);
+}
+
+static void run_once(rest *r, uint64_t now, uint64_t *next)
+{
+    /* Attempts past their deadline. */
+    for (rest_op *op = r->inflight, *nx; op && !r->closing; op = nx) {
+        nx = op->next;
+        if (op->deadline > now) {
+            if (op->deadline < *next)
+                *next = op->deadline;
+            continue;
+        }
+        op->timed_out = 1;
+        op->status = 0;
+        snprintf(op->error, sizeof op->error, "no answer within %d ms", r->timeout_ms);
+        rest_conn_abandon(op);
+        rest_attempt_done(op);
+        /* Callbacks may have changed the list: start over on the next turn. */
+        r->repump = 1;
+        return;
+    }
+
+    int need_dns = r->dns_state != REST_DNS_OK ||
+                   (r->addr_time + REST_DNS_TTL_MS < now && !r->gai.data);
+    for (rest_bucket *b = r->active_head, *bn; b && !r->closing; b = bn) {
+        bn = b->anext;
+        if (b->busy || !b->head)
+            continue;
+        rest_op *op = b->head;
+        if (op->not_before > now) {
+            if (op->not_before < *next)
+                *next = op->not_before;
+            continue;
+        }
+        if (b->known && b->remaining <= 0 && now < b->reset_at) {
+            start_waiting(op, now);
+            if (b->reset_at < *next)
+                *next = b->reset_at;
+            continue;
+        }
+        int exempt = (op->route->flags & REST_ROUTE_INTERACTION) != 0;
+        if (!exempt) {
+            uint64_t at = now < r->global_until ? r->global_until : rest_global_next(r, now);
+            if (at) {
+                start_waiting(op, now);
+                if (at < *next)
+                    *next = at;
+                continue;
+            }
+        }
+        if (need_dns) {
+            if (r->dns_state == REST_DNS_FAILED) {
+                fail_unsent(r, b, r->dns_error);
+                r->repump = 1;
+                return;
+            }
+            resolve(r);
+            if (r->dns_state != REST_DNS_OK)
+                continue; /* on_resolved() runs the scheduler again */
+            need_dns = 0;
+        }
+        if (!exempt)
+            rest_global_take(r, now);
+        rest_bucket_pop(r, b);
+        b->busy++;
+        b->last_used = now;
+        end_waiting(op, now);
+        op->next = r->inflight;
+        op->prev_inflight = NULL;
+        if (r->inflight)
+            r->inflight->prev_inflight = op;
+        r->inflight = op;
+        r->st.in_flight++;
+        op->deadline = now + (uint64_t)r->timeout_ms;
+        if (op->deadline < *next)
+            *next = op->deadline;
+        rest_conn_start(op);
+        if (r->repump)
+            return;
+    }
+    if (r->dns_state == REST_DNS_FAILED)
+        r->dns_state = REST_DNS_NONE; /* the next attempt looks the name up again */
+}
+
+void rest_pump(rest *r)
+{
+    if (r->closing)
+        return;
+    if (r->pumping) {
+        r->repump = 1;
+        return;
+    }
+    r->pumping = 1;
+    uint64_t now, next;
+    do {
+        r->repump = 0;
+        now = rest_now();
+        next = UINT64_MAX;
+        run_once(r, now, &next);
+    } while (r->repump && !r->closing);
+    r->pumping = 0;
+    if (r->closing)
+        return;
+    if (now - r->last_sweep > REST_SWEEP_EVERY_MS) {
+        r->last_sweep = now;
+        rest_buckets_sweep(r, now);
+    }
+    if (next == UINT64_MAX) {
+        uv_timer_stop(&r->timer);
+        return;
+    }
+    /* The loop's clock lags ours by the time this turn took: catch it up first. */
+    uv_update_time(r->loop);
+    now = rest_now();
+    uv_timer_start(&r->timer, on_timer, next > now ? next - now + 1 : 1, 0);
+}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "core/app_net.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/notify.h"
@@ -27,6 +28,7 @@ typedef struct app {
     work_pool *workers;
     plug_mgr *plugins;
     sched *sched;
+    app_net *net;                /* HTTP always; Discord when there is a token */
 
     uv_work_t reload_req;
     int reloading, reload_pending;
@@ -98,6 +100,8 @@ static void reload_done(uv_work_t *req, int status)
         a->reload_cfg = NULL;
         if (a->sched)
             sched_nudge(a->sched);
+        if (a->net)
+            app_net_reloaded(a->net);
     }
     notify_send("READY=1");
     if (a->reload_pending && !a->stopping) {
@@ -123,17 +127,11 @@ static void start_reload(app *a)
 
 /* ---- shutdown ---- */
 
-static void close_handle(uv_handle_t *h, void *arg)
-{
-    (void)arg;
-    if (!uv_is_closing(h))
-        uv_close(h, NULL);
-}
-
 static void on_drain(uv_timer_t *t)
 {
     app *a = t->data;
-    int busy = work_pool_pending(a->workers) + sched_active(a->sched) + a->reloading;
+    int busy = work_pool_pending(a->workers) + sched_active(a->sched) + a->reloading +
+               (a->net ? app_net_busy(a->net) : 0);
     if (busy > 0 && uv_now(&a->loop) < a->stop_deadline)
         return;
     if (busy > 0) {
@@ -141,9 +139,14 @@ static void on_drain(uv_timer_t *t)
         log_msg(LOG_WARN, "host", "%d call(s) still running after shutdown_timeout_ms=%d",
                 busy, a->cfg->shutdown_timeout_ms);
     }
-    uv_timer_stop(t);
+    uv_close((uv_handle_t *)t, NULL);
+    uv_close((uv_handle_t *)&a->sig_hup, NULL);
+    uv_close((uv_handle_t *)&a->sig_term, NULL);
+    uv_close((uv_handle_t *)&a->sig_int, NULL);
     sched_close(a->sched, NULL);
-    uv_walk(&a->loop, close_handle, NULL);
+    /* The network closes over a few loop turns; the loop ends when it is done. */
+    if (a->net)
+        app_net_close(a->net, NULL, NULL);
 }
 
 static void on_stop_signal(uv_signal_t *s, int signum)
@@ -158,6 +161,8 @@ static void on_stop_signal(uv_signal_t *s, int signum)
     log_msg(LOG_INFO, "host", "%s: stopping; finishing calls in flight (up to %d ms)",
             strsignal(signum), a->cfg->shutdown_timeout_ms);
     sched_stop(a->sched);
+    if (a->net)
+        app_net_stop(a->net);
     a->stop_deadline = uv_now(&a->loop) + (uint64_t)a->cfg->shutdown_timeout_ms;
     uv_timer_init(&a->loop, &a->drain);
     a->drain.data = a;
@@ -268,6 +273,13 @@ int app_run(const char *config_path)
     uv_signal_start(&a.sig_term, on_stop_signal, SIGTERM);
     uv_signal_start(&a.sig_int, on_stop_signal, SIGINT);
 
+    app_net_opts no = {.loop = &a.loop, .cfg = a.cfg, .workers = a.workers,
+                       .plugins = a.plugins, .db = a.db};
+    if (app_net_start(&a.net, &no) < 0) {
+        log_msg(LOG_ERROR, "host", "cannot start the network side");
+        goto out_loop;
+    }
+
     log_msg(LOG_INFO, "host", "ready: %d worker(s), pid %ld", a.cfg->workers, (long)getpid());
     notify_send("READY=1");
     uv_run(&a.loop, UV_RUN_DEFAULT);
@@ -282,6 +294,7 @@ int app_run(const char *config_path)
     work_pool_destroy(a.workers);
     a.workers = NULL;
     sched_free(a.sched);
+    app_net_free(a.net);
     rc = 0;
 out_loop:
     if (uv_loop_close(&a.loop) != 0)

@@ -1,5 +1,6 @@
 #include "net/net.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ struct net {
     void (*done)(void *arg);
     void *done_arg;
     char listen_host[256];
+    int destroy_calls;
 };
 
 /* lws logs through us, at a level matching ours. */
@@ -145,9 +147,20 @@ int net_create(net **out, const net_opts *opts)
             log_msg(LOG_ERROR, "net", "[http] listen '%s' is not host:port", opts->http_listen);
             goto fail;
         }
+        unsigned char addr[16];
+        int v4 = inet_pton(AF_INET, n->listen_host, addr) == 1;
+        if (!v4 && inet_pton(AF_INET6, n->listen_host, addr) != 1) {
+            /* lws would log and listen nowhere: refuse it here. */
+            log_msg(LOG_ERROR, "net", "[http] listen '%s': give an IP address, not a name",
+                    opts->http_listen);
+            goto fail;
+        }
         memset(&vh, 0, sizeof vh);
-        vh.port = port == 0 ? CONTEXT_PORT_NO_LISTEN_SERVER : port;
-        vh.iface = n->listen_host[0] ? n->listen_host : NULL;
+        vh.port = port; /* 0: lws picks a free one, net_listen_port() tells which */
+        vh.iface = n->listen_host;
+        /* Without this, 127.0.0.1 would listen on every interface through the v6 socket. */
+        if (v4)
+            vh.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
         vh.protocols = opts->server_protocols;
         vh.vhost_name = "http";
         n->server_vhost = lws_create_vhost(n->ctx, &vh);
@@ -194,9 +207,10 @@ static void on_destroy_closed(uv_handle_t *h)
 static void on_destroy_tick(uv_timer_t *t)
 {
     net *n = t->data;
-    if (n->ctx) {
+    if (n->destroy_calls < 2) {
         lws_context_destroy(n->ctx);
-        n->ctx = NULL;
+        if (++n->destroy_calls == 2)
+            n->ctx = NULL;
         return;
     }
     uv_close((uv_handle_t *)t, on_destroy_closed);
@@ -206,7 +220,8 @@ void net_destroy(net *n, void (*done)(void *arg), void *arg)
 {
     n->done = done;
     n->done_arg = arg;
-    lws_context_destroy(n->ctx);
+    /* The first destroy waits for a loop turn: lws crashes if destroyed before it ran once. */
+    n->destroy_calls = 0;
     uv_timer_init(n->loop, &n->destroy_timer);
     n->destroy_timer.data = n;
     uv_timer_start(&n->destroy_timer, on_destroy_tick, 10, 10);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "interact/ia_build.h"
 #include "plugin/plug_internal.h"
 
 typedef struct ctx_box {
@@ -70,6 +71,8 @@ void plug_ctx_free(bh_ctx *c)
         log_fields(LOG_WARN, "plugin", NULL,
                    "plugin %s left a transaction open in %s: rolled back",
                    c->plugin[0] ? c->plugin : "?", c->name);
+    ia_msg_free_all(&c->msgs);
+    ia_modal_free_all(&c->modals);
     db_session_end(&c->db);
     if (c->scheduled_job && c->mgr && c->mgr->job_nudge)
         c->mgr->job_nudge(c->mgr->job_nudge_arg);

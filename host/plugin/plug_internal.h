@@ -77,8 +77,19 @@ struct bh_ctx {
     db_session db;
     int job_attempt;
     int scheduled_job;           /* nudge the scheduler when the call ends */
+    struct ia_call *ia;          /* set for interactions */
+    bh_msg *msgs;                /* builders not yet freed */
+    bh_modal *modals;
+    int discord_code;            /* of the last failed REST call */
     char err[512];
 };
+
+/* The host's Discord side, for the table's REST and cache entries (set by app.c). */
+struct rest;
+struct cache;
+void plug_set_discord(struct rest *r, struct cache *c);
+struct rest *plug_rest(void);
+struct cache *plug_cache(void);
 
 extern const bh_api plug_api_table;
 

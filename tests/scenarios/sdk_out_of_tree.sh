@@ -38,7 +38,7 @@ enabled = hello
 reminder_delay_ms = 0
 INI
 bin="$tmp/root/usr/local/bin/bothost"
-"$bin" --check -c "$tmp/bothost.ini" | grep -q "plugin hello 1.0.0: 1 command(s), 2 handler(s), 1 job kind(s)"
+"$bin" --check -c "$tmp/bothost.ini" | grep -q "plugin hello 1.0.0: 1 command(s), 3 handler(s), 1 job kind(s)"
 
 psql_conn=$(cat "$build/testpg/conninfo")
 psql "$psql_conn" -qc "DROP DATABASE IF EXISTS sdk_out_of_tree" -c "CREATE DATABASE sdk_out_of_tree"

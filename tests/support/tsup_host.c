@@ -68,18 +68,27 @@ void tsup_host_install_plugin(const tsup_host_dirs *d, const char *build, const 
 const char *tsup_host_write_ini(const tsup_host_dirs *d, const char *db_conninfo,
                                 const char *enabled, const char *extra)
 {
+    return tsup_host_write_ini_discord(d, db_conninfo, enabled, "http://127.0.0.1:9/api/v10", "",
+                                       extra);
+}
+
+const char *tsup_host_write_ini_discord(const tsup_host_dirs *d, const char *db_conninfo,
+                                        const char *enabled, const char *api_base,
+                                        const char *http_listen, const char *extra)
+{
     static char path[1024];
     snprintf(path, sizeof path, "%s/bothost.ini", d->root);
     FILE *f = fopen(path, "w");
     CHECK(f);
     fprintf(f,
-            "[discord]\napi_base = http://127.0.0.1:9/api/v10\n"
+            "[discord]\napi_base = %s\n"
             "[database]\nurl = %s\npool_size = 8\n"
             "[host]\nworkers = 4\nlog_level = info\nstate_dir = %s\nshutdown_timeout_ms = 5000\n"
             "job_poll_ms = 200\njob_backoff_ms = 50\n"
-            "[http]\nlisten =\n"
+            "[http]\nlisten = %s\n"
             "[plugins]\ndir = %s\nmigrations = %s\nenabled = %s\n%s",
-            db_conninfo, d->state, d->plugins, d->migrations, enabled, extra ? extra : "");
+            api_base, db_conninfo, d->state, http_listen, d->plugins, d->migrations, enabled,
+            extra ? extra : "");
     CHECK(fclose(f) == 0);
     return path;
 }

@@ -21,8 +21,14 @@ void tsup_host_install_plugin(const tsup_host_dirs *d, const char *build, const 
 /*
  * Writes <root>/bothost.ini with the dirs, database, enabled plugins and `extra`
  * (more INI text, may be NULL); returns its path (static buffer per call site use).
+ * The Discord side points nowhere (no token is given).
  */
 const char *tsup_host_write_ini(const tsup_host_dirs *d, const char *db_conninfo,
                                 const char *enabled, const char *extra);
+
+/* The same against a Discord API base (bothost-emu's "<url>/api/v10"), with [http] listen. */
+const char *tsup_host_write_ini_discord(const tsup_host_dirs *d, const char *db_conninfo,
+                                        const char *enabled, const char *api_base,
+                                        const char *http_listen, const char *extra);
 
 #endif

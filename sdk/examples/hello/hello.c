@@ -1,12 +1,14 @@
 /*
- * hello: the smallest complete bothost plugin.
+ * hello: a complete, small bothost plugin.
  *
- * /hello greets the caller and counts greetings per guild in its own table;
- * a "Wave back" button answers with the count; every greeting also schedules a
- * durable job that logs a reminder a minute later.
+ * /hello greets the caller, counting greetings per guild in its own table, and
+ * offers a "Wave back" button; the button answers with the count. Each greeting
+ * also schedules a durable job that logs a reminder later
+ * ([plugin.hello] reminder_delay_ms).
  */
 #include <bothost/bothost.h>
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -20,26 +22,50 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* /hello: count, answer with an embed and a button, schedule a reminder. */
 static int on_hello(bh_ctx *c)
 {
-    const json_t *i = bh_ctx_data(c);
-    const char *guild = json_string_value(json_object_get(i, "guild_id"));
-
+    uint64_t guild = bh_id(c, BH_ID_GUILD);
     bh_result *r;
     int rc = bh_db_query(c, &r,
                          "INSERT INTO hello.greetings (guild_id, count) VALUES ($1, 1) "
                          "ON CONFLICT (guild_id) DO UPDATE SET count = greetings.count + 1 "
                          "RETURNING count",
-                         BH_ARGS(bh_text(guild ? guild : "0")));
+                         BH_ARGS(bh_i64((int64_t)guild)));
     if (rc < 0)
         return rc;
     int64_t count = bh_result_i64(r, 0, 0);
-    bh_log(H, BH_LOG_INFO, "greeting number %lld", (long long)count);
+
+    char text[128];
+    snprintf(text, sizeof text, "Hello <@%" PRIu64 ">! That is greeting number %lld here.",
+             bh_id(c, BH_ID_USER), (long long)count);
+    bh_msg *m = bh_msg_new(c);
+    bh_embed *e = bh_msg_embed(m);
+    bh_embed_set(e, BH_EMBED_TITLE, "Hello");
+    bh_embed_set(e, BH_EMBED_DESCRIPTION, text);
+    bh_embed_color(e, 0x57F287);
+    /* The host turns "wave" into "hello:wave" and routes clicks back to on_wave. */
+    bh_row_button(bh_msg_row(m), BH_BUTTON_PRIMARY, "Wave back", "wave", "\xF0\x9F\x91\x8B", 0);
+    rc = bh_reply(c, m);
+    if (rc < 0)
+        return rc;
 
     json_t *payload = json_pack("{s:I}", "count", (json_int_t)count);
     rc = bh_job_schedule(c, "remind", now_ms() + reminder_delay_ms, payload, NULL);
     json_decref(payload);
-    return rc < 0 ? rc : 0;
+    return rc;
+}
+
+/* The "Wave back" button: an answer only the clicker sees. */
+static int on_wave(bh_ctx *c)
+{
+    bh_result *r;
+    int rc = bh_db_query(c, &r, "SELECT count FROM hello.greetings WHERE guild_id = $1",
+                         BH_ARGS(bh_i64((int64_t)bh_id(c, BH_ID_GUILD))));
+    if (rc < 0)
+        return rc;
+    return bh_reply_text(c, "\xF0\x9F\x91\x8B Waving back. %lld greeting(s) so far.",
+                         (long long)bh_result_i64(r, 0, 0));
 }
 
 static int on_remind(bh_ctx *c)
@@ -57,6 +83,8 @@ static int hello_load(bh_host *h)
     int rc = bh_command_register(h, "{\"name\":\"hello\",\"description\":\"Say hello\"}");
     if (rc == 0)
         rc = bh_command_handle(h, "hello", on_hello);
+    if (rc == 0)
+        rc = bh_component_handle(h, "wave", on_wave);
     if (rc == 0)
         rc = bh_job_handle(h, "remind", on_remind);
     return rc;

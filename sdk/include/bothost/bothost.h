@@ -14,6 +14,9 @@
 #ifndef BOTHOST_BOTHOST_H
 #define BOTHOST_BOTHOST_H
 
+#include <stdarg.h>
+#include <stdio.h>
+
 #include <bothost/abi.h>
 
 #ifdef __cplusplus
@@ -359,5 +362,8 @@ static inline int bh_job_attempt(bh_ctx *c)
 #ifdef __cplusplus
 }
 #endif
+
+#include <bothost/interaction.h>
+#include <bothost/discord.h>
 
 #endif

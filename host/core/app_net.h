@@ -1,0 +1,59 @@
+/*
+ * The host's network side, wired together: the network context, the HTTP endpoint (health, metrics), the REST
+ * client, the gateway shards, the guild cache, interactions, plugin event
+ * handlers and the registration of the plugins' slash commands.
+ *
+ * Start-up, on the loop: GET /oauth2/applications/@me (the application id),
+ * GET /gateway/bot (url, recommended shards, max_concurrency), then the shards
+ * connect; the command set is registered from a worker once the application id
+ * is known, and again after each reload, only when its hash changed.
+ */
+#ifndef BH_APP_NET_H
+#define BH_APP_NET_H
+
+#include <stddef.h>
+
+#include <uv.h>
+
+#include "core/config.h"
+#include "core/work_pool.h"
+#include "db/db.h"
+#include "plugin/plug.h"
+
+typedef struct app_net app_net;
+
+typedef struct app_net_opts {
+    uv_loop_t *loop;
+    const cfg *cfg;            /* read at start only */
+    work_pool *workers;
+    plug_mgr *plugins;
+    db_pool *db;
+} app_net_opts;
+
+/*
+ * Loop thread. Creates the network context and the HTTP endpoint ([http]
+ * listen), and with a token the Discord side, and starts connecting. Without a
+ * token the host runs plugins' jobs only (a worker host of a larger setup).
+ */
+int app_net_start(app_net **out, const app_net_opts *o);
+
+/* Loop thread, after a reload: registers commands if they changed; notes intents. */
+void app_net_reloaded(app_net *d);
+
+/* 1 when every shard is READY; else 0 with the reason. */
+int app_net_ready(app_net *d, char *reason, size_t len);
+
+/* Loop thread: stops the shards (saving sessions for a resume); no new work comes in. */
+void app_net_stop(app_net *d);
+
+/* Calls in flight (interactions, events, registration). */
+int app_net_busy(app_net *d);
+
+/* Loop thread, once nothing is busy: closes REST and the network; done() when all is closed. */
+void app_net_close(app_net *d, void (*done)(void *arg), void *arg);
+void app_net_free(app_net *d);
+
+/* The bound port of [http] listen (tests use :0), or 0. */
+int app_net_http_port(app_net *d);
+
+#endif

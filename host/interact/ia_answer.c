@@ -1,0 +1,461 @@
+/*
+ * Answering an interaction. The handler (on a worker) and the auto-defer timer
+ * (on the loop) race for the first answer; call->mu decides, and a handler
+ * that comes second waits for the defer to land before it edits the response.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "interact/ia_api.h"
+#include "interact/ia_build.h"
+#include "interact/ia_internal.h"
+#include "plugin/plug_internal.h"
+#include "plugin/plug_rest.h"
+
+#define CB_PONG 1
+#define CB_MESSAGE 4
+#define CB_DEFERRED_MESSAGE 5
+#define CB_DEFERRED_UPDATE 6
+#define CB_UPDATE 7
+#define CB_AUTOCOMPLETE 8
+#define CB_MODAL 9
+
+#define DISCORD_UNKNOWN_INTERACTION 10062
+#define DISCORD_ALREADY_ACKNOWLEDGED 40060
+
+int64_t ia_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static ia_call *call_of(bh_ctx *c, const char *what)
+{
+    if (!c->ia)
+        plug_set_error(c, "%s: this call is not an interaction", what);
+    return c->ia;
+}
+
+/* The state once no host defer is on its way. */
+static int settled_state(ia_call *call)
+{
+    pthread_mutex_lock(&call->mu);
+    while (call->state == IA_DEFERRING)
+        pthread_cond_wait(&call->cv, &call->mu);
+    int st = call->state;
+    pthread_mutex_unlock(&call->mu);
+    return st;
+}
+
+/* Claims the first answer: 1 when it is ours to send, else 0 (the state is in *st). */
+static int claim_first(ia_call *call, int *st)
+{
+    pthread_mutex_lock(&call->mu);
+    while (call->state == IA_DEFERRING)
+        pthread_cond_wait(&call->cv, &call->mu);
+    *st = call->state;
+    int mine = call->state == IA_NEW;
+    if (mine)
+        call->state = IA_ANSWERED;
+    pthread_mutex_unlock(&call->mu);
+    return mine;
+}
+
+static void set_state(ia_call *call, int st)
+{
+    pthread_mutex_lock(&call->mu);
+    call->state = st;
+    pthread_cond_broadcast(&call->cv);
+    pthread_mutex_unlock(&call->mu);
+}
+
+static int send_callback(bh_ctx *c, ia_call *call, int type, const json_t *data)
+{
+    char path[700];
+    snprintf(path, sizeof path, "/interactions/%" PRIu64 "/%s/callback", call->id, call->token);
+    json_t *body = json_pack("{s:i}", "type", type);
+    if (data)
+        json_object_set(body, "data", (json_t *)data);
+    int rc = plug_rest_call(c, "POST", path, body, NULL, REST_F_NO_RETRY, NULL);
+    json_decref(body);
+    if (rc < 0 && c->discord_code == DISCORD_UNKNOWN_INTERACTION) {
+        set_state(call, IA_GONE);
+        plug_set_error(c, "the interaction expired before it was answered (Discord 10062)");
+    } else if (rc < 0 && c->discord_code == DISCORD_ALREADY_ACKNOWLEDGED) {
+        plug_set_error(c, "the interaction was already answered (Discord 40060)");
+    } else if (rc >= 0) {
+        call->answered_type = type;
+    }
+    return rc;
+}
+
+static int webhook(bh_ctx *c, ia_call *call, const char *method, const char *suffix,
+                   const json_t *body, json_t **out)
+{
+    char path[800];
+    snprintf(path, sizeof path, "/webhooks/%" PRIu64 "/%s%s", call->app_id, call->token, suffix);
+    return plug_rest_call(c, method, path, body, NULL, 0, out);
+}
+
+static const json_t *body_or_fail(bh_ctx *c, const bh_msg *m)
+{
+    const char *err;
+    const json_t *body = ia_msg_body(m, &err);
+    if (!body)
+        plug_set_error(c, "message not sent: %s", err);
+    return body;
+}
+
+static int followup(bh_ctx *c, ia_call *call, const json_t *body, uint64_t *message_id)
+{
+    json_t *out = NULL;
+    int rc = webhook(c, call, "POST", "?wait=true", body, message_id ? &out : NULL);
+    if (rc >= 0 && message_id) {
+        const char *id = json_string_value(json_object_get(out, "id"));
+        *message_id = id ? strtoull(id, NULL, 10) : 0;
+    }
+    json_decref(out);
+    return rc;
+}
+
+/* Turns a deferred response into the answer `body`. */
+static int answer_deferred(bh_ctx *c, ia_call *call, const json_t *body)
+{
+    int ephemeral = (json_integer_value(json_object_get(body, "flags")) & BH_MSG_EPHEMERAL) != 0;
+    if (call->defer_type == CB_DEFERRED_UPDATE)
+        return followup(c, call, body, NULL);
+    if (ephemeral == call->defer_ephemeral)
+        return webhook(c, call, "PATCH", "/messages/@original", body, NULL);
+    /* Who sees a deferred response was fixed by the defer: replace it by a follow-up. */
+    webhook(c, call, "DELETE", "/messages/@original", NULL, NULL);
+    return followup(c, call, body, NULL);
+}
+
+static int gone(bh_ctx *c)
+{
+    plug_set_error(c, "the interaction is no longer known to Discord (answered too late)");
+    return BH_ESTATE;
+}
+
+int ia_api_reply(bh_ctx *c, bh_msg *m)
+{
+    ia_call *call = call_of(c, "bh_reply");
+    const json_t *body = call ? body_or_fail(c, m) : NULL;
+    if (!call)
+        return BH_ESTATE;
+    if (!body)
+        return BH_ELIMIT;
+    if (call->type == 4) {
+        plug_set_error(c, "bh_reply: autocomplete is answered with bh_autocomplete()");
+        return BH_ESTATE;
+    }
+    int st;
+    if (claim_first(call, &st))
+        return send_callback(c, call, CB_MESSAGE, body);
+    if (st == IA_DEFERRED) {
+        set_state(call, IA_ANSWERED);
+        return answer_deferred(c, call, body);
+    }
+    if (st == IA_ANSWERED)
+        return followup(c, call, body, NULL);
+    return gone(c);
+}
+
+int ia_api_update(bh_ctx *c, bh_msg *m)
+{
+    ia_call *call = call_of(c, "bh_update");
+    const json_t *body = call ? body_or_fail(c, m) : NULL;
+    if (!call)
+        return BH_ESTATE;
+    if (!body)
+        return BH_ELIMIT;
+    const json_t *message = json_object_get(call->ia, "message");
+    if (!message) {
+        plug_set_error(c, "bh_update: only a component (or a modal opened from one) has a message "
+                          "to update");
+        return BH_ESTATE;
+    }
+    int st;
+    if (claim_first(call, &st))
+        return send_callback(c, call, CB_UPDATE, body);
+    if ((st == IA_DEFERRED && call->defer_type == CB_DEFERRED_UPDATE) ||
+        (st == IA_ANSWERED && call->answered_type == CB_UPDATE)) {
+        set_state(call, IA_ANSWERED);
+        return webhook(c, call, "PATCH", "/messages/@original", body, NULL);
+    }
+    if (st == IA_GONE)
+        return gone(c);
+    /* The response is something else: edit the component's message itself. */
+    char path[200];
+    snprintf(path, sizeof path, "/channels/%s/messages/%s",
+             json_string_value(json_object_get(message, "channel_id")),
+             json_string_value(json_object_get(message, "id")));
+    return plug_rest_call(c, "PATCH", path, body, NULL, 0, NULL);
+}
+
+int ia_api_defer(bh_ctx *c, int ephemeral)
+{
+    ia_call *call = call_of(c, "bh_defer");
+    if (!call)
+        return BH_ESTATE;
+    int st;
+    if (!claim_first(call, &st)) {
+        if (st == IA_DEFERRED)
+            return 0;
+        plug_set_error(c, "bh_defer: the interaction is already answered");
+        return BH_ESTATE;
+    }
+    int type = call->type == 3 && !ephemeral ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
+    json_t *data = ephemeral ? json_pack("{s:i}", "flags", BH_MSG_EPHEMERAL) : NULL;
+    int rc = send_callback(c, call, type, data);
+    json_decref(data);
+    if (rc >= 0) {
+        pthread_mutex_lock(&call->mu);
+        call->defer_type = type;
+        call->defer_ephemeral = ephemeral != 0;
+        call->state = IA_DEFERRED;
+        pthread_mutex_unlock(&call->mu);
+    }
+    return rc;
+}
+
+int ia_api_modal_open(bh_ctx *c, bh_modal *md)
+{
+    ia_call *call = call_of(c, "bh_modal_open");
+    if (!call)
+        return BH_ESTATE;
+    const char *err;
+    const json_t *body = ia_modal_body(md, &err);
+    if (!body) {
+        plug_set_error(c, "modal not opened: %s", err);
+        return BH_ELIMIT;
+    }
+    if (call->type != 2 && call->type != 3) {
+        plug_set_error(c, "bh_modal_open: only a command or a component can open a modal");
+        return BH_ESTATE;
+    }
+    int st;
+    if (!claim_first(call, &st)) {
+        plug_set_error(c, "bh_modal_open: a modal must be the first answer, and this "
+                          "interaction is already %s",
+                       st == IA_DEFERRED ? "deferred (answer within [host] auto_defer_ms)"
+                                         : "answered");
+        return BH_ESTATE;
+    }
+    return send_callback(c, call, CB_MODAL, body);
+}
+
+int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
+{
+    ia_call *call = call_of(c, "bh_autocomplete");
+    if (!call)
+        return BH_ESTATE;
+    if (call->type != 4 || !json_is_array(choices) || json_array_size(choices) > 25) {
+        plug_set_error(c, "bh_autocomplete: answers an autocomplete request with at most 25 "
+                          "choices");
+        return call->type != 4 ? BH_ESTATE : BH_ELIMIT;
+    }
+    int st;
+    if (!claim_first(call, &st)) {
+        plug_set_error(c, "bh_autocomplete: already answered");
+        return BH_ESTATE;
+    }
+    json_t *data = json_pack("{s:O}", "choices", choices);
+    int rc = send_callback(c, call, CB_AUTOCOMPLETE, data);
+    json_decref(data);
+    return rc;
+}
+
+int ia_api_followup(bh_ctx *c, bh_msg *m, uint64_t *message_id)
+{
+    ia_call *call = call_of(c, "bh_followup");
+    const json_t *body = call ? body_or_fail(c, m) : NULL;
+    if (!call)
+        return BH_ESTATE;
+    if (!body)
+        return BH_ELIMIT;
+    int st = settled_state(call);
+    if (st == IA_NEW) {
+        plug_set_error(c, "bh_followup: answer (or defer) the interaction first");
+        return BH_ESTATE;
+    }
+    if (st == IA_GONE)
+        return gone(c);
+    if (st == IA_DEFERRED)
+        set_state(call, IA_ANSWERED);
+    return followup(c, call, body, message_id);
+}
+
+int ia_api_edit_original(bh_ctx *c, bh_msg *m)
+{
+    ia_call *call = call_of(c, "bh_edit_original");
+    const json_t *body = call ? body_or_fail(c, m) : NULL;
+    if (!call)
+        return BH_ESTATE;
+    if (!body)
+        return BH_ELIMIT;
+    int st = settled_state(call);
+    if (st == IA_NEW || st == IA_GONE) {
+        plug_set_error(c, "bh_edit_original: there is no response to edit yet");
+        return BH_ESTATE;
+    }
+    if (st == IA_DEFERRED)
+        set_state(call, IA_ANSWERED);
+    return webhook(c, call, "PATCH", "/messages/@original", body, NULL);
+}
+
+int ia_api_delete_original(bh_ctx *c)
+{
+    ia_call *call = call_of(c, "bh_delete_original");
+    if (!call)
+        return BH_ESTATE;
+    int st = settled_state(call);
+    if (st == IA_NEW || st == IA_GONE) {
+        plug_set_error(c, "bh_delete_original: there is no response to delete");
+        return BH_ESTATE;
+    }
+    return webhook(c, call, "DELETE", "/messages/@original", NULL, NULL);
+}
+
+/* ---- the host's own answers ---- */
+
+static void defer_done(rest_response *res, void *arg)
+{
+    ia_call *call = arg;
+    pthread_mutex_lock(&call->mu);
+    if (res->result >= 0) {
+        call->state = IA_DEFERRED;
+        call->auto_deferred = 1;
+    } else {
+        /* Unknown interaction: too late already. Anything else: let the handler try. */
+        call->state = res->code == DISCORD_UNKNOWN_INTERACTION ? IA_GONE : IA_NEW;
+        log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s failed: %s (HTTP %d)",
+                   call->key, res->message, res->status);
+    }
+    pthread_cond_broadcast(&call->cv);
+    pthread_mutex_unlock(&call->mu);
+    rest_response_free(res);
+}
+
+void ia_answer_auto_defer(ia_call *call)
+{
+    if (call->type == 4)
+        return; /* autocomplete cannot be deferred */
+    pthread_mutex_lock(&call->mu);
+    if (call->state != IA_NEW) {
+        pthread_mutex_unlock(&call->mu);
+        return;
+    }
+    call->state = IA_DEFERRING;
+    /* Components: acknowledge silently. Commands and modals: "thinking", seen only by the user. */
+    call->defer_type = call->type == 3 ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
+    call->defer_ephemeral = call->defer_type == CB_DEFERRED_MESSAGE;
+    pthread_mutex_unlock(&call->mu);
+
+    char path[700];
+    snprintf(path, sizeof path, "/interactions/%" PRIu64 "/%s/callback", call->id, call->token);
+    char body[64];
+    if (call->defer_ephemeral)
+        snprintf(body, sizeof body, "{\"type\":%d,\"data\":{\"flags\":64}}", call->defer_type);
+    else
+        snprintf(body, sizeof body, "{\"type\":%d}", call->defer_type);
+    rest_req req = {.method = "POST", .path = path, .body = body, .flags = REST_F_NO_RETRY};
+    if (rest_request(call->mgr->o.rest, &req, defer_done, call) < 0) {
+        set_state(call, IA_NEW);
+        log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s could not be sent", call->key);
+    } else {
+        log_fields(LOG_DEBUG, "interact", NULL, "auto-deferred %s after %d ms", call->key,
+                   call->mgr->o.auto_defer_ms);
+    }
+}
+
+static void send_text(bh_ctx *c, ia_call *call, int st, const char *text)
+{
+    bh_msg *m = ia_msg_new("host", NULL);
+    ia_msg_content(m, text);
+    ia_msg_flags(m, BH_MSG_EPHEMERAL);
+    const char *err;
+    const json_t *body = ia_msg_body(m, &err);
+    if (st == IA_NEW)
+        send_callback(c, call, CB_MESSAGE, body);
+    else if (st == IA_DEFERRED)
+        answer_deferred(c, call, body);
+    else if (st == IA_ANSWERED)
+        followup(c, call, body, NULL);
+    ia_msg_free(m);
+}
+
+static void send_empty_choices(bh_ctx *c, ia_call *call)
+{
+    json_t *data = json_pack("{s:[]}", "choices");
+    send_callback(c, call, CB_AUTOCOMPLETE, data);
+    json_decref(data);
+}
+
+void ia_answer_finish(ia_call *call, int rc)
+{
+    bh_ctx *c = call->ctx;
+    int st = settled_state(call);
+    if (st == IA_GONE)
+        return;
+    char saved[sizeof c->err];
+    snprintf(saved, sizeof saved, "%s", c->err);
+    if (rc < 0) {
+        if (call->type == 4) {
+            if (st == IA_NEW)
+                send_empty_choices(c, call);
+        } else {
+            char text[300];
+            snprintf(text, sizeof text,
+                     "Something went wrong while handling this; nothing was changed that you "
+                     "were not told about. (ref %" PRIu64 ")",
+                     call->id);
+            send_text(c, call, st, text);
+        }
+    } else if (st == IA_NEW) {
+        /* The handler answered nothing: acknowledge, so Discord shows no failure. */
+        if (call->type == 3)
+            send_callback(c, call, CB_DEFERRED_UPDATE, NULL);
+        else if (call->type == 4)
+            send_empty_choices(c, call);
+        else
+            send_text(c, call, st, "Done.");
+    } else if (st == IA_DEFERRED && call->defer_type == CB_DEFERRED_MESSAGE) {
+        send_text(c, call, st, "Done.");
+    }
+    snprintf(c->err, sizeof c->err, "%s", saved);
+}
+
+static void unrouted_done(rest_response *res, void *arg)
+{
+    (void)arg;
+    if (res->result < 0)
+        log_fields(LOG_WARN, "interact", NULL, "answer to an unrouted interaction failed: %s",
+                   res->message);
+    rest_response_free(res);
+}
+
+void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *text)
+{
+    const char *id = json_string_value(json_object_get(interaction, "id"));
+    const char *token = json_string_value(json_object_get(interaction, "token"));
+    if (!id || !token || strlen(token) > 500 || strspn(id, "0123456789") != strlen(id))
+        return;
+    char path[700];
+    snprintf(path, sizeof path, "/interactions/%s/%s/callback", id, token);
+    json_t *body = type == 4 ? json_pack("{s:i,s:{s:[]}}", "type", CB_AUTOCOMPLETE, "data",
+                                         "choices")
+                             : json_pack("{s:i,s:{s:s,s:i}}", "type", CB_MESSAGE, "data",
+                                         "content", text, "flags", BH_MSG_EPHEMERAL);
+    char *s = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    rest_req req = {.method = "POST", .path = path, .body = s, .flags = REST_F_NO_RETRY};
+    if (rest_request(m->o.rest, &req, unrouted_done, NULL) < 0)
+        log_fields(LOG_WARN, "interact", NULL, "cannot answer an unrouted interaction");
+    free(s);
+}

@@ -1,0 +1,76 @@
+/* What the files of host/interact/ share. */
+#ifndef BH_IA_INTERNAL_H
+#define BH_IA_INTERNAL_H
+
+#include <pthread.h>
+
+#include "interact/ia.h"
+
+#define IA_MAX_CID_PARTS 16
+
+/* Where the answer stands; see ia_answer.c. */
+enum ia_state {
+    IA_NEW = 0,      /* nothing sent yet */
+    IA_DEFERRING,    /* the host's defer is on its way */
+    IA_DEFERRED,     /* acknowledged with type 5 or 6; the answer is still to come */
+    IA_ANSWERED,     /* the initial response is sent */
+    IA_GONE,         /* Discord no longer knows the interaction */
+};
+
+struct ia_mgr {
+    ia_opts o;
+    uv_async_t done_async;
+    pthread_mutex_t lock;        /* guards done_list and inflight */
+    struct ia_call *done_list;
+    int inflight;
+    int closing;
+};
+
+typedef struct ia_call {
+    ia_mgr *mgr;
+    json_t *ia;                  /* the interaction (owned) */
+    int type;                    /* 2 command, 3 component, 4 autocomplete, 5 modal */
+    uint64_t id, app_id;
+    char token[512];
+    char key[200];               /* the routing key */
+    int route_kind;              /* PLUG_* */
+    plug_call call;
+    bh_ctx *ctx;
+
+    /* Parsed once for the accessors. */
+    const json_t *options;       /* the options of the innermost subcommand */
+    char *cid_copy;
+    const char *cid_parts[IA_MAX_CID_PARTS];
+    int ncid;
+
+    pthread_mutex_t mu;          /* guards the answer state */
+    pthread_cond_t cv;
+    int state;
+    int defer_type;              /* 5 or 6 once deferred */
+    int defer_ephemeral;
+    int answered_type;
+    int auto_deferred;
+
+    uv_timer_t timer;
+    int64_t started_ms;
+    int rc;
+    char err[512];
+    struct ia_call *next;
+} ia_call;
+
+/* ia_read.c: parses what the accessors need; 0 or BH_EINVAL for a malformed interaction. */
+int ia_call_parse(ia_call *call);
+void ia_call_parsed_free(ia_call *call);
+
+/* ia_answer.c */
+/* Loop thread: the auto-defer timer fired. */
+void ia_answer_auto_defer(ia_call *call);
+/* Worker: after the handler, answers what it left unanswered. */
+void ia_answer_finish(ia_call *call, int rc);
+/* Loop thread: answers an interaction nobody handles, asynchronously. */
+void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *text);
+
+/* Monotonic milliseconds. */
+int64_t ia_now_ms(void);
+
+#endif

@@ -1,0 +1,150 @@
+#include "e2e.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <string.h>
+
+static e2e *current;
+
+/* A failed CHECK exits: take the emulator and the host down too, or ctest waits on them. */
+static void kill_children(void)
+{
+    if (!current)
+        return;
+    if (current->host)
+        tsup_proc_signal(current->host, SIGKILL);
+    if (current->emu.pid > 0)
+        kill(current->emu.pid, SIGKILL);
+}
+
+void e2e_setup(e2e *t, const char *name, const char *const *emu_args)
+{
+    memset(t, 0, sizeof *t);
+    current = t;
+    atexit(kill_children);
+    t->conninfo = tsup_pg_fresh_db(name);
+    t->db = tsup_pg_connect(t->conninfo);
+    static const char *const none[] = {NULL};
+    CHECK(et_emu_start(&t->emu, emu_args ? emu_args : none) == 0);
+    tsup_host_dirs_make(&t->dirs, name);
+}
+
+void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *ready_line)
+{
+    char api[128];
+    snprintf(api, sizeof api, "%s/api/v10", t->emu.url);
+    snprintf(t->ini, sizeof t->ini, "%s",
+             tsup_host_write_ini_discord(&t->dirs, t->conninfo, enabled, api, "127.0.0.1:0",
+                                         extra));
+    char *argv[] = {(char *)tsup_bothost_path(), "-c", t->ini, NULL};
+    char *env[] = {"DISCORD_TOKEN=test-token", NULL};
+    t->host = tsup_proc_start(argv, env);
+    const char *http = tsup_proc_wait_line(t->host, "health and metrics on", 30000);
+    CHECK(http && strstr(http, "(port "));
+    t->http_port = atoi(strstr(http, "(port ") + 6);
+    CHECK(tsup_proc_wait_line(t->host, ready_line, 30000));
+    /* Every shard READY and the database answering: interactions will arrive. */
+    const char *body;
+    for (int i = 0; i < 300 && e2e_http_get(t, "/health/ready", &body) != 200; i++)
+        usleep(50000);
+    CHECK_EQ_INT(e2e_http_get(t, "/health/ready", &body), 200);
+}
+
+void e2e_stop_host(e2e *t)
+{
+    tsup_proc_signal(t->host, SIGTERM);
+    CHECK_EQ_INT(tsup_proc_wait(t->host, 30000), 0);
+    t->host = NULL;
+}
+
+void e2e_teardown(e2e *t)
+{
+    if (t->host)
+        e2e_stop_host(t);
+    CHECK_EQ_INT(et_emu_stop(&t->emu), 0);
+    t->emu.pid = 0;
+    PQfinish(t->db);
+    free(t->conninfo);
+    current = NULL;
+}
+
+const char *e2e_command(e2e *t, const char *text)
+{
+    static char id[32];
+    int status = 0;
+    json_t *r = et_ctl(&t->emu, "POST", "/_emu/command", json_pack("{s:s}", "text", text), &status);
+    const char *s = json_string_value(json_object_get(r, "interaction_id"));
+    if (status != 200 || !s)
+        fprintf(stderr, "command %s: HTTP %d %s\n", text, status,
+                json_string_value(json_object_get(r, "error")));
+    CHECK(status == 200 && s);
+    snprintf(id, sizeof id, "%s", s);
+    json_decref(r);
+    return id;
+}
+
+json_t *e2e_answer(e2e *t, const char *interaction_id, int since, int wait_ms)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/_emu/interactions/%s?since=%d&wait_ms=%d", interaction_id, since,
+             wait_ms);
+    int status = 0;
+    json_t *r = et_ctl(&t->emu, "GET", path, NULL, &status);
+    CHECK(status == 200 && r);
+    return r;
+}
+
+const char *e2e_content(json_t *view)
+{
+    static char text[2048];
+    const char *s = json_string_value(json_object_get(json_object_get(view, "original"), "content"));
+    if (!s)
+        s = json_string_value(
+            json_object_get(json_object_get(json_object_get(view, "response"), "data"), "content"));
+    snprintf(text, sizeof text, "%s", s ? s : "");
+    return text;
+}
+
+const char *e2e_click(e2e *t, const char *message_id, const char *custom_id)
+{
+    static char id[32];
+    int status = 0;
+    json_t *r = et_ctl(&t->emu, "POST", "/_emu/click",
+                       json_pack("{s:s,s:s}", "message_id", message_id, "custom_id", custom_id),
+                       &status);
+    const char *s = json_string_value(json_object_get(r, "interaction_id"));
+    if (status != 200 || !s)
+        fprintf(stderr, "click %s: HTTP %d %s\n", custom_id, status,
+                json_string_value(json_object_get(r, "error")));
+    CHECK(status == 200 && s);
+    snprintf(id, sizeof id, "%s", s);
+    json_decref(r);
+    return id;
+}
+
+int e2e_http_get(e2e *t, const char *path, const char **body)
+{
+    static char buf[1 << 20];
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)t->http_port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+    char req[512];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                     path);
+    CHECK(write(fd, req, (size_t)n) == n);
+    size_t len = 0;
+    ssize_t r;
+    while (len < sizeof buf - 1 && (r = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+        len += (size_t)r;
+    buf[len] = '\0';
+    close(fd);
+    int status = 0;
+    sscanf(buf, "HTTP/1.%*d %d", &status);
+    char *start = strstr(buf, "\r\n\r\n");
+    *body = start ? start + 4 : "";
+    return status;
+}

@@ -1,0 +1,50 @@
+/*
+ * End-to-end support: bothost-emu, a private database and bothost running the
+ * test plugins against them, and short forms for acting as a user.
+ */
+#ifndef BH_E2E_H
+#define BH_E2E_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "../emu/emu_test.h"
+#include "tsup.h"
+#include "tsup_host.h"
+#include "tsup_pg.h"
+#include "tsup_proc.h"
+
+typedef struct e2e {
+    et_emu emu;
+    tsup_host_dirs dirs;
+    char *conninfo;
+    PGconn *db;
+    tsup_proc *host;
+    char ini[1024];
+    int http_port;     /* bothost's [http] listen port */
+} e2e;
+
+/* Fresh database `name`, emulator with `emu_args` (NULL-terminated, may be NULL), host dirs. */
+void e2e_setup(e2e *t, const char *name, const char *const *emu_args);
+/* Writes the INI (enabled plugins, extra INI text) and starts bothost; waits for `ready_line`. */
+void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *ready_line);
+/* SIGTERM, expect exit 0. */
+void e2e_stop_host(e2e *t);
+void e2e_teardown(e2e *t);
+
+/* Runs a slash command as the guild owner: returns the interaction id (static). */
+const char *e2e_command(e2e *t, const char *text);
+/*
+ * Waits for the bot's answer to an interaction past `since` (0: any); returns the
+ * emulator's view (caller frees).
+ */
+json_t *e2e_answer(e2e *t, const char *interaction_id, int since, int wait_ms);
+/* The content of the interaction's current response message, or "" (static). */
+const char *e2e_content(json_t *view);
+/* GET on bothost's HTTP endpoint: the status, the body in *body (static, may be cut). */
+int e2e_http_get(e2e *t, const char *path, const char **body);
+
+/* Clicks a button; returns the new interaction id (static). */
+const char *e2e_click(e2e *t, const char *message_id, const char *custom_id);
+
+#endif

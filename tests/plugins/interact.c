@@ -1,0 +1,119 @@
+/*
+ * interact: one of every kind of interaction, for the end-to-end tests.
+ *
+ * /echo text:<s> [times:<n>]   replies "echo: <s>" with a button and a select
+ * /tools slow ms:<n>           sleeps, then replies (auto-defer)
+ * /tools fail                  fails on purpose
+ * /tools form                  opens a modal; its submission replies with the fields
+ * button "interact:again:<n>"  replies "again <n>"
+ * select "interact:pick"       replies "picked <values>"
+ * GUILD_MEMBER_ADD             records the member in interact.joins (exactly once)
+ * Every call of the reload test variant records itself in interact.calls.
+ */
+#include <bothost/bothost.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static bh_host *H;
+
+static int on_echo(bh_ctx *c)
+{
+    char text[300];
+    snprintf(text, sizeof text, "echo: %s x%lld", bh_opt_str(c, "text", "?"),
+             (long long)bh_opt_int(c, "times", 1));
+    bh_msg *m = bh_msg_new(c);
+    bh_msg_content(m, text);
+    bh_row_button(bh_msg_row(m), BH_BUTTON_SUCCESS, "Again", "again:7", NULL, 0);
+    bh_select *s = bh_row_select(bh_msg_row(m), BH_SELECT_STRING, "pick", "Choose", 1, 2);
+    bh_select_option(s, "Red", "red", NULL, NULL, 0);
+    bh_select_option(s, "Blue", "blue", "the colour of the sky", NULL, 0);
+    bh_select_option(s, "Green", "green", NULL, NULL, 0);
+    int rc = bh_db_exec(c, "INSERT INTO interact.calls (what) VALUES ($1)", BH_ARGS(bh_text(text)));
+    return rc < 0 ? rc : bh_reply(c, m);
+}
+
+static int on_again(bh_ctx *c)
+{
+    return bh_reply_text(c, "again %lld (%d parts)", (long long)bh_cid_i64(c, 1), bh_cid_count(c));
+}
+
+static int on_pick(bh_ctx *c)
+{
+    char text[200] = "picked";
+    for (int i = 0; i < bh_value_count(c); i++) {
+        strncat(text, " ", sizeof text - strlen(text) - 1);
+        strncat(text, bh_value(c, i), sizeof text - strlen(text) - 1);
+    }
+    bh_msg *m = bh_msg_new(c);
+    bh_msg_content(m, text);
+    return bh_update(c, m);
+}
+
+static int on_slow(bh_ctx *c)
+{
+    int64_t ms = bh_opt_int(c, "ms", 1000);
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+    return bh_reply_text(c, "slow done after %lld ms", (long long)ms);
+}
+
+static int on_fail(bh_ctx *c)
+{
+    (void)c;
+    bh_log(H, BH_LOG_INFO, "failing on purpose");
+    return BH_EINVAL;
+}
+
+static int on_form(bh_ctx *c)
+{
+    bh_modal *md = bh_modal_new(c, "form:1", "Tell us");
+    bh_modal_text(md, "name", "Your name", BH_TEXT_SHORT, 1, 32, 1, NULL, "Ada");
+    bh_modal_text(md, "about", "About you", BH_TEXT_PARAGRAPH, 0, 400, 0, NULL, NULL);
+    return bh_modal_open(c, md);
+}
+
+static int on_form_submit(bh_ctx *c)
+{
+    const char *about = bh_field(c, "about");
+    return bh_reply_text(c, "form from %s: %s", bh_field(c, "name"), about && *about ? about : "-");
+}
+
+static int on_member_add(bh_ctx *c)
+{
+    const char *user = json_string_value(json_object_get(json_object_get(bh_ctx_data(c), "user"), "id"));
+    int64_t rc = bh_db_exec(c, "INSERT INTO interact.joins (user_id) VALUES ($1::bigint)",
+                            BH_ARGS(bh_text(user)));
+    return rc < 0 ? (int)rc : 0;
+}
+
+static int interact_load(bh_host *h)
+{
+    H = h;
+    static const char echo[] =
+        "{\"name\":\"echo\",\"description\":\"Echo text\",\"options\":["
+        "{\"type\":3,\"name\":\"text\",\"description\":\"what to say\",\"required\":true},"
+        "{\"type\":4,\"name\":\"times\",\"description\":\"how often\",\"min_value\":1}]}";
+    static const char tools[] =
+        "{\"name\":\"tools\",\"description\":\"Test tools\",\"options\":["
+        "{\"type\":1,\"name\":\"slow\",\"description\":\"slow answer\",\"options\":["
+        "{\"type\":4,\"name\":\"ms\",\"description\":\"sleep\",\"required\":true}]},"
+        "{\"type\":1,\"name\":\"fail\",\"description\":\"fails\"},"
+        "{\"type\":1,\"name\":\"form\",\"description\":\"opens a modal\"}]}";
+    int rc = bh_command_register(h, echo);
+    rc = rc ? rc : bh_command_register(h, tools);
+    rc = rc ? rc : bh_command_handle(h, "echo", on_echo);
+    rc = rc ? rc : bh_command_handle(h, "tools slow", on_slow);
+    rc = rc ? rc : bh_command_handle(h, "tools fail", on_fail);
+    rc = rc ? rc : bh_command_handle(h, "tools form", on_form);
+    rc = rc ? rc : bh_component_handle(h, "again", on_again);
+    rc = rc ? rc : bh_component_handle(h, "pick", on_pick);
+    rc = rc ? rc : bh_modal_handle(h, "form", on_form_submit);
+    rc = rc ? rc : bh_event_handle(h, "GUILD_MEMBER_ADD", on_member_add);
+    rc = rc ? rc : bh_intents_require(h, BH_INTENT_GUILD_MEMBERS);
+    return rc;
+}
+
+BH_PLUGIN(.name = "interact", .version = "1.0." INTERACT_VARIANT, .load = interact_load);

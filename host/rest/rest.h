@@ -44,6 +44,11 @@ typedef struct rest rest;
 #define REST_USER_AGENT "DiscordBot (https://github.com/bothost/bothost, 0.1.0) bothost"
 /* Discord's limit on X-Audit-Log-Reason, in characters before URL encoding. */
 #define REST_REASON_MAX_CHARS 512
+/*
+ * And ours on its encoded form: every request header must fit lws's 4096-byte
+ * service buffer, and 512 characters of a non-Latin script encode to ~4.6 kB.
+ */
+#define REST_REASON_MAX_BYTES 2048
 
 typedef struct rest_opts {
     const char *api_base;   /* "https://discord.com/api/v10" when NULL or "" */
@@ -73,7 +78,8 @@ typedef struct rest_req {
                                may end with "?query" */
     const char *body;       /* JSON text or NULL; sent with Content-Type: application/json */
     const char *reason;     /* X-Audit-Log-Reason as plain UTF-8, or NULL: sent
-                               URL-encoded, cut at REST_REASON_MAX_CHARS characters */
+                               URL-encoded, cut at REST_REASON_MAX_CHARS characters
+                               or REST_REASON_MAX_BYTES encoded bytes */
     unsigned flags;         /* REST_F_* */
 } rest_req;
 

@@ -34,25 +34,36 @@ static size_t utf8_len(unsigned char c)
     return 1;
 }
 
+/* RFC 3986 unreserved characters go as they are. */
+static int unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.' || c == '~';
+}
+
 char *rest_reason_encode(const char *reason)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t in = strlen(reason), chars = 0, end = 0;
-    /* Cut at REST_REASON_MAX_CHARS characters, never inside one. */
+    size_t in = strlen(reason), chars = 0, end = 0, encoded = 0;
+    /* Cut at REST_REASON_MAX_CHARS characters or REST_REASON_MAX_BYTES, never inside one. */
     while (end < in && chars < REST_REASON_MAX_CHARS) {
-        size_t l = utf8_len((unsigned char)reason[end]);
+        size_t l = utf8_len((unsigned char)reason[end]), el = 0;
         if (end + l > in)
             break;
+        for (size_t k = 0; k < l; k++)
+            el += unreserved((unsigned char)reason[end + k]) ? 1 : 3;
+        if (encoded + el > REST_REASON_MAX_BYTES)
+            break;
+        encoded += el;
         end += l;
         chars++;
     }
-    char *out = malloc(end * 3 + 1), *o = out;
+    char *out = malloc(encoded + 1), *o = out;
     if (!out)
         return NULL;
     for (size_t i = 0; i < end; i++) {
         unsigned char c = (unsigned char)reason[i];
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
+        if (unreserved(c)) {
             *o++ = (char)c;
         } else {
             *o++ = '%';

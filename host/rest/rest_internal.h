@@ -176,7 +176,7 @@ int rest_conn_register(struct lws_vhost *vh, uv_loop_t *loop);
 void rest_conn_start(rest_op *op);
 /* rest_conn.c: drops the connection of `op` without any callback from it. */
 void rest_conn_abandon(rest_op *op);
-/* rest_conn.c: URL-encodes a reason cut at REST_REASON_MAX_CHARS characters. */
+/* rest_conn.c: URL-encodes a reason, cut as rest_req.reason says. */
 char *rest_reason_encode(const char *reason);
 
 /* ---- buckets (rest_bucket.c) ---------------------------------------------------------- */

@@ -428,7 +428,7 @@ static void t_create_errors(void)
     fx_close(&f);
 }
 
-/* URL encoding of reasons, cut at 512 characters without splitting one. */
+/* URL encoding of reasons, cut at 512 characters or 2048 bytes, never inside a character. */
 static void t_reason_encode(void)
 {
     char *e = rest_reason_encode("a b/c~d-e_f.g");
@@ -442,7 +442,16 @@ static void t_reason_encode(void)
     }
     big[o] = '\0';
     e = rest_reason_encode(big);
-    CHECK_EQ_INT(strlen(e), 512 * 6);
+    CHECK_EQ_INT(strlen(e), 341 * 6); /* 2048 bytes hold 341 encoded é */
+    free(e);
+    memset(big, 'x', 600);
+    big[600] = '\0';
+    e = rest_reason_encode(big);
+    CHECK_EQ_INT(strlen(e), 512);
+    free(e);
+    /* A stray continuation byte and a cut sequence at the end. */
+    e = rest_reason_encode("a\x80" "b\xe2\x9c");
+    CHECK_EQ_STR(e, "a%80b");
     free(e);
 }
 

@@ -55,14 +55,15 @@ static const struct emu_route_def {
     {"DELETE", "/guilds/{guild_id}/bans/{user_id}", "ban_delete", 5, 1000, 0, 0, emu_rest_ban_delete},
     {"POST", "/interactions/{interaction_id}/{interaction_token}/callback", "interaction_callback", 5, 1000,
      NOAUTH, 1, emu_rest_ix_callback},
-    {"POST", "/webhooks/{webhook_id}/{webhook_token}", "webhook_execute", 5, 2000, NOAUTH, 0,
+    /* Interaction webhooks are not bound to the bot's global limit (Discord's rate-limit docs). */
+    {"POST", "/webhooks/{webhook_id}/{webhook_token}", "webhook_execute", 5, 2000, NOAUTH, 1,
      emu_rest_wh_execute},
     {"GET", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", "webhook_message_get", 5, 1000,
-     NOAUTH, 0, emu_rest_wh_msg_get},
+     NOAUTH, 1, emu_rest_wh_msg_get},
     {"PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", "webhook_message_edit", 5, 2000,
-     NOAUTH, 0, emu_rest_wh_msg_edit},
+     NOAUTH, 1, emu_rest_wh_msg_edit},
     {"DELETE", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", "webhook_message_delete", 5,
-     2000, NOAUTH, 0, emu_rest_wh_msg_delete},
+     2000, NOAUTH, 1, emu_rest_wh_msg_delete},
 };
 
 /* Matches `path` against `pattern`, capturing up to 4 {params}. */

@@ -17,6 +17,23 @@ static void mkdir_ok(const char *path)
     CHECK(mkdir(path, 0755) == 0 || errno == EEXIST);
 }
 
+/* Links every folder of `from` into `to` under its own name. */
+static void link_each(const char *from, const char *to)
+{
+    DIR *dir = opendir(from);
+    CHECK(dir);
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char target[1024], link[1024];
+        snprintf(target, sizeof target, "%s/%s", from, e->d_name);
+        snprintf(link, sizeof link, "%s/%s", to, e->d_name);
+        CHECK(symlink(target, link) == 0 || errno == EEXIST);
+    }
+    closedir(dir);
+}
+
 void tsup_host_dirs_make(tsup_host_dirs *d, const char *name)
 {
     snprintf(d->root, sizeof d->root, "%s/%s", tsup_tmpdir(), name);
@@ -28,27 +45,30 @@ void tsup_host_dirs_make(tsup_host_dirs *d, const char *name)
     mkdir_ok(d->migrations);
     mkdir_ok(d->state);
 
-    char link[1024];
-    snprintf(link, sizeof link, "%s/core", d->migrations);
-    CHECK(symlink(BH_SOURCE_DIR "/migrations/core", link) == 0 || errno == EEXIST);
-    DIR *dir = opendir(BH_SOURCE_DIR "/tests/plugins/migrations");
-    CHECK(dir);
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char target[1024];
-        snprintf(target, sizeof target, "%s/tests/plugins/migrations/%s", BH_SOURCE_DIR, e->d_name);
-        snprintf(link, sizeof link, "%s/%s", d->migrations, e->d_name);
-        CHECK(symlink(target, link) == 0 || errno == EEXIST);
-    }
-    closedir(dir);
+    /* The project's migrations (core and every real plugin), then the test plugins'. */
+    link_each(BH_SOURCE_DIR "/migrations", d->migrations);
+    link_each(BH_SOURCE_DIR "/tests/plugins/migrations", d->migrations);
 }
+
+static void install(const tsup_host_dirs *d, const char *from, const char *as);
 
 void tsup_host_install_plugin(const tsup_host_dirs *d, const char *build, const char *as)
 {
-    char from[1024], tmp[1024], to[1024];
+    char from[1024];
     snprintf(from, sizeof from, "%s/tests/plugins/%s.so", BH_BINARY_DIR, build);
+    install(d, from, as);
+}
+
+void tsup_host_install_real_plugin(const tsup_host_dirs *d, const char *name)
+{
+    char from[1024];
+    snprintf(from, sizeof from, "%s/%s.so", BH_PLUGIN_DIR, name);
+    install(d, from, name);
+}
+
+static void install(const tsup_host_dirs *d, const char *from, const char *as)
+{
+    char tmp[1024], to[1024];
     snprintf(tmp, sizeof tmp, "%s/.%s.so.tmp", d->plugins, as);
     snprintf(to, sizeof to, "%s/%s.so", d->plugins, as);
     int in = open(from, O_RDONLY);

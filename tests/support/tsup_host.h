@@ -12,11 +12,14 @@ typedef struct tsup_host_dirs {
     char state[600];       /* [host] state_dir */
 } tsup_host_dirs;
 
-/* Makes <tmp>/<name>/ with plugins, migrations (links to core and each test plugin's) and state. */
+/* Makes <tmp>/<name>/ with plugins, state, and migrations linking every folder of migrations/ and of the test plugins'. */
 void tsup_host_dirs_make(tsup_host_dirs *d, const char *name);
 
 /* Copies build/tests/plugins/<build>.so to <plugins>/<as>.so through a temporary name and rename(). */
 void tsup_host_install_plugin(const tsup_host_dirs *d, const char *build, const char *as);
+
+/* Installs build/plugins/<name>.so (a real plugin, e.g. "raffle") the same way. */
+void tsup_host_install_real_plugin(const tsup_host_dirs *d, const char *name);
 
 /*
  * Writes <root>/bothost.ini with the dirs, database, enabled plugins and `extra`

@@ -261,6 +261,9 @@ static int emu_http_begin(emu *e, struct lws *wsi, emu_pss *pss)
     pss->path[ulen] = '\0';
     pss->auth = emu_hdr_dup(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
     pss->reason = emu_custom_hdr_dup(wsi, "x-audit-log-reason:");
+    /* Discord takes the reason URL-encoded and shows it decoded in the audit log. */
+    if (pss->reason)
+        lws_urldecode(pss->reason, pss->reason, (int)strlen(pss->reason) + 1);
     emu_parse_args(wsi, pss);
     cl = emu_hdr_dup(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
     pss->expect_body = cl && atol(cl) > 0;

@@ -91,10 +91,43 @@ int main(void)
     CHECK(tsup_proc_wait_line(t.host, "failed tools fail: handler returned -1 (invalid argument)",
                               5000));
 
+    /* Every REST and cache helper of the SDK, and a refusal with Discord's code. */
+    v = e2e_answer(&t, e2e_command(&t, "/tools admin user:@bob role:Gamer closed:#announcements"), 0,
+                   10000);
+    if (strcmp(e2e_content(v), "admin ok") != 0)
+        fprintf(stderr, "admin: %s\n", e2e_content(v));
+    CHECK_EQ_STR(e2e_content(v), "admin ok");
+    json_decref(v);
+    static const char *const calls[][2] = {
+        {"PUT", "/guilds/%7Bguild_id%7D/members/%7Buser_id%7D/roles/%7Brole_id%7D"},
+        {"DELETE", "/guilds/%7Bguild_id%7D/members/%7Buser_id%7D/roles/%7Brole_id%7D"},
+        {"PATCH", "/guilds/%7Bguild_id%7D/members/%7Buser_id%7D"},
+        {"GET", "/guilds/%7Bguild_id%7D/members/%7Buser_id%7D"},
+        {"PUT", "/guilds/%7Bguild_id%7D/bans/%7Buser_id%7D"},
+        {"DELETE", "/guilds/%7Bguild_id%7D/bans/%7Buser_id%7D"},
+        {"POST", "/users/@me/channels"},
+        {"PATCH", "/channels/%7Bchannel_id%7D/messages/%7Bmessage_id%7D"},
+        {"DELETE", "/channels/%7Bchannel_id%7D/messages/%7Bmessage_id%7D"},
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "/_emu/requests?method=%s&route=%s", calls[i][0], calls[i][1]);
+        r = et_ctl(&t.emu, "GET", path, NULL, &status);
+        json_t *first = json_array_get(json_object_get(r, "requests"), 0);
+        int code = (int)json_integer_value(json_object_get(first, "status"));
+        if (!first || code < 200 || code > 299) {
+            fprintf(stderr, "%s %s: %s\n", calls[i][0], calls[i][1], first ? "refused" : "not called");
+            CHECK(0);
+        }
+        if (strstr(calls[i][1], "bans"))
+            CHECK_EQ_STR(json_string_value(json_object_get(first, "audit_log_reason")), "admin tool");
+        json_decref(r);
+    }
+
     /* Every command is in bothost.command_log with its outcome (written after the answer). */
-    for (int i = 0; i < 50 && count(&t, "SELECT count(*) FROM bothost.command_log") < 4; i++)
+    for (int i = 0; i < 50 && count(&t, "SELECT count(*) FROM bothost.command_log") < 5; i++)
         usleep(100000);
-    CHECK_EQ_INT(count(&t, "SELECT count(*) FROM bothost.command_log"), 4);
+    CHECK_EQ_INT(count(&t, "SELECT count(*) FROM bothost.command_log"), 5);
     CHECK_EQ_INT(count(&t, "SELECT count(*) FROM bothost.command_log WHERE command = 'echo' "
                            "AND outcome = 'ok' AND options->0->>'value' = 'hello there' "
                            "AND plugin = 'interact' AND user_id IS NOT NULL"),
@@ -112,7 +145,7 @@ int main(void)
         usleep(100000);
     CHECK_EQ_INT(e2e_http_get(&t, "/health/ready", &body), 200);
     CHECK_EQ_INT(e2e_http_get(&t, "/metrics", &body), 200);
-    CHECK(strstr(body, "bothost_interactions_total{plugin=\"interact\",kind=\"command\",outcome=\"ok\"} 3"));
+    CHECK(strstr(body, "bothost_interactions_total{plugin=\"interact\",kind=\"command\",outcome=\"ok\"} 4"));
     CHECK(strstr(body, "bothost_interactions_total{plugin=\"interact\",kind=\"command\",outcome=\"error\"} 1"));
     CHECK(strstr(body, "bothost_gateway_shard_up{shard=\"0\",state=\"ready\"} 1"));
     CHECK(strstr(body, "bothost_rest_requests_total{route=\"POST /interactions/{interaction_id}/{interaction_token}/callback\""));

@@ -81,6 +81,55 @@ static int on_form_submit(bh_ctx *c)
     return bh_reply_text(c, "form from %s: %s", bh_field(c, "name"), about && *about ? about : "-");
 }
 
+/* Every REST and cache helper of the SDK, against a target member; replies "admin ok" or what failed. */
+static int on_admin(bh_ctx *c)
+{
+    uint64_t guild = bh_id(c, BH_ID_GUILD), channel = bh_id(c, BH_ID_CHANNEL);
+    uint64_t user = bh_opt_id(c, "user"), role = bh_opt_id(c, "role");
+    uint64_t closed = bh_opt_id(c, "closed");
+    char failed[1024] = "";
+#define STEP(what, expr)                                                                     \
+    do {                                                                                     \
+        int rc_ = (expr);                                                                    \
+        if (rc_ < 0)                                                                         \
+            snprintf(failed + strlen(failed), sizeof failed - strlen(failed), " %s(%s)",     \
+                     what, bh_ctx_error(c));                                                 \
+    } while (0)
+    bh_msg *m = bh_msg_new(c);
+    bh_msg_content(m, "posted by the admin tool");
+    uint64_t id = 0;
+    STEP("send", bh_message_send(c, channel, m, &id));
+    bh_msg_content(m, "edited by the admin tool");
+    STEP("edit", bh_message_edit(c, channel, id, m));
+    STEP("delete", bh_message_delete(c, channel, id));
+    STEP("role_add", bh_role_add(c, guild, user, role, "admin tool"));
+    STEP("role_remove", bh_role_remove(c, guild, user, role, "admin tool"));
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    STEP("timeout", bh_member_timeout(c, guild, user, (int64_t)now.tv_sec * 1000 + 60000, "cool off"));
+    STEP("untimeout", bh_member_timeout(c, guild, user, 0, NULL));
+    STEP("dm", bh_dm_send(c, user, m, NULL));
+    json_t *member = NULL;
+    STEP("member_get", bh_member_get(c, guild, user, &member));
+    if (!json_object_get(member, "roles"))
+        strncat(failed, " member_get(no roles)", sizeof failed - strlen(failed) - 1);
+    json_decref(member);
+    bh_role_info info;
+    STEP("guild_role", bh_guild_role(c, guild, role, &info));
+    if (bh_bot_top_position(c, guild) <= info.position)
+        strncat(failed, " hierarchy", sizeof failed - strlen(failed) - 1);
+    if (!(bh_bot_permissions(c, guild, 0) & BH_PERM_MANAGE_ROLES))
+        strncat(failed, " bot_permissions", sizeof failed - strlen(failed) - 1);
+    /* Refused: the bot may not post in this channel. */
+    int rc = bh_message_send(c, closed, m, NULL);
+    if (rc != BH_EPERM || bh_discord_code(c) != 50013)
+        strncat(failed, " no_refusal", sizeof failed - strlen(failed) - 1);
+    STEP("ban", bh_member_ban(c, guild, user, 0, "admin tool"));
+    STEP("unban", bh_member_unban(c, guild, user, "admin tool"));
+    return bh_reply_text(c, "admin%s", failed[0] ? failed : " ok");
+#undef STEP
+}
+
 static int on_member_add(bh_ctx *c)
 {
     const char *user = json_string_value(json_object_get(json_object_get(bh_ctx_data(c), "user"), "id"));
@@ -101,13 +150,18 @@ static int interact_load(bh_host *h)
         "{\"type\":1,\"name\":\"slow\",\"description\":\"slow answer\",\"options\":["
         "{\"type\":4,\"name\":\"ms\",\"description\":\"sleep\",\"required\":true}]},"
         "{\"type\":1,\"name\":\"fail\",\"description\":\"fails\"},"
-        "{\"type\":1,\"name\":\"form\",\"description\":\"opens a modal\"}]}";
+        "{\"type\":1,\"name\":\"form\",\"description\":\"opens a modal\"},"
+        "{\"type\":1,\"name\":\"admin\",\"description\":\"REST helpers\",\"options\":["
+        "{\"type\":6,\"name\":\"user\",\"description\":\"target\",\"required\":true},"
+        "{\"type\":8,\"name\":\"role\",\"description\":\"role\",\"required\":true},"
+        "{\"type\":7,\"name\":\"closed\",\"description\":\"no-send channel\",\"required\":true}]}]}";
     int rc = bh_command_register(h, echo);
     rc = rc ? rc : bh_command_register(h, tools);
     rc = rc ? rc : bh_command_handle(h, "echo", on_echo);
     rc = rc ? rc : bh_command_handle(h, "tools slow", on_slow);
     rc = rc ? rc : bh_command_handle(h, "tools fail", on_fail);
     rc = rc ? rc : bh_command_handle(h, "tools form", on_form);
+    rc = rc ? rc : bh_command_handle(h, "tools admin", on_admin);
     rc = rc ? rc : bh_component_handle(h, "again", on_again);
     rc = rc ? rc : bh_component_handle(h, "pick", on_pick);
     rc = rc ? rc : bh_modal_handle(h, "form", on_form_submit);

@@ -245,9 +245,10 @@ static int set_key(parse_state *ps, const key_spec *k, const char *value)
     return fail(ps, "internal: unknown key type");
 }
 
-static int valid_plugin_name(const char *s)
+int cfg_plugin_name_valid(const char *s)
 {
-    if (!islower((unsigned char)s[0]))
+    if (!s || !islower((unsigned char)s[0]) || strcmp(s, "core") == 0 ||
+        strcmp(s, "bothost") == 0 || strcmp(s, "public") == 0)
         return 0;
     size_t n = 0;
     for (; s[n]; n++)
@@ -272,7 +273,7 @@ static int on_section(parse_state *ps, const char *section)
             return ps->section_known = 1;
     if (strncmp(section, "plugin.", 7) == 0) {
         const char *name = section + 7;
-        if (!valid_plugin_name(name))
+        if (!cfg_plugin_name_valid(name))
             return fail(ps, "[%s]: a plugin name is lower case letters, digits and _, "
                             "starting with a letter, at most 32",
                         section);
@@ -430,7 +431,7 @@ int cfg_load(const char *path, cfg **out, char *err, size_t errlen)
     }
     if (!ps.failed) {
         for (int i = 0; i < c->nenabled; i++) {
-            if (!valid_plugin_name(c->enabled[i])) {
+            if (!cfg_plugin_name_valid(c->enabled[i])) {
                 snprintf(err, errlen, "%s: [plugins] enabled: '%s' is not a valid plugin name",
                          path, c->enabled[i]);
                 ps.failed = 1;

@@ -70,6 +70,12 @@ const cfg_plugin_section *cfg_plugin(const cfg *c, const char *name);
 /* Whether the plugin named is in [plugins] enabled. */
 int cfg_plugin_enabled(const cfg *c, const char *name);
 
+/*
+ * Whether `s` is a usable plugin name: [a-z][a-z0-9_]{0,31}, and not a name the
+ * host keeps for itself ("core" owns its migrations, "bothost" and "public" are schemas).
+ */
+int cfg_plugin_name_valid(const char *s);
+
 /* Parses "2", "on"/"off", "yes"/"no", "true"/"false" the way the file does. */
 int cfg_parse_bool(const char *s, int *out);
 int cfg_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);

@@ -136,6 +136,16 @@ static int answer_deferred(bh_ctx *c, ia_call *call, const json_t *body)
     return followup(c, call, body, NULL);
 }
 
+/* The interaction and the message body an answer needs: 0, BH_ESTATE or BH_ELIMIT. */
+static int prepare(bh_ctx *c, bh_msg *m, const char *what, ia_call **call, const json_t **body)
+{
+    *call = call_of(c, what);
+    if (!*call)
+        return BH_ESTATE;
+    *body = body_or_fail(c, m);
+    return *body ? 0 : BH_ELIMIT;
+}
+
 static int gone(bh_ctx *c)
 {
     plug_set_error(c, "the interaction is no longer known to Discord (answered too late)");
@@ -144,12 +154,11 @@ static int gone(bh_ctx *c)
 
 int ia_api_reply(bh_ctx *c, bh_msg *m)
 {
-    ia_call *call = call_of(c, "bh_reply");
-    const json_t *body = call ? body_or_fail(c, m) : NULL;
-    if (!call)
-        return BH_ESTATE;
-    if (!body)
-        return BH_ELIMIT;
+    ia_call *call;
+    const json_t *body;
+    int rc = prepare(c, m, "bh_reply", &call, &body);
+    if (rc < 0)
+        return rc;
     if (call->type == 4) {
         plug_set_error(c, "bh_reply: autocomplete is answered with bh_autocomplete()");
         return BH_ESTATE;
@@ -168,12 +177,11 @@ int ia_api_reply(bh_ctx *c, bh_msg *m)
 
 int ia_api_update(bh_ctx *c, bh_msg *m)
 {
-    ia_call *call = call_of(c, "bh_update");
-    const json_t *body = call ? body_or_fail(c, m) : NULL;
-    if (!call)
-        return BH_ESTATE;
-    if (!body)
-        return BH_ELIMIT;
+    ia_call *call;
+    const json_t *body;
+    int rc = prepare(c, m, "bh_update", &call, &body);
+    if (rc < 0)
+        return rc;
     const json_t *message = json_object_get(call->ia, "message");
     if (!message) {
         plug_set_error(c, "bh_update: only a component (or a modal opened from one) has a message "
@@ -273,12 +281,11 @@ int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
 
 int ia_api_followup(bh_ctx *c, bh_msg *m, uint64_t *message_id)
 {
-    ia_call *call = call_of(c, "bh_followup");
-    const json_t *body = call ? body_or_fail(c, m) : NULL;
-    if (!call)
-        return BH_ESTATE;
-    if (!body)
-        return BH_ELIMIT;
+    ia_call *call;
+    const json_t *body;
+    int rc = prepare(c, m, "bh_followup", &call, &body);
+    if (rc < 0)
+        return rc;
     int st = settled_state(call);
     if (st == IA_NEW) {
         plug_set_error(c, "bh_followup: answer (or defer) the interaction first");
@@ -293,12 +300,11 @@ int ia_api_followup(bh_ctx *c, bh_msg *m, uint64_t *message_id)
 
 int ia_api_edit_original(bh_ctx *c, bh_msg *m)
 {
-    ia_call *call = call_of(c, "bh_edit_original");
-    const json_t *body = call ? body_or_fail(c, m) : NULL;
-    if (!call)
-        return BH_ESTATE;
-    if (!body)
-        return BH_ELIMIT;
+    ia_call *call;
+    const json_t *body;
+    int rc = prepare(c, m, "bh_edit_original", &call, &body);
+    if (rc < 0)
+        return rc;
     int st = settled_state(call);
     if (st == IA_NEW || st == IA_GONE) {
         plug_set_error(c, "bh_edit_original: there is no response to edit yet");

@@ -109,6 +109,17 @@ static void log_command(ia_call *call, int64_t latency_ms)
     db_session_end(&s);
 }
 
+/* Any thread: the call is over; the loop stops its timer and frees it. */
+static void call_done(ia_call *call)
+{
+    ia_mgr *m = call->mgr;
+    pthread_mutex_lock(&m->lock);
+    call->next = m->done_list;
+    m->done_list = call;
+    pthread_mutex_unlock(&m->lock);
+    uv_async_send(&m->done_async);
+}
+
 static void run_call(void *arg)
 {
     ia_call *call = arg;
@@ -137,12 +148,7 @@ static void run_call(void *arg)
     plug_ctx_free(c);
     call->ctx = NULL;
     plug_call_release(m->o.plugins, &call->call);
-
-    pthread_mutex_lock(&m->lock);
-    call->next = m->done_list;
-    m->done_list = call;
-    pthread_mutex_unlock(&m->lock);
-    uv_async_send(&m->done_async);
+    call_done(call);
 }
 
 static int ensure_async(ia_mgr *m)
@@ -207,11 +213,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
         ia_answer_unrouted(m, interaction, type, "The bot is restarting; try again in a moment.");
         plug_ctx_free(call->ctx);
         plug_call_release(m->o.plugins, &call->call);
-        pthread_mutex_lock(&m->lock);
-        call->next = m->done_list;
-        m->done_list = call;
-        pthread_mutex_unlock(&m->lock);
-        uv_async_send(&m->done_async);
+        call_done(call);
     }
 }
 

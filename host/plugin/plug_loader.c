@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/log.h"
 #include "plugin/plug_internal.h"
 
@@ -55,19 +56,6 @@ done:
     return rc;
 }
 
-static int valid_name(const char *s)
-{
-    /* "core" is the host's own migrations owner; "bothost" its schema. */
-    if (!s || !islower((unsigned char)s[0]) || strcmp(s, "core") == 0 ||
-        strcmp(s, "bothost") == 0 || strcmp(s, "public") == 0)
-        return 0;
-    size_t n = 0;
-    for (; s[n]; n++)
-        if (!islower((unsigned char)s[n]) && !isdigit((unsigned char)s[n]) && s[n] != '_')
-            return 0;
-    return n <= 32;
-}
-
 static int check_descriptor(const bh_host *g, const bh_plugin *d, char *err, size_t errlen)
 {
     if (d->abi_major != BH_ABI_MAJOR) {
@@ -87,10 +75,10 @@ static int check_descriptor(const bh_host *g, const bh_plugin *d, char *err, siz
                  d->size);
         return BH_EINVAL;
     }
-    if (!valid_name(d->name)) {
+    if (!cfg_plugin_name_valid(d->name)) {
         snprintf(err, errlen,
                  "malformed plugin name '%s': lower case letters, digits and _, starting with a "
-                 "letter, at most 32",
+                 "letter, at most 32, not core, bothost or public",
                  d->name ? d->name : "(null)");
         return BH_EINVAL;
     }

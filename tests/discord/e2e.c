@@ -46,9 +46,12 @@ void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *
     CHECK(http && strstr(http, "(port "));
     t->http_port = atoi(strstr(http, "(port ") + 6);
     CHECK(tsup_proc_wait_line(t->host, ready_line, 30000));
-    /* Every shard READY and the database answering: interactions will arrive. */
+    /*
+     * Every shard READY and the database answering: interactions will arrive. Shards
+     * identify 5 s apart (Discord's max_concurrency 1), so 4 shards take 15 s.
+     */
     const char *body;
-    for (int i = 0; i < 300 && e2e_http_get(t, "/health/ready", &body) != 200; i++)
+    for (int i = 0; i < 1200 && e2e_http_get(t, "/health/ready", &body) != 200; i++)
         usleep(50000);
     CHECK_EQ_INT(e2e_http_get(t, "/health/ready", &body), 200);
 }

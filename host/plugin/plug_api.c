@@ -370,4 +370,5 @@ const bh_api plug_api_table = {
     .bot_user_id = plug_api_bot_user_id,
     .bot_permissions = plug_api_bot_permissions,
     .member_top_position = plug_api_member_top_position,
+    .member_permissions = plug_api_member_permissions,
 };

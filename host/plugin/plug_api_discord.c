@@ -248,3 +248,15 @@ int plug_api_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *role
     int rc = cache_member_highest_position(k, guild, roles, n, &pos);
     return rc < 0 ? rc : pos;
 }
+
+uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
+                                     const uint64_t *roles, int n)
+{
+    struct cache *k = cache_or_fail(c);
+    uint64_t perms = 0;
+    if (!k)
+        return 0;
+    int rc = channel ? cache_channel_permissions(k, guild, channel, user, roles, n, &perms)
+                     : cache_base_permissions(k, guild, user, roles, n, &perms);
+    return rc < 0 ? 0 : perms;
+}

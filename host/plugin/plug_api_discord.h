@@ -30,5 +30,7 @@ int plug_api_bot_top_position(bh_ctx *c, uint64_t guild);
 uint64_t plug_api_bot_user_id(bh_ctx *c);
 uint64_t plug_api_bot_permissions(bh_ctx *c, uint64_t guild, uint64_t channel);
 int plug_api_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *roles, int n);
+uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
+                                     const uint64_t *roles, int n);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -113,7 +114,24 @@ static int on_admin(bh_ctx *c)
     STEP("member_get", bh_member_get(c, guild, user, &member));
     if (!json_object_get(member, "roles"))
         strncat(failed, " member_get(no roles)", sizeof failed - strlen(failed) - 1);
+    /* The target's permissions from the cache: a plain member, no Administrator. */
+    uint64_t roles[32];
+    int n = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(member, "roles"), i, r)
+        if (n < 32)
+            roles[n++] = strtoull(json_string_value(r), NULL, 10);
+    uint64_t perms = bh_member_permissions(c, guild, channel, user, roles, n);
+    if ((perms & BH_PERM_ADMINISTRATOR) || !(perms & BH_PERM_VIEW_CHANNEL))
+        strncat(failed, " member_permissions", sizeof failed - strlen(failed) - 1);
     json_decref(member);
+    /* The acting owner: everything, as Discord computed it too. */
+    n = bh_member_roles(c, roles, 32);
+    if (!(bh_member_permissions(c, guild, 0, bh_id(c, BH_ID_USER), roles, n) &
+          BH_PERM_ADMINISTRATOR) ||
+        !(bh_member_perms(c) & BH_PERM_ADMINISTRATOR))
+        strncat(failed, " owner_permissions", sizeof failed - strlen(failed) - 1);
     bh_role_info info;
     STEP("guild_role", bh_guild_role(c, guild, role, &info));
     if (bh_bot_top_position(c, guild) <= info.position)

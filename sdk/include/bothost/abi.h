@@ -297,6 +297,8 @@ typedef struct bh_api {
     uint64_t (*bot_user_id)(bh_ctx *c);
     uint64_t (*bot_permissions)(bh_ctx *c, uint64_t guild, uint64_t channel);
     int (*member_top_position)(bh_ctx *c, uint64_t guild, const uint64_t *roles, int n);
+    uint64_t (*member_permissions)(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
+                                   const uint64_t *roles, int n);
 } bh_api;
 
 /* What every plugin exports, through BH_PLUGIN(). */

@@ -120,6 +120,18 @@ static inline int bh_member_top_position(bh_ctx *c, uint64_t guild, const uint64
     return bh__api->member_top_position(c, guild, roles, n);
 }
 
+/*
+ * Any member's permissions in a channel (channel 0: guild-wide), by Discord's
+ * rules (owner, Administrator, overwrites), from the member's role ids (e.g. the
+ * "roles" of a GUILD_MEMBER_ADD). 0 when the guild is not cached. In an
+ * interaction, bh_member_perms() has what Discord computed for the acting member.
+ */
+static inline uint64_t bh_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel,
+                                             uint64_t user, const uint64_t *roles, int n)
+{
+    return bh__api->member_permissions(c, guild, channel, user, roles, n);
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -52,7 +52,9 @@ int main(void)
     v = e2e_answer(&t, json_string_value(json_object_get(r, "interaction_id")), 0, 5000);
     json_decref(r);
     CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 7);
-    CHECK(strstr(json_dumps(json_object_get(v, "response"), 0), "picked red blue"));
+    char *resp = json_dumps(json_object_get(v, "response"), 0);
+    CHECK(strstr(resp, "picked red blue"));
+    free(resp);
     json_decref(v);
 
     /* A modal: opened by a subcommand, submitted, answered with its fields. */

@@ -1,11 +1,12 @@
 # Thin wrapper over CMake; see README.md.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
 PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build test test-release test-asan run install clean
+.PHONY: all deps configure build test test-release test-asan fuzz run install clean
 
 all: build
 
@@ -22,7 +23,7 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The whole suite, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: test-release test-asan
+test: test-release test-asan fuzz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900
@@ -31,6 +32,16 @@ test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure --timeout 1800
+
+# libFuzzer targets (tests/fuzz): the whole project built with clang, ASan and
+# UBSan, then each fuzzer for a bounded number of runs from its seed corpus.
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	  -DBH_FUZZ=ON -DBH_SANITIZE=ON $(CMAKE_ARGS)
+
+fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure
 
 run: build
 	packaging/make-run.sh $(BUILD)

@@ -27,24 +27,37 @@ static int redraw(ed *e, int page, uint64_t role)
     return bh_update(e->c, rp_render_editor(e->c, e->p, page, role, e->notice));
 }
 
+/*
+ * Updates the posted message and redraws the editor. A modal's answer comes
+ * first: if the edit of the posted message waits on a rate limit past the
+ * host's auto-defer, a modal would be deferred as a new message and could no
+ * longer update the editor (components are deferred as updates, so they wait).
+ */
+static int synced(ed *e, int page, uint64_t role)
+{
+    if (bh_ctx_kind(e->c) != BH_CTX_MODAL || e->p->state != RP_POSTED) {
+        rp_sync(e->c, e->p, e->notice, sizeof e->notice);
+        return redraw(e, page, role);
+    }
+    int rc = redraw(e, page, role);
+    if (rc < 0)
+        return rc;
+    rp_sync(e->c, e->p, e->notice, sizeof e->notice);
+    return redraw(e, page, role); /* now an edit of the same editor message */
+}
+
 /* Saves the settings, updates the posted message, redraws. */
 static int saved(ed *e, int page, uint64_t role)
 {
     int rc = rp_panel_save(e->c, e->p);
-    if (rc < 0)
-        return rc;
-    rp_sync(e->c, e->p, e->notice, sizeof e->notice);
-    return redraw(e, page, role);
+    return rc < 0 ? rc : synced(e, page, role);
 }
 
 /* Reloads after a change to the roles, then as saved(). */
 static int roles_changed(ed *e, int page, uint64_t role)
 {
     int rc = rp_panel_load(e->c, e->p->id, e->guild, e->p);
-    if (rc < 0)
-        return rc;
-    rp_sync(e->c, e->p, e->notice, sizeof e->notice);
-    return redraw(e, page, role);
+    return rc < 0 ? rc : synced(e, page, role);
 }
 
 /*

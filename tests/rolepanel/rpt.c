@@ -129,6 +129,9 @@ const char *rpt_answer(e2e *t, const char *interaction_id, int wait_ms)
     const char *s = final_text(v);
     snprintf(text, sizeof text, "%s", s ? s : "");
     json_decref(v);
+    /* A failed handler: let its log line (the reason) reach the test's output. */
+    if (strstr(text, "Something went wrong") && t->host)
+        tsup_proc_pump(t->host, 300);
     return text;
 }
 
@@ -252,6 +255,23 @@ json_t *rpt_message(e2e *t, const char *channel_id, const char *message_id)
         return NULL;
     }
     return m;
+}
+
+int rpt_wait_message(e2e *t, const char *channel_id, const char *message_id, const char *needle,
+                     int present, int wait_ms)
+{
+    for (int waited = 0;; waited += 100) {
+        json_t *m = rpt_message(t, channel_id, message_id);
+        char *d = m ? json_dumps(m, JSON_COMPACT) : NULL;
+        int has = d && strstr(d, needle);
+        free(d);
+        json_decref(m);
+        if (has == present)
+            return 1;
+        if (waited >= wait_ms)
+            return 0;
+        usleep(100000);
+    }
 }
 
 int rpt_count_messages(e2e *t, const char *channel, const char *needle)

@@ -47,6 +47,9 @@ void rpt_join(e2e *t, const char *username);
 
 /* A message in a channel by id, as Discord has it (caller frees), or NULL. */
 json_t *rpt_message(e2e *t, const char *channel_id, const char *message_id);
+/* Waits until the message's JSON contains `needle` (1) or not (0); returns whether it did. */
+int rpt_wait_message(e2e *t, const char *channel_id, const char *message_id, const char *needle,
+                     int present, int wait_ms);
 /* How many messages in the channel contain `needle` in their JSON. */
 int rpt_count_messages(e2e *t, const char *channel, const char *needle);
 

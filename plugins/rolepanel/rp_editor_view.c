@@ -158,8 +158,8 @@ bh_msg *rp_render_editor(bh_ctx *c, const rp_panel *p, int page, uint64_t role,
 {
     bh_msg *m = bh_msg_new(c);
     bh_msg_flags(m, BH_MSG_EPHEMERAL);
-    if (notice && notice[0])
-        bh_msg_content(m, notice);
+    /* Always set: an update without content would keep the previous notice. */
+    bh_msg_content(m, notice && notice[0] ? notice : "\xE2\x80\x8B");
     bh_embed *e = bh_msg_embed(m);
     char title[512];
     snprintf(title, sizeof title, "Panel #%" PRId64 ": %s", p->id, p->title);

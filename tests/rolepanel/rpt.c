@@ -105,6 +105,17 @@ static const char *final_text(json_t *v)
     }
     if (type == 9)
         return "";
+    if (type == 6) {
+        /* A deferred update: final once the message was edited after the defer. */
+        size_t i;
+        json_t *e;
+        int edited = 0;
+        json_array_foreach(json_object_get(v, "log"), i, e)
+            if (!strcmp(json_string_value(json_object_get(e, "kind")) ?: "", "edit"))
+                edited = 1;
+        if (!edited)
+            return NULL;
+    }
     const char *s = json_string_value(json_object_get(json_object_get(v, "original"), "content"));
     return s && *s ? s : NULL;
 }
@@ -358,10 +369,14 @@ void rpt_panel_requirements(e2e *t, rpt_panel *p, const char *required, const ch
 {
     rpt_answer(t, rpt_click(t, "owner", p->editor, cid("req", p, NULL)), 5000);
     const char *r[] = {required, NULL}, *x[] = {excluded, NULL};
-    CHECK(strstr(rpt_answer(t, rpt_select(t, "owner", p->editor, cid("setreq", p, NULL), r), 5000),
-                 "Requirements saved"));
-    CHECK(strstr(rpt_answer(t, rpt_select(t, "owner", p->editor, cid("setexc", p, NULL), x), 5000),
-                 "Requirements saved"));
+    const char *a = rpt_answer(t, rpt_select(t, "owner", p->editor, cid("setreq", p, NULL), r), 5000);
+    if (!strstr(a, "Requirements saved"))
+        fprintf(stderr, "setreq: %s\n", a);
+    CHECK(strstr(a, "Requirements saved"));
+    a = rpt_answer(t, rpt_select(t, "owner", p->editor, cid("setexc", p, NULL), x), 5000);
+    if (!strstr(a, "Requirements saved"))
+        fprintf(stderr, "setexc: %s\n", a);
+    CHECK(strstr(a, "Requirements saved"));
     rpt_answer(t, rpt_click(t, "owner", p->editor, cid("home", p, NULL)), 5000);
 }
 

@@ -108,7 +108,8 @@ int main(void)
     CHECK_EQ_INT(q(&t, "SELECT total FROM rolepanel.refusals WHERE reason = 'min_roles'"), 1);
     CHECK_EQ_INT(q(&t, "SELECT total FROM rolepanel.refusals WHERE reason = 'required_role'"), 1);
     CHECK_EQ_INT(q(&t, "SELECT total FROM rolepanel.refusals WHERE reason = 'excluded_role'"), 1);
-    const char *logs = rpt_channel_id(&t, "logs");
+    char logs[32];
+    snprintf(logs, sizeof logs, "%s", rpt_channel_id(&t, "logs"));
     int changes = (int)q(&t, "SELECT count(*) FROM rolepanel.audit");
     CHECK_EQ_INT(changes, 11);
     for (int i = 0; i < 100 && q(&t, "SELECT count(*) FROM rolepanel.audit WHERE posted_at IS NULL") > 0; i++)

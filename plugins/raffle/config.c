@@ -81,6 +81,18 @@ static void show(bh_ctx *c, const raffle_cfg *cfg, const char *head)
                   cfg->payment_text[0] ? cfg->payment_text : "not set");
 }
 
+uint64_t raffle_bot_perms(bh_ctx *c, uint64_t guild, uint64_t channel)
+{
+    uint64_t have = bh_bot_permissions(c, guild, channel);
+    if (have == 0 && channel == bh_id(c, BH_ID_CHANNEL)) {
+        const char *app = json_string_value(json_object_get(bh_ctx_data(c), "app_permissions"));
+        have = app ? strtoull(app, NULL, 10) : 0;
+    }
+    if (have & BH_PERM_ADMINISTRATOR)
+        return ~UINT64_C(0);
+    return have;
+}
+
 /* /raffle config [options]: without options it shows the settings. */
 int raffle_on_config(bh_ctx *c)
 {
@@ -102,13 +114,16 @@ int raffle_on_config(bh_ctx *c)
     /* The bot must be able to post the raffle where it is told to. */
     const uint64_t need = BH_PERM_VIEW_CHANNEL | BH_PERM_SEND_MESSAGES | BH_PERM_EMBED_LINKS |
                           BH_PERM_READ_MESSAGE_HISTORY;
-    if (channel && (bh_bot_permissions(c, guild, channel) & need) != need)
+    uint64_t have = channel ? raffle_bot_perms(c, guild, channel) : 0;
+    if (channel && have && (have & need) != need)
         return bh_reply_text(c,
                              "channel: I need View Channel, Send Messages, Embed Links and Read "
                              "Message History in <#%" PRIu64 ">.",
                              channel);
-    if (log && (bh_bot_permissions(c, guild, log) & (BH_PERM_VIEW_CHANNEL | BH_PERM_SEND_MESSAGES)) !=
-                   (BH_PERM_VIEW_CHANNEL | BH_PERM_SEND_MESSAGES))
+    have = log ? raffle_bot_perms(c, guild, log) : 0;
+    if (log && have &&
+        (have & (BH_PERM_VIEW_CHANNEL | BH_PERM_SEND_MESSAGES)) !=
+            (BH_PERM_VIEW_CHANNEL | BH_PERM_SEND_MESSAGES))
         return bh_reply_text(c, "log_channel: I need View Channel and Send Messages in <#%" PRIu64 ">.",
                              log);
 

@@ -32,9 +32,9 @@ int raffle_schedule_close(bh_ctx *c, int64_t id, int64_t at_ms)
 /* Names the permissions the bot lacks in a channel into out; 0 when none is missing. */
 static int missing_perms(bh_ctx *c, uint64_t guild, uint64_t channel, char *out, size_t n)
 {
-    uint64_t have = bh_bot_permissions(c, guild, channel);
-    if (have & BH_PERM_ADMINISTRATOR)
-        return 0;
+    uint64_t have = raffle_bot_perms(c, guild, channel);
+    if (have == 0)
+        return 0; /* unknown here: the post itself will say what is missing */
     static const struct {
         uint64_t bit;
         const char *name;

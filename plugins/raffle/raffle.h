@@ -68,6 +68,12 @@ int raffle_is_manager(bh_ctx *c, const raffle_cfg *cfg);
 /* Answers "managers only" and returns 0 when the caller is not one; 1 when they are. */
 int raffle_require_manager(bh_ctx *c, raffle_cfg *cfg);
 int raffle_on_config(bh_ctx *c);
+/*
+ * The bot's permissions in a channel: the guild cache, else the interaction's
+ * app_permissions when it is that channel; 0 when unknown (then only posting
+ * tells).
+ */
+uint64_t raffle_bot_perms(bh_ctx *c, uint64_t guild, uint64_t channel);
 
 /* ---- parse.c ---- */
 int64_t raffle_now_ms(void);

@@ -26,7 +26,7 @@ void rt_start(e2e *t, const char *name, const char *extra_ini)
 
 void rt_restart(e2e *t)
 {
-    e2e_start_host(t, "raffle", rt_extra, "health and metrics on");
+    e2e_start_host(t, "raffle", rt_extra, "command(s)");
 }
 
 static const char *take_id(json_t *r, int status, const char *what, char *out)
@@ -195,6 +195,11 @@ int64_t rt_create(e2e *t, const char *options, const char *title, const char *pr
     snprintf(text, sizeof text, "/raffle create %s", options);
     rt_cmd_id(t, NULL, text, id);
     json_t *v = rt_wait(t, id);
+    if (json_integer_value(json_object_get(json_object_get(v, "response"), "type")) != 9) {
+        char *s = rt_dump(v);
+        fprintf(stderr, "%s: no modal but %s\n", text, s);
+        free(s);
+    }
     CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 9);
     json_decref(v);
     int64_t before = rt_sql(t, "SELECT coalesce(max(id), 0) FROM raffle.raffles");

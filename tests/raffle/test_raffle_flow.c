@@ -155,6 +155,11 @@ int main(void)
     CHECK_EQ_INT(rt_channel_count(&t, "logs", "Rabbit Hole"), 0);
     CHECK_EQ_INT(rt_channel_count(&t, "raffles", "Rabbit Hole"), 0);
 
+    /* A channel the bot cannot post in is refused, naming what is missing. */
+    char *an = rt_cmd(&t, NULL, "/raffle config channel:#announcements");
+    RT_HAS(an, "I need View Channel, Send Messages, Embed Links and Read Message History");
+    free(an);
+
     e2e_teardown(&t);
     printf("test_raffle_flow: ok\n");
     return 0;

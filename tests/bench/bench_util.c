@@ -45,6 +45,19 @@ long bench_vm_kb(pid_t pid, const char *field)
     return kb;
 }
 
+long bench_mem_available_kb(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "MemAvailable:", 13) == 0)
+            kb = strtol(line + 13, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
 void bench_banner(const char *name, const char *what)
 {
     printf("%s: %s\n", name, what);

@@ -31,6 +31,9 @@ void bench_sleep_until(double t);
 /* VmRSS (or another "Vm..." field, e.g. "VmHWM") of `pid` (0: this process) in kB; -1 if unknown. */
 long bench_vm_kb(pid_t pid, const char *field);
 
+/* MemAvailable from /proc/meminfo in kB; -1 if unknown. */
+long bench_mem_available_kb(void);
+
 /* Prints the benchmark's header line, and under a sanitizer that its figures are not meaningful. */
 void bench_banner(const char *name, const char *what);
 

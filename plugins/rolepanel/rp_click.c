@@ -18,6 +18,7 @@
 typedef struct click {
     bh_ctx *c;
     rp_panel *p;
+    rp_guild *g;
     uint64_t guild, user;
     uint64_t member[256];
     int nmember;
@@ -102,7 +103,7 @@ static int safe(click *k, const rp_decision *d, uint64_t *which)
         uint64_t role = i < d->nadd ? d->add[i] : d->remove[i - d->nadd];
         const rp_role *r = rp_panel_role(k->p, role);
         bh_role_info info;
-        int why = rp_role_check(k->c, k->guild, role, r ? r->admin_top_role_id : 0, &info);
+        int why = rp_role_check(k->g, role, r ? r->admin_top_role_id : 0, &info);
         if (why == RP_OK && (info.permissions & RP_DANGEROUS_PERMS) && !(r && r->dangerous_ok))
             why = RP_R_DANGEROUS;
         if (why != RP_OK) {
@@ -265,6 +266,8 @@ static int run(click *k, int64_t panel, const uint64_t *chosen, int nchosen, int
     if (d.reason != RP_OK)
         return refuse(k, d.reason, d.role);
     uint64_t which = 0;
+    if (!(k->g = rp_guild_open(k->c, k->guild)))
+        return BH_ENOMEM;
     int why = safe(k, &d, &which);
     if (why != RP_OK)
         return refuse(k, why, which);
@@ -305,6 +308,7 @@ static int click_common(bh_ctx *c, int64_t panel, const uint64_t *chosen, int nc
         bh_db_rollback(c);
     if (rc == 0)
         rc = bh_reply_text(c, "%s", k->answer);
+    rp_guild_close(k->g);
     free(p);
     free(k);
     return rc;

@@ -160,7 +160,10 @@ int rp_cmd_config(bh_ctx *c)
     int off = bh_opt_bool(c, "audit_off", 0);
     if (channel && !off) {
         uint64_t perms = bh_bot_permissions(c, guild, channel);
-        if (!(perms & BH_PERM_ADMINISTRATOR) && (perms & POST_PERMS) != POST_PERMS)
+        rp_guild *g = rp_guild_open(c, guild);
+        int cold = !g || rp_guild_cold(g);
+        rp_guild_close(g);
+        if (!cold && !(perms & BH_PERM_ADMINISTRATOR) && (perms & POST_PERMS) != POST_PERMS)
             return bh_reply_text(c, "The bot cannot post in <#%" PRIu64 ">: it needs View "
                                     "Channel, Send Messages and Embed Links there.", channel);
     }

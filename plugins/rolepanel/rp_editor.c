@@ -16,6 +16,7 @@
 typedef struct ed {
     bh_ctx *c;
     rp_panel *p;
+    rp_guild *g;
     uint64_t guild;
     const char *action;
     uint64_t role;           /* the custom_id's role part, if any */
@@ -67,8 +68,8 @@ static int roles_changed(ed *e, int page, uint64_t role)
 static int may_add(ed *e, uint64_t role, bh_role_info *info, uint64_t *top)
 {
     int top_pos;
-    *top = rp_actor_top_role(e->c, e->guild, &top_pos);
-    int why = rp_role_check(e->c, e->guild, role, 0, info);
+    *top = rp_actor_top_role(e->g, &top_pos);
+    int why = rp_role_check(e->g, role, 0, info);
     if (why == RP_OK && info->position >= top_pos)
         why = RP_R_ESCALATION;
     if (why != RP_OK) {
@@ -102,7 +103,7 @@ static int open_role_modal(ed *e, const char *action, uint64_t role, int ok)
     char cid[100], title[46];
     bh_role_info info;
     const rp_role *r = rp_panel_role(e->p, role);
-    if (bh_guild_role(e->c, e->guild, role, &info) < 0)
+    if (rp_guild_role(e->g, role, &info) < 0)
         snprintf(info.name, sizeof info.name, "Role");
     snprintf(cid, sizeof cid, "em:%s:%" PRId64 ":%" PRIu64 ":%d", action, e->p->id, role, ok);
     snprintf(title, sizeof title, "%s", r ? "Edit the role's button" : "Add a role");
@@ -405,10 +406,11 @@ static int with_panel(bh_ctx *c, int modal)
     e->c = c;
     e->p = p;
     e->guild = bh_id(c, BH_ID_GUILD);
+    e->g = rp_guild_open(c, e->guild);
     e->action = bh_cid_part(c, 1) ? bh_cid_part(c, 1) : "";
     int64_t id = bh_cid_i64(c, 2);
     e->role = bh_cid_part(c, 3) ? strtoull(bh_cid_part(c, 3), NULL, 10) : 0;
-    int rc = rp_panel_load(c, id, e->guild, p);
+    int rc = e->g ? rp_panel_load(c, id, e->guild, p) : BH_ENOMEM;
     if (rc == BH_ENOTFOUND) {
         bh_msg *m = bh_msg_new(c);
         bh_msg_content(m, "This panel was deleted.");
@@ -428,6 +430,7 @@ static int with_panel(bh_ctx *c, int modal)
     } else if (rc == 0) {
         rc = on_component(e);
     }
+    rp_guild_close(e->g);
     free(p);
     free(e);
     return rc;

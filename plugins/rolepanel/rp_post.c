@@ -8,13 +8,13 @@
 #define POST_PERMS (BH_PERM_VIEW_CHANNEL | BH_PERM_SEND_MESSAGES | BH_PERM_EMBED_LINKS)
 
 /* Every role checked again before the panel goes out; problems listed in notice. */
-static int roles_ok(bh_ctx *c, const rp_panel *p, char *notice, size_t n)
+static int roles_ok(rp_guild *g, const rp_panel *p, char *notice, size_t n)
 {
     int bad = 0;
     for (int i = 0; i < p->nroles; i++) {
         bh_role_info info;
         const rp_role *r = &p->roles[i];
-        int why = rp_role_check(c, p->guild_id, r->role_id, r->admin_top_role_id, &info);
+        int why = rp_role_check(g, r->role_id, r->admin_top_role_id, &info);
         if (why == RP_OK && (info.permissions & RP_DANGEROUS_PERMS) && !r->dangerous_ok)
             why = RP_R_DANGEROUS;
         if (why != RP_OK) {
@@ -29,16 +29,20 @@ static int roles_ok(bh_ctx *c, const rp_panel *p, char *notice, size_t n)
 int rp_post(bh_ctx *c, rp_panel *p, uint64_t channel, char *notice, size_t n)
 {
     notice[0] = '\0';
+    rp_guild *g = rp_guild_open(c, p->guild_id);
+    if (!g)
+        return BH_ENOMEM;
     uint64_t perms = bh_bot_permissions(c, p->guild_id, channel);
-    if (!(perms & BH_PERM_ADMINISTRATOR) && (perms & POST_PERMS) != POST_PERMS) {
+    int bad = !rp_guild_cold(g) && !(perms & BH_PERM_ADMINISTRATOR) &&
+              (perms & POST_PERMS) != POST_PERMS;
+    if (bad)
         snprintf(notice, n, "The bot cannot post in <#%" PRIu64 ">: it needs View Channel, "
                             "Send Messages and Embed Links there.", channel);
-        return BH_EPERM;
-    }
-    if (roles_ok(c, p, notice, n)) {
+    else if ((bad = roles_ok(g, p, notice, n)))
         rp_append(notice, n, "\nFix or remove these roles, then post again.");
+    rp_guild_close(g);
+    if (bad)
         return BH_EPERM;
-    }
     bh_msg *m = rp_render_panel(c, p, 0);
     int rc;
     uint64_t old_channel = p->channel_id, old_message = p->message_id;

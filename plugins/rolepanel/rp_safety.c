@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int rp_actor_is_admin(bh_ctx *c)
@@ -13,15 +14,127 @@ int rp_actor_is_admin(bh_ctx *c)
     return (bh_member_perms(c) & (BH_PERM_MANAGE_ROLES | BH_PERM_ADMINISTRATOR)) != 0;
 }
 
-uint64_t rp_actor_top_role(bh_ctx *c, uint64_t guild, int *position)
+struct rp_guild {
+    bh_ctx *c;
+    uint64_t id;
+    int cold;          /* the cache does not know the guild: REST answers below */
+    json_t *roles;     /* GET /guilds/{id}/roles */
+    int bot_top;
+    uint64_t bot_perms;
+};
+
+static uint64_t id_of(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? strtoull(s, NULL, 10) : 0;
+}
+
+/* The bot's rank and guild permissions from Discord: its member object and the roles. */
+static int warm_from_rest(rp_guild *g)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/roles", g->id);
+    int rc = bh_rest(g->c, "GET", path, NULL, NULL, &g->roles);
+    if (rc < 0)
+        return rc;
+    uint64_t bot = bh_bot_user_id(g->c);
+    if (!bot) {
+        json_t *me = NULL;
+        if ((rc = bh_rest(g->c, "GET", "/users/@me", NULL, NULL, &me)) < 0)
+            return rc;
+        bot = id_of(me, "id");
+        json_decref(me);
+    }
+    json_t *member = NULL;
+    if ((rc = bh_member_get(g->c, g->id, bot, &member)) < 0)
+        return rc;
+    bh_role_info info;
+    if (rp_guild_role(g, g->id, &info) == 0)
+        g->bot_perms = info.permissions;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(member, "roles"), i, v) {
+        if (rp_guild_role(g, strtoull(json_string_value(v) ?: "0", NULL, 10), &info) == 0) {
+            g->bot_perms |= info.permissions;
+            if (info.position > g->bot_top)
+                g->bot_top = info.position;
+        }
+    }
+    json_decref(member);
+    return 0;
+}
+
+rp_guild *rp_guild_open(bh_ctx *c, uint64_t guild)
+{
+    rp_guild *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->c = c;
+    g->id = guild;
+    bh_role_info everyone;
+    /* @everyone exists in every guild the cache knows. */
+    if (bh_guild_role(c, guild, guild, &everyone) == 0)
+        return g;
+    g->cold = 1;
+    if (warm_from_rest(g) < 0)
+        bh_log(RP_HOST, BH_LOG_WARN, "guild %" PRIu64 " is not in the cache and Discord did not "
+                                     "say its roles: %s", guild, bh_ctx_error(c));
+    return g;
+}
+
+void rp_guild_close(rp_guild *g)
+{
+    if (!g)
+        return;
+    json_decref(g->roles);
+    free(g);
+}
+
+int rp_guild_role(rp_guild *g, uint64_t role, bh_role_info *out)
+{
+    if (!g->cold)
+        return bh_guild_role(g->c, g->id, role, out);
+    size_t i;
+    json_t *v;
+    json_array_foreach(g->roles, i, v) {
+        if (id_of(v, "id") != role)
+            continue;
+        memset(out, 0, sizeof *out);
+        out->id = role;
+        snprintf(out->name, sizeof out->name, "%s", json_string_value(json_object_get(v, "name")) ?: "");
+        out->position = (int)json_integer_value(json_object_get(v, "position"));
+        out->permissions = id_of(v, "permissions");
+        out->color = (uint32_t)json_integer_value(json_object_get(v, "color"));
+        out->managed = json_is_true(json_object_get(v, "managed"));
+        return 0;
+    }
+    return BH_ENOTFOUND;
+}
+
+int rp_guild_cold(const rp_guild *g)
+{
+    return g->cold;
+}
+
+static int bot_top(rp_guild *g)
+{
+    return g->cold ? g->bot_top : bh_bot_top_position(g->c, g->id);
+}
+
+static uint64_t bot_perms(rp_guild *g)
+{
+    return g->cold ? g->bot_perms : bh_bot_permissions(g->c, g->id, 0);
+}
+
+uint64_t rp_actor_top_role(rp_guild *g, int *position)
 {
     uint64_t roles[256], top = 0;
-    int n = bh_member_roles(c, roles, 256), best = 0;
+    int n = bh_member_roles(g->c, roles, 256), best = 0;
     if (n > 256)
         n = 256;
     for (int i = 0; i < n; i++) {
         bh_role_info info;
-        if (bh_guild_role(c, guild, roles[i], &info) == 0 && (!top || info.position > best)) {
+        if (rp_guild_role(g, roles[i], &info) == 0 && (!top || info.position > best)) {
             top = roles[i];
             best = info.position;
         }
@@ -31,27 +144,26 @@ uint64_t rp_actor_top_role(bh_ctx *c, uint64_t guild, int *position)
     return top;
 }
 
-int rp_role_check(bh_ctx *c, uint64_t guild, uint64_t role, uint64_t admin_top,
-                  bh_role_info *info)
+int rp_role_check(rp_guild *g, uint64_t role, uint64_t admin_top, bh_role_info *info)
 {
     bh_role_info tmp;
     if (!info)
         info = &tmp;
     memset(info, 0, sizeof *info);
-    if (role == guild)
+    if (role == g->id)
         return RP_R_EVERYONE;
-    if (bh_guild_role(c, guild, role, info) < 0)
+    if (rp_guild_role(g, role, info) < 0)
         return RP_R_ROLE_GONE;
     if (info->managed)
         return RP_R_MANAGED;
-    if (!(bh_bot_permissions(c, guild, 0) & (BH_PERM_MANAGE_ROLES | BH_PERM_ADMINISTRATOR)))
+    if (!(bot_perms(g) & (BH_PERM_MANAGE_ROLES | BH_PERM_ADMINISTRATOR)))
         return RP_R_BOT_PERMISSION;
-    if (info->position >= bh_bot_top_position(c, guild))
+    if (info->position >= bot_top(g))
         return RP_R_BOT_HIERARCHY;
     if (admin_top) {
         bh_role_info top;
         /* The admin's highest role is gone: nobody vouches for this role any more. */
-        if (bh_guild_role(c, guild, admin_top, &top) < 0 || info->position >= top.position)
+        if (rp_guild_role(g, admin_top, &top) < 0 || info->position >= top.position)
             return RP_R_ESCALATION;
     }
     return RP_OK;

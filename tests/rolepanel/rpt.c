@@ -17,7 +17,7 @@ void rpt_start(e2e *t, const char *name, const char *extra_ini)
 
 void rpt_restart(e2e *t)
 {
-    e2e_start_host(t, "rolepanel", extra_saved, "msg=\"ready");
+    e2e_start_host(t, "rolepanel", extra_saved, "msg=\"ready: ");
 }
 
 /* A rotating set of static buffers, so several results can live in one expression. */

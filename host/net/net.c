@@ -1,6 +1,7 @@
 #include "net/net.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,8 +101,22 @@ int net_url_parse(const char *url, net_url *out)
     return out->host[0] ? 0 : -1;
 }
 
+/*
+ * lws 4.1 dlopens its libuv glue and dlcloses it when a context is destroyed,
+ * while close callbacks of its uv handles may still be pending on our loop: a
+ * later loop turn then jumps into unmapped code. Holding the module with
+ * RTLD_NODELETE keeps it mapped for the life of the process.
+ */
+static void pin_evlib(void)
+{
+    static int pinned;
+    if (!pinned && dlopen("libwebsockets-evlib_uv.so", RTLD_NOW | RTLD_NODELETE))
+        pinned = 1;
+}
+
 int net_create(net **out, const net_opts *opts)
 {
+    pin_evlib();
     net *n = calloc(1, sizeof *n);
     if (!n)
         return BH_ENOMEM;

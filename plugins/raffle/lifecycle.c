@@ -153,7 +153,7 @@ int raffle_on_list(bh_ctx *c)
         "SELECT id, title, state, spots, price_cents, "
         "(SELECT count(*) FROM raffle.claims k WHERE k.raffle_id = r.id), "
         "(SELECT count(*) FROM raffle.claims k WHERE k.raffle_id = r.id AND k.paid), "
-        "extract(epoch FROM ends_at)::bigint "
+        "extract(epoch FROM coalesce(closed_at, ends_at))::bigint "
         "FROM raffle.raffles r WHERE guild_id = $1 ORDER BY id DESC LIMIT 20",
         BH_ARGS(bh_i64((int64_t)bh_id(c, BH_ID_GUILD))));
     if (rc < 0)

@@ -206,8 +206,9 @@ static int claim(bh_ctx *c, const raffle *r, const int *want, int nwant, claim_o
         int full = bh_result_i64(res, 0, 0) >= r->spots;
         bh_result_free(res);
         if (full) {
+            /* Its own key: the close at the end stays scheduled (a release may follow). */
             char key[48];
-            snprintf(key, sizeof key, "close-%lld", (long long)r->id);
+            snprintf(key, sizeof key, "full-%lld", (long long)r->id);
             json_t *p = json_pack("{s:I,s:s}", "raffle", (json_int_t)r->id, "why", "full");
             rc = bh_job_schedule(c, "close", 0, p, key);
             json_decref(p);

@@ -2,9 +2,10 @@
  * The raffle message: what members see, rebuilt from the tables every time.
  *
  * Claims do not edit the message themselves: they schedule the "render" job with
- * a key per raffle about a second ahead, and scheduling with the same key
- * replaces the pending job. A burst of claims therefore costs one edit, and the
- * edit that runs last reads the tables after the last claim committed.
+ * a key per raffle about a second ahead (render_delay_ms), and scheduling with
+ * the same key replaces the pending job. A burst of claims therefore costs one
+ * edit, and the edit that runs last reads the tables after the last claim
+ * committed.
  */
 #include "raffle.h"
 
@@ -170,10 +171,27 @@ bh_msg *raffle_render(bh_ctx *c, const raffle *r)
 
 int raffle_render_later(bh_ctx *c, int64_t id, int64_t delay_ms)
 {
+    /*
+     * The first change of a burst sets when the edit is due and later ones keep
+     * that time, so the edit comes at most delay_ms after the first change even
+     * while changes keep coming. The job deletes the row before it reads the
+     * tables: a change committed after that read makes a new row and a new job.
+     */
+    bh_result *res;
+    int rc = bh_db_query(c, &res,
+                         "INSERT INTO raffle.render_due AS d (raffle_id, due_at) "
+                         "VALUES ($1, now() + $2 * interval '1 millisecond') "
+                         "ON CONFLICT (raffle_id) DO UPDATE SET due_at = least(d.due_at, "
+                         "EXCLUDED.due_at) RETURNING (extract(epoch FROM due_at) * 1000)::bigint",
+                         BH_ARGS(bh_i64(id), bh_i64(delay_ms > 0 ? delay_ms : 0)));
+    if (rc < 0)
+        return rc;
+    int64_t due = bh_result_i64(res, 0, 0);
+    bh_result_free(res);
     char key[48];
     snprintf(key, sizeof key, "render-%lld", (long long)id);
     json_t *p = json_pack("{s:I}", "raffle", (json_int_t)id);
-    int rc = bh_job_schedule(c, "render", delay_ms > 0 ? raffle_now_ms() + delay_ms : 0, p, key);
+    rc = bh_job_schedule(c, "render", due, p, key);
     json_decref(p);
     return rc;
 }
@@ -216,8 +234,12 @@ void raffle_message_lost(bh_ctx *c, const raffle *r, int rc)
 int raffle_job_render(bh_ctx *c)
 {
     int64_t id = (int64_t)json_integer_value(json_object_get(bh_ctx_data(c), "raffle"));
+    int rc = (int)bh_db_exec(c, "DELETE FROM raffle.render_due WHERE raffle_id = $1",
+                             BH_ARGS(bh_i64(id)));
+    if (rc < 0)
+        return rc;
     raffle r;
-    int rc = raffle_load(c, id, 0, &r);
+    rc = raffle_load(c, id, 0, &r);
     if (rc == BH_ENOTFOUND)
         return 0;
     if (rc < 0)

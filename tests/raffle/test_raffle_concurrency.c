@@ -111,6 +111,36 @@ int main(void)
     CHECK_EQ_INT(json_array_size(json_object_get(r, "violations")), 0);
     json_decref(r);
 
+    /*
+     * A steady stream (a claim every 100 ms for 3 s, edits debounced by 300 ms):
+     * the message still follows during the stream, not only after it.
+     */
+    char msg2[32], cid2[64];
+    int64_t id2 = rt_create(&t, "spots:60 price:1", "Stream", "One claim at a time", "1d", msg2);
+    snprintf(cid2, sizeof cid2, "raffle:claim:%lld", (long long)id2);
+    json_t *before = et_ctl(&t.emu, "GET", "/_emu/requests?limit=1", NULL, &status);
+    json_int_t after = json_integer_value(json_object_get(before, "next"));
+    json_decref(before);
+    for (int i = 0; i < 30; i++) {
+        char user[16], ixid[32];
+        snprintf(user, sizeof user, "m%03d", 50 + i);
+        CHECK(rt_click_id(&t, user, msg2, cid2, ixid));
+        usleep(100000);
+    }
+    char path[256];
+    snprintf(path, sizeof path,
+             "/_emu/requests?after=%lld&method=PATCH&route=%%2Fchannels%%2F%%7Bchannel_id%%7D%%2Fmessages%%2F%%7Bmessage_id%%7D&limit=1000",
+             (long long)after);
+    r = et_ctl(&t.emu, "GET", path, NULL, &status);
+    int during = (int)json_array_size(json_object_get(r, "requests"));
+    json_decref(r);
+    fprintf(stderr, "edits during a 3 s stream of claims: %d\n", during);
+    CHECK(during >= 4 && during <= 12);
+    CHECK(rt_message_wait(&t, msg2, "30/60 claimed", 10000));
+    r = et_ctl(&t.emu, "GET", "/_emu/violations", NULL, &status);
+    CHECK_EQ_INT(json_array_size(json_object_get(r, "violations")), 0);
+    json_decref(r);
+
     e2e_teardown(&t);
     printf("test_raffle_concurrency: ok\n");
     return 0;

@@ -245,8 +245,9 @@ int main(void)
     /* An unknown raffle: its row is gone. */
     snprintf(text, sizeof text,
              "DELETE FROM raffle.claims WHERE raffle_id = %lld; DELETE FROM raffle.events WHERE raffle_id = %lld; "
-             "DELETE FROM raffle.raffles WHERE id = %lld",
-             (long long)member_days, (long long)member_days, (long long)member_days);
+             "DELETE FROM raffle.render_due WHERE raffle_id = %lld; DELETE FROM raffle.raffles WHERE id = %lld",
+             (long long)member_days, (long long)member_days, (long long)member_days,
+             (long long)member_days);
     tsup_pg_exec(t.db, text);
     s = rt_click(&t, "alice", msg_m, cid);
     RT_HAS(s, "does not exist in this server");

@@ -91,9 +91,11 @@ int main(void)
     RT_HAS(cl, "is closed");
     free(cl);
     CHECK_EQ_INT(rt_channel_count(&t, "raffles", "is closed"), 1);
-    /* A claim after the close is refused and changes nothing. */
-    snprintf(cid, sizeof cid, "raffle:claim:%lld", (long long)id);
+    /* The message shows it closed, with the claim buttons disabled. */
     CHECK(rt_message_wait(&t, msg, "Closed <t:", 5000));
+    m = rt_message(&t, msg);
+    RT_HAS(m, "\"disabled\":true");
+    free(m);
     char *late = rt_cmd(&t, NULL, "/raffle list");
     RT_HAS(late, "closed");
     free(late);

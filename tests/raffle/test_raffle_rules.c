@@ -224,12 +224,20 @@ int main(void)
     CHECK(q(&t, "SELECT extract(epoch FROM ends_at - now())::bigint FROM raffle.raffles WHERE id = %lld", lim) > 3 * 86400);
 
     /* ---- Stale and forged custom_ids. ---- */
-    /* Closed: a claim gets the reason, nothing changes. */
-    snprintf(text, sizeof text, "/raffle close raffle:%lld", (long long)req);
-    free(rt_cmd(&t, NULL, text));
-    char gm[32];
+    /* Closed: a picker opened before the close gets the reason, nothing changes. */
+    char gm[32], ig[32], pg[32];
     snprintf(text, sizeof text, "SELECT message_id FROM raffle.raffles WHERE id = %lld", (long long)req);
     snprintf(gm, sizeof gm, "%lld", (long long)rt_sql(&t, text));
+    snprintf(cid, sizeof cid, "raffle:pick:%lld:0", (long long)req);
+    rt_click_id(&t, "alice", gm, cid, ig);
+    rt_answer_message(&t, ig, pg);
+    snprintf(text, sizeof text, "/raffle close raffle:%lld", (long long)req);
+    free(rt_cmd(&t, NULL, text));
+    snprintf(cid, sizeof cid, "raffle:take:%lld:0:0", (long long)req);
+    s = rt_select(&t, "alice", pg, cid, json_pack("[s]", "20"));
+    RT_HAS(s, "is closed: no more claims");
+    free(s);
+    CHECK_EQ_INT(q(&t, "SELECT count(*) FROM raffle.claims WHERE raffle_id = %lld", req), 1);
     snprintf(cid, sizeof cid, "raffle:mine:%lld", (long long)req);
     s = rt_click(&t, "alice", gm, cid); /* still works after the close */
     RT_HAS(s, "Your spots");

@@ -302,10 +302,9 @@ static int click_common(bh_ctx *c, int64_t panel, const uint64_t *chosen, int nc
     rc = bh_db_begin(c);
     if (rc == 0)
         rc = run(k, panel, chosen, nchosen, is_select);
+    /* On failure the host rolls the transaction back; bh_ctx_error() keeps the first reason. */
     if (rc == 0)
         rc = bh_db_commit(c);
-    else
-        bh_db_rollback(c);
     if (rc == 0)
         rc = bh_reply_text(c, "%s", k->answer);
     rp_guild_close(k->g);

@@ -141,10 +141,8 @@ int rp_panel_create(bh_ctx *c, uint64_t guild, uint64_t user, const char *title,
                          "WHERE guild_id = $1) < $5 RETURNING id",
                          BH_ARGS(bh_i64((int64_t)guild), bh_text(title), bh_text(description),
                                  bh_i64((int64_t)user), bh_i64(RP.max_panels)));
-    if (rc < 0) {
-        bh_db_rollback(c);
-        return rc;
-    }
+    if (rc < 0)
+        return rc; /* the host rolls back, keeping bh_ctx_error() */
     if (bh_result_rows(r) == 0) {
         bh_db_rollback(c);
         return BH_ELIMIT;

@@ -5,6 +5,12 @@
 #include <unistd.h>
 
 static char rt_extra[2048];
+static const char *rt_cmd_channel = "raffles";
+
+void rt_use_channel(const char *name)
+{
+    rt_cmd_channel = name;
+}
 
 void rt_has(const char *file, int line, const char *hay, const char *needle, int want)
 {
@@ -46,7 +52,7 @@ static const char *take_id(json_t *r, int status, const char *what, char *out)
 const char *rt_cmd_id(e2e *t, const char *user, const char *text, char *id_out)
 {
     int status = 0;
-    json_t *body = json_pack("{s:s,s:s}", "text", text, "channel", "raffles");
+    json_t *body = json_pack("{s:s,s:s}", "text", text, "channel", rt_cmd_channel);
     if (user)
         json_object_set_new(body, "user", json_string(user));
     json_t *r = et_ctl(&t->emu, "POST", "/_emu/command", body, &status);

@@ -18,6 +18,8 @@ void rt_start(e2e *t, const char *name, const char *extra_ini);
 /* Starts the host again (after e2e_stop_host) with the same INI. */
 void rt_restart(e2e *t);
 
+/* The channel commands are run in (by name; "raffles" until changed). */
+void rt_use_channel(const char *name);
 /* Runs "/raffle ..." as `user` (a username, NULL: the owner); returns the interaction id. */
 const char *rt_cmd_id(e2e *t, const char *user, const char *text, char *id_out);
 /* Waits for the bot's final answer to an interaction (past a defer); caller frees. */

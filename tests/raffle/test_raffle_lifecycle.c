@@ -155,6 +155,20 @@ int main(void)
     json_decref(r);
     CHECK_EQ_INT(patches, 1);
 
+    /* The raffle channel itself is deleted: Unknown Channel, reported once too. */
+    char msg_d[32];
+    int64_t d = rt_create(&t, "spots:5", "Channelless", "Its channel goes away", "1d", msg_d);
+    json_decref(et_ctl(&t.emu, "DELETE", "/_emu/channels/raffles", NULL, &status));
+    CHECK(status == 200 || status == 204);
+    rt_use_channel("general");
+    snprintf(text, sizeof text, "/raffle extend raffle:%lld by:1h", (long long)d);
+    s = rt_cmd(&t, NULL, text);
+    RT_HAS(s, "updated");
+    free(s);
+    CHECK_EQ_INT(q_wait(&t, "SELECT count(*) FROM raffle.message_lost WHERE raffle_id = %lld AND code = 10003",
+                        d, 1, 10000), 1);
+    CHECK_EQ_INT(rt_channel_wait(&t, "logs", "\\\"Channelless\\\": I can no longer update", 1, 5000), 1);
+
     e2e_teardown(&t);
     printf("test_raffle_lifecycle: ok\n");
     return 0;

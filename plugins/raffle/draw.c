@@ -298,9 +298,16 @@ int raffle_draw(bh_ctx *c, int64_t id, uint64_t actor, char *msg, size_t n)
         raffle r;
         if ((rc = raffle_load(c, id, 0, &r)) < 0)
             return rc;
-        snprintf(msg, n, "Raffle #%lld is %s: only a closed raffle can be drawn%s.",
-                 (long long)id, r.state,
-                 strcmp(r.state, "drawn") == 0 ? " (use /raffle reroll to replace a winner)" : "");
+        if (strcmp(r.state, "drawn") == 0 && actor && r.auto_draw && r.closed_by == actor &&
+            raffle_now_ms() - r.closed_ms < 60000)
+            /* This manager's close just drew it (auto_draw). */
+            snprintf(msg, n, "Raffle #%lld is closed and its winners are drawn: see <#%" PRIu64 ">.",
+                     (long long)id, r.channel);
+        else
+            snprintf(msg, n, "Raffle #%lld is %s: only a closed raffle can be drawn%s.",
+                     (long long)id, r.state,
+                     strcmp(r.state, "drawn") == 0 ? " (use /raffle reroll to replace a winner)"
+                                                   : "");
         return 0;
     }
     int want = (int)bh_result_i64(res, 0, 0);

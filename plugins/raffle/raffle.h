@@ -58,6 +58,7 @@ typedef struct raffle {
     uint64_t required_role, excluded_role;
     int min_account_days, min_member_days;
     int64_t ends_ms, closed_ms;
+    uint64_t closed_by; /* 0: the scheduler */
     char state[16];
     int claimed, paid; /* counts, loaded with the row */
 } raffle;

@@ -18,8 +18,8 @@ int raffle_load(bh_ctx *c, int64_t id, uint64_t guild, raffle *out)
         "min_member_days, (extract(epoch FROM ends_at) * 1000)::bigint, "
         "coalesce((extract(epoch FROM closed_at) * 1000)::bigint, 0), state, "
         "(SELECT count(*) FROM raffle.claims k WHERE k.raffle_id = r.id), "
-        "(SELECT count(*) FROM raffle.claims k WHERE k.raffle_id = r.id AND k.paid) "
-        "FROM raffle.raffles r WHERE id = $1 AND ($2 = 0 OR guild_id = $2)",
+        "(SELECT count(*) FROM raffle.claims k WHERE k.raffle_id = r.id AND k.paid), "
+        "coalesce(closed_by, 0) FROM raffle.raffles r WHERE id = $1 AND ($2 = 0 OR guild_id = $2)",
         BH_ARGS(bh_i64(id), bh_i64((int64_t)guild)));
     if (rc < 0)
         return rc;
@@ -49,6 +49,7 @@ int raffle_load(bh_ctx *c, int64_t id, uint64_t guild, raffle *out)
     snprintf(out->state, sizeof out->state, "%s", bh_result_text(r, 0, 19));
     out->claimed = (int)bh_result_i64(r, 0, 20);
     out->paid = (int)bh_result_i64(r, 0, 21);
+    out->closed_by = (uint64_t)bh_result_i64(r, 0, 22);
     bh_result_free(r);
     return 0;
 }

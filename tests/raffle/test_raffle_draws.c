@@ -173,6 +173,18 @@ int main(void)
     CHECK_EQ_INT(q(&t, "SELECT count(*) FROM raffle.raffles WHERE id = %lld AND state = 'drawn'", id3), 1);
     CHECK_EQ_INT(rt_channel_count(&t, "raffles", "no eligible entries, so there is no winner"), 1);
 
+    /* auto_draw with a manager's /raffle draw while open: closed, drawn once, said so. */
+    char msg4[32];
+    int64_t id4 = rt_create(&t, "spots:5 auto_draw:true", "Quick", "Drawn at close", "1d", msg4);
+    snprintf(cid, sizeof cid, "raffle:claim:%lld", (long long)id4);
+    free(rt_click(&t, "p1", msg4, cid));
+    snprintf(text, sizeof text, "/raffle draw raffle:%lld", (long long)id4);
+    s = rt_cmd(&t, NULL, text);
+    RT_HAS(s, "is closed and its winners are drawn");
+    free(s);
+    CHECK_EQ_INT(q(&t, "SELECT count(*) FROM raffle.draws WHERE raffle_id = %lld", id4), 1);
+    CHECK_EQ_INT(rt_channel_count(&t, "raffles", "Winner of **Quick**"), 1);
+
     e2e_teardown(&t);
     printf("test_raffle_draws: ok\n");
     return 0;

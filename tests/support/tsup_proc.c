@@ -26,6 +26,32 @@ struct tsup_proc {
 
 extern char **environ;
 
+/* Children still running: a test that fails (exit) takes them down, or ctest waits on their pipes. */
+#define MAX_CHILDREN 64
+static pid_t children[MAX_CHILDREN];
+
+static void kill_children(void)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] > 0)
+            kill(children[i], SIGKILL);
+}
+
+static void track(pid_t pid, pid_t replace)
+{
+    static int registered;
+    if (!registered) {
+        atexit(kill_children);
+        registered = 1;
+    }
+    for (int i = 0; i < MAX_CHILDREN; i++) {
+        if (children[i] == replace) {
+            children[i] = pid;
+            return;
+        }
+    }
+}
+
 tsup_proc *tsup_proc_start(char *const argv[], char *const env[])
 {
     int pipefd[2];
@@ -41,6 +67,7 @@ tsup_proc *tsup_proc_start(char *const argv[], char *const env[])
         _exit(127);
     }
     close(pipefd[1]);
+    track(pid, 0);
     tsup_proc *p = calloc(1, sizeof *p);
     CHECK(p);
     p->pid = pid;
@@ -153,6 +180,7 @@ int tsup_proc_wait(tsup_proc *p, int timeout_ms)
         }
         tsup_proc_pump(p, 20);
     }
+    track(0, p->pid);
     while (!p->eof)
         tsup_proc_pump(p, 100);
     close(p->fd);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cache/cache.h"
+#include "interact/ia_api.h"
 #include "interact/ia_build.h"
 #include "plugin/plug_api_discord.h"
 #include "plugin/plug_internal.h"
@@ -185,6 +186,55 @@ int plug_api_member_get(bh_ctx *c, uint64_t guild, uint64_t user, json_t **out)
 
 /* ---- the guild cache ---- */
 
+/*
+ * A guild the cache has not seen: after a restart that resumed the gateway
+ * session, Discord sends no GUILD_CREATE. Fill it from REST (roles, channels,
+ * the bot's member) as if one had arrived; the resumed gateway keeps it current.
+ * The guild's owner stays unknown this way (no owner shortcut in the math).
+ */
+static void fill_guild(bh_ctx *c, struct cache *k, uint64_t guild)
+{
+    cache_guild_info info;
+    if (!guild || cache_guild(k, guild, &info) == 0)
+        return;
+    char saved[sizeof c->err];
+    snprintf(saved, sizeof saved, "%s", c->err);
+    int saved_code = c->discord_code;
+    if (!cache_bot_user_id(k)) {
+        json_t *me = NULL;
+        if (plug_rest_call(c, "GET", "/users/@me", NULL, NULL, 0, &me) >= 0) {
+            json_t *ready = json_pack("{s:O}", "user", me);
+            cache_apply(k, "READY", ready);
+            json_decref(ready);
+        }
+        json_decref(me);
+    }
+    char path[128];
+    json_t *roles = NULL, *channels = NULL, *member = NULL;
+    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/roles", guild);
+    int rc = plug_rest_call(c, "GET", path, NULL, NULL, 0, &roles);
+    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/channels", guild);
+    if (rc >= 0)
+        rc = plug_rest_call(c, "GET", path, NULL, NULL, 0, &channels);
+    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/members/%" PRIu64, guild,
+             cache_bot_user_id(k));
+    if (rc >= 0)
+        rc = plug_rest_call(c, "GET", path, NULL, NULL, 0, &member);
+    if (rc >= 0) {
+        char id[24];
+        snprintf(id, sizeof id, "%" PRIu64, guild);
+        json_t *d = json_pack("{s:s,s:O,s:O,s:[O]}", "id", id, "roles", roles, "channels",
+                              channels, "members", member);
+        cache_apply(k, "GUILD_CREATE", d);
+        json_decref(d);
+    }
+    json_decref(roles);
+    json_decref(channels);
+    json_decref(member);
+    snprintf(c->err, sizeof c->err, "%s", saved);
+    c->discord_code = saved_code;
+}
+
 static struct cache *cache_or_fail(bh_ctx *c)
 {
     struct cache *k = plug_cache();
@@ -193,9 +243,17 @@ static struct cache *cache_or_fail(bh_ctx *c)
     return k;
 }
 
-int plug_api_guild_role(bh_ctx *c, uint64_t guild, uint64_t role, bh_role_info *out)
+static struct cache *cache_for(bh_ctx *c, uint64_t guild)
 {
     struct cache *k = cache_or_fail(c);
+    if (k)
+        fill_guild(c, k, guild);
+    return k;
+}
+
+int plug_api_guild_role(bh_ctx *c, uint64_t guild, uint64_t role, bh_role_info *out)
+{
+    struct cache *k = cache_for(c, guild);
     if (!k)
         return BH_ENOSYS;
     cache_role_info r;
@@ -216,7 +274,7 @@ int plug_api_guild_role(bh_ctx *c, uint64_t guild, uint64_t role, bh_role_info *
 
 int plug_api_bot_top_position(bh_ctx *c, uint64_t guild)
 {
-    struct cache *k = cache_or_fail(c);
+    struct cache *k = cache_for(c, guild);
     int32_t pos = 0;
     if (!k)
         return BH_ENOSYS;
@@ -226,13 +284,13 @@ int plug_api_bot_top_position(bh_ctx *c, uint64_t guild)
 
 uint64_t plug_api_bot_user_id(bh_ctx *c)
 {
-    struct cache *k = cache_or_fail(c);
+    struct cache *k = cache_for(c, ia_api_id(c, BH_ID_GUILD));
     return k ? cache_bot_user_id(k) : 0;
 }
 
 uint64_t plug_api_bot_permissions(bh_ctx *c, uint64_t guild, uint64_t channel)
 {
-    struct cache *k = cache_or_fail(c);
+    struct cache *k = cache_for(c, guild);
     uint64_t perms = 0;
     if (k && cache_bot_permissions(k, guild, channel, &perms) < 0)
         perms = 0;
@@ -241,7 +299,7 @@ uint64_t plug_api_bot_permissions(bh_ctx *c, uint64_t guild, uint64_t channel)
 
 int plug_api_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *roles, int n)
 {
-    struct cache *k = cache_or_fail(c);
+    struct cache *k = cache_for(c, guild);
     int32_t pos = 0;
     if (!k)
         return BH_ENOSYS;
@@ -252,7 +310,7 @@ int plug_api_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *role
 uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
                                      const uint64_t *roles, int n)
 {
-    struct cache *k = cache_or_fail(c);
+    struct cache *k = cache_for(c, guild);
     uint64_t perms = 0;
     if (!k)
         return 0;

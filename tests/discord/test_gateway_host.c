@@ -85,6 +85,12 @@ int main(void)
     wait_joins(&t, 12);
     CHECK(tsup_proc_count(t.host, "identifying") == 0);
     CHECK(identifies > 0);
+
+    /* Resumed sessions bring no GUILD_CREATE: the guild cache fills itself from REST. */
+    json_t *v = e2e_answer(&t, e2e_command(&t, "/tools admin user:@bob role:Gamer closed:#announcements"),
+                           0, 15000);
+    CHECK_EQ_STR(e2e_content(v), "admin ok");
+    json_decref(v);
     e2e_teardown(&t);
     printf("test_gateway_host: ok\n");
     return 0;

@@ -158,6 +158,8 @@ struct emu {
 };
 
 uint64_t emu_now_ms(void);
+/* A number of days ago (from seeds and the control API) in ms, clamped to 0..Discord's age. */
+uint64_t emu_days_ago_ms(double days);
 void emu_iso_time(uint64_t ms, char *out, size_t n);
 uint64_t emu_parse_iso(const char *s);     /* 0 when not a date */
 

@@ -456,7 +456,7 @@ static void emu_ctl_join(emu_ctl *c)
             snprintf(sid, sizeof sid, "%s", id);
         } else {
             const uint64_t epoch = 1420070400000ull;
-            uint64_t t = emu_now_ms() - (json_is_number(age) ? (uint64_t)(json_number_value(age) * 86400000.0) : 0);
+            uint64_t t = emu_now_ms() - (json_is_number(age) ? emu_days_ago_ms(json_number_value(age)) : 0);
             snprintf(sid, sizeof sid, "%llu",
                      (unsigned long long)(((t - epoch) << 22) | (1ull << 17) | (e->sf_incr++ & 0xfff)));
         }

@@ -74,7 +74,7 @@ static uint64_t emu_seed_time(const json_t *o, const char *at, const char *ago)
             return t;
     }
     if (json_is_number(json_object_get(o, ago)))
-        return now - (uint64_t)(json_number_value(json_object_get(o, ago)) * 86400000.0);
+        return now - emu_days_ago_ms(json_number_value(json_object_get(o, ago)));
     return now;
 }
 

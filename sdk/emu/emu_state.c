@@ -24,6 +24,17 @@ uint64_t emu_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+uint64_t emu_days_ago_ms(double days)
+{
+    /* Snowflakes start in 2015: nothing is older than that, nothing is in the future. */
+    const double max_days = (double)(emu_now_ms() - 1420070400000ull) / 86400000.0;
+    if (!(days > 0))
+        return 0;
+    if (days > max_days)
+        days = max_days;
+    return (uint64_t)(days * 86400000.0);
+}
+
 void emu_iso_time(uint64_t ms, char *out, size_t n)
 {
     time_t s = (time_t)(ms / 1000);

@@ -1,5 +1,7 @@
 #include "gateway/gw_frame.h"
 
+#include "gateway/gw_json.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,8 +148,7 @@ int gw_payload_parse(const char *text, size_t len, gw_payload *out)
 {
     memset(out, 0, sizeof *out);
     out->s = -1;
-    json_error_t err;
-    json_t *root = json_loadb(text, len, 0, &err);
+    json_t *root = gw_json_parse(text, len);
     if (!json_is_object(root))
         goto fail;
     json_t *op = json_object_get(root, "op");

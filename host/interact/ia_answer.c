@@ -34,6 +34,12 @@ int64_t ia_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A component, or a modal submitted from one: Discord allows updating that message. */
+static int has_message(const ia_call *call)
+{
+    return call->type == 3 || (call->type == 5 && json_object_get(call->ia, "message"));
+}
+
 static ia_call *call_of(bh_ctx *c, const char *what)
 {
     if (!c->ia)
@@ -218,7 +224,7 @@ int ia_api_defer(bh_ctx *c, int ephemeral)
         plug_set_error(c, "bh_defer: the interaction is already answered");
         return BH_ESTATE;
     }
-    int type = call->type == 3 && !ephemeral ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
+    int type = has_message(call) && !ephemeral ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
     json_t *data = ephemeral ? json_pack("{s:i}", "flags", BH_MSG_EPHEMERAL) : NULL;
     int rc = send_callback(c, call, type, data);
     json_decref(data);
@@ -358,8 +364,12 @@ void ia_answer_auto_defer(ia_call *call)
         return;
     }
     call->state = IA_DEFERRING;
-    /* Components: acknowledge silently. Commands and modals: "thinking", seen only by the user. */
-    call->defer_type = call->type == 3 ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
+    /*
+     * On a message (components, and modals opened from one): acknowledge silently,
+     * so an update edits that message. Commands and other modals: "thinking", seen
+     * only by the user.
+     */
+    call->defer_type = has_message(call) ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
     call->defer_ephemeral = call->defer_type == CB_DEFERRED_MESSAGE;
     pthread_mutex_unlock(&call->mu);
 

@@ -22,6 +22,7 @@ int main(void)
     e2e_start_host(&t, "interact", "[host]\nauto_defer_ms = 500\n", "registered 2 command(s)");
 
     /* A command with options: the answer has the text, a button and a select. */
+    int version;
     json_t *v = e2e_answer(&t, e2e_command(&t, "/echo text:hello there times:3"), 0, 5000);
     CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 4);
     CHECK_EQ_STR(e2e_content(v), "echo: hello there x3");
@@ -74,13 +75,35 @@ int main(void)
     CHECK_EQ_STR(e2e_content(v), "form from Ada: likes engines");
     json_decref(v);
 
+    /* A modal opened by a button, answered slowly: the host's defer keeps the update possible. */
+    const char *fb = e2e_click(&t, msg, "interact:formbtn");
+    char fb_id[32];
+    snprintf(fb_id, sizeof fb_id, "%s", fb);
+    v = e2e_answer(&t, fb_id, 0, 5000);
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 9);
+    json_decref(v);
+    r = et_ctl(&t.emu, "POST", "/_emu/modal",
+               json_pack("{s:s,s:{s:s}}", "interaction_id", fb_id, "values", "text", "shiny"),
+               &status);
+    CHECK_EQ_INT(status, 200);
+    char sub_id[32];
+    snprintf(sub_id, sizeof sub_id, "%s", json_string_value(json_object_get(r, "interaction_id")));
+    json_decref(r);
+    v = e2e_answer(&t, sub_id, 0, 5000);
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 6);
+    version = (int)json_integer_value(json_object_get(v, "version"));
+    json_decref(v);
+    v = e2e_answer(&t, sub_id, version, 5000);
+    CHECK_EQ_STR(e2e_content(v), "renamed: shiny");
+    json_decref(v);
+
     /* A slow handler: the host defers after 500 ms, the answer becomes the edit. */
     const char *slow = e2e_command(&t, "/tools slow ms:2000");
     char slow_id[32];
     snprintf(slow_id, sizeof slow_id, "%s", slow);
     v = e2e_answer(&t, slow_id, 0, 5000);
     CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 5);
-    int version = (int)json_integer_value(json_object_get(v, "version"));
+    version = (int)json_integer_value(json_object_get(v, "version"));
     json_decref(v);
     v = e2e_answer(&t, slow_id, version, 5000);
     CHECK_EQ_STR(e2e_content(v), "slow done after 2000 ms");

@@ -27,7 +27,9 @@ static int on_echo(bh_ctx *c)
              (long long)bh_opt_int(c, "times", 1));
     bh_msg *m = bh_msg_new(c);
     bh_msg_content(m, text);
-    bh_row_button(bh_msg_row(m), BH_BUTTON_SUCCESS, "Again", "again:7", NULL, 0);
+    bh_row *row = bh_msg_row(m);
+    bh_row_button(row, BH_BUTTON_SUCCESS, "Again", "again:7", NULL, 0);
+    bh_row_button(row, BH_BUTTON_SECONDARY, "Rename", "formbtn", NULL, 0);
     bh_select *s = bh_row_select(bh_msg_row(m), BH_SELECT_STRING, "pick", "Choose", 1, 2);
     bh_select_option(s, "Red", "red", NULL, NULL, 0);
     bh_select_option(s, "Blue", "blue", "the colour of the sky", NULL, 0);
@@ -148,6 +150,25 @@ static int on_admin(bh_ctx *c)
 #undef STEP
 }
 
+/* A button that opens a modal; its slow submission updates the button's message. */
+static int on_formbtn(bh_ctx *c)
+{
+    bh_modal *md = bh_modal_new(c, "slowform", "Rename");
+    bh_modal_text(md, "text", "New text", BH_TEXT_SHORT, 1, 50, 1, NULL, NULL);
+    return bh_modal_open(c, md);
+}
+
+static int on_slowform(bh_ctx *c)
+{
+    struct timespec ts = {1, 0};
+    nanosleep(&ts, NULL);
+    bh_msg *m = bh_msg_new(c);
+    char text[80];
+    snprintf(text, sizeof text, "renamed: %s", bh_field(c, "text"));
+    bh_msg_content(m, text);
+    return bh_update(c, m);
+}
+
 static int on_member_add(bh_ctx *c)
 {
     const char *user = json_string_value(json_object_get(json_object_get(bh_ctx_data(c), "user"), "id"));
@@ -182,6 +203,8 @@ static int interact_load(bh_host *h)
     rc = rc ? rc : bh_command_handle(h, "tools admin", on_admin);
     rc = rc ? rc : bh_component_handle(h, "again", on_again);
     rc = rc ? rc : bh_component_handle(h, "pick", on_pick);
+    rc = rc ? rc : bh_component_handle(h, "formbtn", on_formbtn);
+    rc = rc ? rc : bh_modal_handle(h, "slowform", on_slowform);
     rc = rc ? rc : bh_modal_handle(h, "form", on_form_submit);
     rc = rc ? rc : bh_event_handle(h, "GUILD_MEMBER_ADD", on_member_add);
     rc = rc ? rc : bh_intents_require(h, BH_INTENT_GUILD_MEMBERS);

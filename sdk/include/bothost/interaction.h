@@ -288,7 +288,9 @@ static inline int bh_update(bh_ctx *c, bh_msg *m)
 
 /*
  * Acknowledges now, answers later: commands and modals show "thinking"
- * (ephemeral or not: it decides who sees the answer); components show nothing.
+ * (ephemeral or not: it decides who sees the answer); components, and modals
+ * submitted from a component, show nothing when not ephemeral, and a later
+ * bh_update() edits their message.
  */
 static inline int bh_defer(bh_ctx *c, int ephemeral)
 {

@@ -6,7 +6,7 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build test test-release test-asan fuzz run install clean
+.PHONY: all deps configure build test test-release test-asan test-builds fuzz run install clean
 
 all: build
 
@@ -22,8 +22,9 @@ $(ASAN_BUILD)/CMakeCache.txt:
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The whole suite, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: test-release test-asan fuzz
+# The whole suite, then again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# then every build type with both compilers.
+test: test-release test-asan fuzz test-builds
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900
@@ -32,6 +33,21 @@ test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure --timeout 1800
+
+# Compile only: the tree builds warning-free (-Werror) as Debug, RelWithDebInfo and
+# Release with GCC and clang, since -O3 and each compiler see different warnings.
+# The suites above run GCC RelWithDebInfo and Debug and clang Debug.
+CHECK_BUILD ?= build-check
+CHECK_TYPES ?= Debug RelWithDebInfo Release
+CHECK_CCS   ?= gcc clang
+
+test-builds: deps
+	@set -e; for cc in $(CHECK_CCS); do for type in $(CHECK_TYPES); do \
+	  dir=$(CHECK_BUILD)/$$cc-$$type; echo "test-builds: $$cc $$type"; \
+	  [ -f $$dir/CMakeCache.txt ] || cmake -S . -B $$dir -DCMAKE_C_COMPILER=$$cc \
+	    -DCMAKE_BUILD_TYPE=$$type $(CMAKE_ARGS) >/dev/null; \
+	  cmake --build $$dir -j $(JOBS) >$$dir/build.log 2>&1 || { tail -n 60 $$dir/build.log >&2; exit 1; }; \
+	done; done
 
 # libFuzzer targets (tests/fuzz): the whole project built with clang, ASan and
 # UBSan, then each fuzzer for a bounded number of runs from its seed corpus.
@@ -50,4 +66,4 @@ install: build
 	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(CHECK_BUILD)

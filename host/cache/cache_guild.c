@@ -310,7 +310,8 @@ int cg_encode(struct cx_guild *x, struct cache_scratch *s, struct cache_guild **
     if (n_ow > CACHE_MAX_GUILD_OVERWRITES)
         return BH_ELIMIT;
 
-    struct dict ids, perms;
+    /* Zeroed so that no path reads a dictionary dict_init() did not reach (GCC 12 -O3 cannot tell). */
+    struct dict ids = {0}, perms = {0};
     int rc = dict_init(&ids, s, (uint32_t)n_ow + x->n_chans);
     if (rc == 0)
         rc = dict_init(&perms, s, x->n_roles + 2 * (uint32_t)n_ow);

@@ -1,7 +1,7 @@
 /*
  * Every Discord route the host and the SDK may call, as Discord's OpenAPI
  * description names it (tests/rest/rest_routes_test.c checks each one against
- * /work/shared/discord/openapi.json). A request whose path matches none of these
+ * sdk/emu/openapi/openapi.json). A request whose path matches none of these
  * is refused: add the route here first.
  */
 #include "rest/rest_internal.h"

@@ -73,6 +73,7 @@ typedef struct emu_opts {
     uint64_t privileged_ok;     /* privileged intents the application may use */
     int ratelimits;             /* 0 turns off per-route and global limits */
     int interaction_ack_ms;     /* the 3-second initial-response window */
+    const char *openapi_path;   /* check every REST answer against it; NULL: no checks */
     int verbose;
 } emu_opts;
 
@@ -152,6 +153,12 @@ struct emu {
     json_t *identify_slots;     /* rate_limit_key -> last identify ms */
     json_t *stats;
 
+    /* Response checks against Discord's OpenAPI description (emu_schema.c). */
+    json_t *openapi;            /* NULL unless --openapi */
+    json_t *schema_errors;      /* array of the first failures */
+    json_int_t schema_checked;
+    json_int_t schema_failed;
+
     /* Long-polling HTTP requests (emu_http.c). */
     emu_pss *deferred;
     int waking;
@@ -221,6 +228,23 @@ int emu_validate_message(const json_t *body, int require_content, json_t *errors
 int emu_validate_modal(const json_t *data, json_t *errors);
 int emu_validate_commands(const json_t *cmds, json_t *errors);
 
+/* ---- OpenAPI checks (emu_schema.c): pure, fuzzable ---------------------- */
+
+/* Checks `value` against `schema` (resolving $ref in `spec`); returns the number of errors added. */
+int emu_schema_check(const json_t *spec, const json_t *schema, const json_t *value, json_t *errors);
+/*
+ * The schema of the answer to METHOD path (relative to /api/v10) with `status`:
+ * *documented is 1 when the description lists that status (or its class); the
+ * result is NULL then for an answer without a body.
+ */
+const json_t *emu_schema_response(const json_t *spec, const char *method, const char *path, int status,
+                                  int *documented);
+int emu_schema_load(emu *e, char *err, size_t errlen);
+/* In checking mode: checks one REST answer, counting and keeping failures. */
+void emu_schema_answer(emu *e, const emu_req *req, const char *pattern, const emu_resp *resp);
+/* GET /_emu/schema: {"checked", "failed", "errors"}. */
+json_t *emu_schema_report(emu *e);
+
 /* ---- rate limits and faults (emu_ratelimit.c) --------------------------- */
 
 typedef struct emu_route_info {
@@ -259,6 +283,7 @@ void emu_rest_handle(emu *e, const emu_req *req, emu_resp *resp);
 void emu_rest_form_errors(emu_call *c, json_t *errors);  /* steals errors */
 int emu_rest_need(emu_call *c, json_t *guild, json_t *channel, uint64_t perms);
 
+void emu_rest_gateway(emu_call *c);
 void emu_rest_gateway_bot(emu_call *c);
 void emu_rest_users_me(emu_call *c);
 void emu_rest_oauth_app(emu_call *c);
@@ -310,6 +335,13 @@ json_t *emu_slash_build(emu *e, json_t *guild, const json_t *path, const json_t 
 
 /* ---- gateway (emu_gateway.c) -------------------------------------------- */
 
+/*
+ * Request Guild Members (op 8, emu_gw_members.c): 0 and the GUILD_MEMBERS_CHUNK
+ * payloads to send (*chunks, owned by the caller; empty for a guild the bot is
+ * not in), or the close code for an invalid request with its reason.
+ */
+int emu_gw_members_request(emu *e, const json_t *d, uint64_t intents, json_t **chunks,
+                           const char **reason);
 void emu_gw_dispatch(emu *e, const char *guild_id, const char *event, json_t *d, uint64_t intent);
 int emu_gw_fault(emu *e, const json_t *spec, char *err, size_t errlen);
 json_t *emu_gw_stats(emu *e);

@@ -23,9 +23,9 @@ typedef struct emu_ctl {
 
 static void emu_ctl_err(emu_ctl *c, int status, const char *fmt, const char *arg)
 {
-    char msg[400];
-    snprintf(msg, sizeof msg, fmt, arg ? arg : "");
-    emu_resp_json(c->resp, status, json_pack("{s:s}", "error", msg));
+    /* Sized to the text: arg may be a whole 512-byte parse error from c->buf. */
+    json_t *msg = json_sprintf(fmt, arg ? arg : "");
+    emu_resp_json(c->resp, status, json_pack("{s:o}", "error", msg ? msg : json_string("")));
 }
 
 /* A parameter from the JSON body or, failing that, the query string. */
@@ -613,6 +613,8 @@ void emu_control_handle(emu *e, const emu_req *req, emu_resp *resp)
         emu_ctl_interaction(&c);
     else if (IS("GET", 1, "requests", NULL, NULL))
         emu_ctl_requests(&c);
+    else if (IS("GET", 1, "schema", NULL, NULL))
+        emu_resp_json(resp, 200, emu_schema_report(e));
     else if (IS("GET", 1, "violations", NULL, NULL))
         emu_resp_json(resp, 200, json_pack("{s:O}", "violations", e->violations));
     else if (IS("GET", 1, "stats", NULL, NULL))

@@ -408,26 +408,18 @@ static void emu_gw_resume(emu *e, emu_gw_conn *c, const json_t *d)
 
 static void emu_gw_members_chunk(emu *e, emu_gw_conn *c, const json_t *d)
 {
-    const char *gid = json_string_value(json_object_get(d, "guild_id"));
-    const char *q = json_string_value(json_object_get(d, "query"));
-    json_t *g = emu_guild(e, gid);
-    json_t *members, *m, *payload;
-    const char *uid;
-    if (!g || !c->sess)
+    const char *reason;
+    json_t *chunks, *chunk;
+    size_t i;
+    int code = emu_gw_members_request(e, d, c->sess ? c->sess->intents : 0, &chunks, &reason);
+    if (code) {
+        emu_gw_close(c, code, reason);
         return;
-    members = json_array();
-    json_object_foreach(json_object_get(g, "members"), uid, m) {
-        const char *name = json_string_value(json_object_get(emu_user(e, uid), "username"));
-        if (q && *q && (!name || strncmp(name, q, strlen(q))))
-            continue;
-        json_array_append_new(members, emu_member_json(e, g, uid, 1));
     }
-    payload = json_pack("{s:s, s:o, s:i, s:i, s:[]}", "guild_id", gid, "members", members,
-                        "chunk_index", 0, "chunk_count", 1, "not_found");
-    if (json_object_get(d, "nonce"))
-        json_object_set(payload, "nonce", json_object_get(d, "nonce"));
-    emu_gw_push(e, c->sess, "GUILD_MEMBERS_CHUNK", payload);
-    json_decref(payload);
+    json_array_foreach(chunks, i, chunk)
+        if (c->sess)
+            emu_gw_push(e, c->sess, "GUILD_MEMBERS_CHUNK", chunk);
+    json_decref(chunks);
 }
 
 static void emu_gw_handle(emu *e, emu_gw_conn *c, const char *text, size_t len)

@@ -40,6 +40,8 @@ static void emu_usage(FILE *f)
             "  --privileged-intents L   comma list of members,presences,message_content the\n"
             "                           application may use (default all; \"none\" for none)\n"
             "  --no-ratelimits          no per-route or global limits\n"
+            "  --openapi FILE           check every REST answer against Discord's OpenAPI\n"
+            "                           description; exit status 3 if any did not fit\n"
             "  -v, --verbose            lws notices on stderr\n"
             "  --version, --help\n");
 }
@@ -125,6 +127,8 @@ static int emu_parse_args(int argc, char **argv, emu_opts *o)
             bad = emu_parse_int(v, 1, &o->interaction_ack_ms);
         else if (!strcmp(a, "--seed"))
             o->seed_path = v, bad = !v;
+        else if (!strcmp(a, "--openapi"))
+            o->openapi_path = v, bad = !v;
         else if (!strcmp(a, "--privileged-intents"))
             bad = !v || emu_parse_privileged(v, &o->privileged_ok);
         else {
@@ -167,6 +171,8 @@ static int emu_init(emu *e, char *err, size_t errlen)
     e->stats = json_object();
     e->identify_remaining = 1000;
     e->identify_reset_at = emu_now_ms() + 86400000ull;
+    if (emu_schema_load(e, err, errlen))
+        return -1;
     if (e->o.seed_path) {
         json_error_t jerr;
         seed = json_load_file(e->o.seed_path, 0, &jerr);
@@ -191,6 +197,8 @@ static void emu_free(emu *e)
     json_decref(e->rest_log);
     json_decref(e->identify_slots);
     json_decref(e->stats);
+    json_decref(e->openapi);
+    json_decref(e->schema_errors);
 }
 
 int main(int argc, char **argv)
@@ -230,6 +238,12 @@ int main(int argc, char **argv)
         if (lws_service(e.ctx, 0) < 0)
             break;
     emu_http_free(&e);
+    rc = 0;
+    if (e.schema_failed) {
+        fprintf(stderr, "bothost-emu: %lld of %lld REST answers did not fit %s\n", (long long)e.schema_failed,
+                (long long)e.schema_checked, e.o.openapi_path);
+        rc = 3;
+    }
     emu_free(&e);
-    return 0;
+    return rc;
 }

@@ -24,6 +24,8 @@ static const struct emu_route_def {
     int global_exempt;
     emu_rest_fn fn;
 } emu_routes[] = {
+    /* GET /gateway needs no authorization, as on Discord. */
+    {"GET", "/gateway", "gateway", 5, 5000, NOAUTH, 0, emu_rest_gateway},
     {"GET", "/gateway/bot", "gateway_bot", 5, 5000, 0, 0, emu_rest_gateway_bot},
     {"GET", "/users/@me", "users_me", 5, 1000, 0, 0, emu_rest_users_me},
     {"GET", "/oauth2/applications/@me", "oauth2_app", 5, 1000, 0, 0, emu_rest_oauth_app},
@@ -122,6 +124,7 @@ static void emu_rest_log(emu *e, const emu_req *req, const char *pattern, const 
 {
     char ts[40];
     json_t *entry;
+    emu_schema_answer(e, req, pattern, resp);
     emu_iso_time(t0, ts, sizeof ts);
     entry = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:i, s:O, s:O}",
                       "seq", (json_int_t)++e->rest_seq, "at", ts, "t_ms", (json_int_t)t0,

@@ -7,6 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+static void emu_gateway_url(emu *e, char *url, size_t n)
+{
+    snprintf(url, n, "ws://%s:%d", e->o.host, e->port);
+}
+
+void emu_rest_gateway(emu_call *c)
+{
+    char url[96];
+    emu_gateway_url(c->e, url, sizeof url);
+    emu_resp_json(c->resp, 200, json_pack("{s:s}", "url", url));
+}
+
 void emu_rest_gateway_bot(emu_call *c)
 {
     emu *e = c->e;
@@ -16,7 +28,7 @@ void emu_rest_gateway_bot(emu_call *c)
         e->identify_remaining = 1000;
         e->identify_reset_at = now + 86400000ull;
     }
-    snprintf(url, sizeof url, "ws://%s:%d", e->o.host, e->port);
+    emu_gateway_url(e, url, sizeof url);
     emu_resp_json(c->resp, 200, json_pack("{s:s, s:i, s:{s:i, s:i, s:I, s:i}}", "url", url,
                                           "shards", e->o.shards, "session_start_limit",
                                           "total", 1000, "remaining", e->identify_remaining,

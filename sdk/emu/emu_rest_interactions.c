@@ -18,6 +18,49 @@ static void emu_bad_type(emu_call *c, const char *why)
     emu_rest_form_errors(c, errors);
 }
 
+/*
+ * The name Discord gives the deprecated `interaction` object of a message: the
+ * command with its subcommand group and subcommand ("raffle create"); for a
+ * component or modal, that of the command whose message carried it.
+ */
+static json_t *emu_ix_name(const json_t *payload)
+{
+    const json_t *data = json_object_get(payload, "data");
+    const json_t *opts = json_object_get(data, "options");
+    const char *name = json_string_value(json_object_get(data, "name"));
+    char buf[200];
+    if (json_integer_value(json_object_get(payload, "type")) != 2 || !name) {
+        const json_t *from = json_object_get(json_object_get(payload, "message"), "interaction");
+        return json_string(json_string_value(json_object_get(from, "name")) ? json_string_value(json_object_get(from, "name")) : "");
+    }
+    snprintf(buf, sizeof buf, "%s", name);
+    for (int depth = 0; depth < 2; depth++) {
+        const json_t *o = json_array_get(opts, 0);
+        json_int_t t = json_integer_value(json_object_get(o, "type"));
+        size_t l = strlen(buf);
+        if (t != 1 && t != 2)
+            break;
+        snprintf(buf + l, sizeof buf - l, " %s", json_string_value(json_object_get(o, "name")));
+        opts = json_object_get(o, "options");
+    }
+    return json_string(buf);
+}
+
+/* The deprecated MessageInteraction Discord still sends beside interaction_metadata. */
+static json_t *emu_ix_legacy(const json_t *ix, const json_t *payload)
+{
+    const json_t *member = json_object_get(payload, "member");
+    json_t *m = json_deep_copy(member), *out;
+    json_object_del(m, "user");
+    json_object_del(m, "permissions");
+    out = json_pack("{s:O, s:O, s:o, s:O}", "id", json_object_get(ix, "id"), "type",
+                    json_object_get(ix, "type"), "name", emu_ix_name(payload), "user",
+                    json_object_get(member, "user"));
+    if (m)
+        json_object_set_new(out, "member", m);
+    return out;
+}
+
 static json_t *emu_ix_message(emu *e, json_t *ix, json_t *body, int followup)
 {
     json_t *payload = json_object_get(ix, "payload");
@@ -34,6 +77,7 @@ static json_t *emu_ix_message(emu *e, json_t *ix, json_t *body, int followup)
                         json_pack("{s:O, s:O, s:O, s:{s:O}}", "id", json_object_get(ix, "id"),
                                   "type", json_object_get(ix, "type"), "user", user,
                                   "authorizing_integration_owners", "0", json_object_get(ix, "guild_id")));
+    json_object_set_new(msg, "interaction", emu_ix_legacy(ix, payload));
     return msg;
 }
 

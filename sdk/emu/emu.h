@@ -228,6 +228,9 @@ int emu_validate_message(const json_t *body, int require_content, json_t *errors
 int emu_validate_modal(const json_t *data, json_t *errors);
 int emu_validate_commands(const json_t *cmds, json_t *errors);
 
+/* Stores a message as Discord answers it (emu_shape.c): component ids, select and embed defaults. */
+void emu_shape_message(json_t *msg);
+
 /* ---- OpenAPI checks (emu_schema.c): pure, fuzzable ---------------------- */
 
 /* Checks `value` against `schema` (resolving $ref in `spec`); returns the number of errors added. */

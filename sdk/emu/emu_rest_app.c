@@ -58,6 +58,17 @@ void emu_rest_oauth_app(emu_call *c)
     json_object_set_new(app, "bot_require_code_grant", json_false());
     json_object_set_new(app, "verify_key", json_string("0000000000000000000000000000000000000000000000000000000000000000"));
     json_object_set_new(app, "team", json_null());
+    /* The rest of what Discord's PrivateApplicationResponse always carries. */
+    json_object_set_new(app, "type", json_null());
+    json_object_set_new(app, "flags_new", json_sprintf("%lld", (long long)json_integer_value(json_object_get(app, "flags"))));
+    json_object_set_new(app, "redirect_uris", json_array());
+    json_object_set_new(app, "interactions_endpoint_url", json_null());
+    json_object_set_new(app, "role_connections_verification_url", json_null());
+    json_object_set_new(app, "approximate_guild_count", json_integer((json_int_t)json_object_size(e->guilds)));
+    json_object_set_new(app, "approximate_user_install_count", json_integer(0));
+    json_object_set_new(app, "approximate_user_authorization_count", json_integer(0));
+    json_object_set_new(app, "explicit_content_filter", json_integer(0));
+    json_object_set_new(app, "eligible_oauth2_scopes", json_pack("[ss]", "applications.commands", "bot"));
     json_object_set(app, "bot", emu_user(e, e->bot_id));
     if (owner)
         json_object_set(app, "owner", emu_user(e, owner));

@@ -210,9 +210,9 @@ void emu_rest_ix_callback(emu_call *c)
             json_object_set(inter, "response_message_id", json_object_get(msg, "id"));
             json_object_set_new(inter, "response_message_loading", json_boolean(f & 128));
             json_object_set_new(inter, "response_message_ephemeral", json_boolean(f & 64));
-            json_object_set_new(out, "resource", json_pack("{s:I, s:O}", "type", type, "message", msg));
-        } else if (type == 9) {
-            json_object_set_new(out, "resource", json_pack("{s:I}", "type", type));
+            /* A resource only for a message made or updated now (4, 7), as Discord's description says. */
+            if (type == 4 || type == 7)
+                json_object_set_new(out, "resource", json_pack("{s:I, s:O}", "type", type, "message", msg));
         }
         emu_resp_json(c->resp, 200, out);
     } else {

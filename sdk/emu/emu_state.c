@@ -112,7 +112,7 @@ static json_t *emu_map_by_id(json_t *arr)
 
 static json_t *emu_user_clean(json_t *u)
 {
-    json_t *c = json_pack("{s:O, s:O, s:s, s:O, s:n, s:b, s:i}",
+    json_t *c = json_pack("{s:O, s:O, s:s, s:O, s:n, s:b, s:i, s:i, s:n}",
                           "id", json_object_get(u, "id"),
                           "username", json_object_get(u, "username"),
                           "discriminator", "0",
@@ -120,7 +120,7 @@ static json_t *emu_user_clean(json_t *u)
                               ? json_object_get(u, "global_name") : json_null(),
                           "avatar",
                           "bot", json_is_true(json_object_get(u, "bot")),
-                          "public_flags", 0);
+                          "public_flags", 0, "flags", 0, "primary_guild");
     return c;
 }
 
@@ -165,6 +165,8 @@ static void emu_state_build(emu *e)
                 json_object_set_new(r, "permissions", json_string("0"));
             json_object_set_new(r, "icon", json_null());
             json_object_set_new(r, "unicode_emoji", json_null());
+            json_object_set_new(r, "colors", json_pack("{s:O, s:n, s:n}", "primary_color", json_object_get(r, "color"),
+                                                       "secondary_color", "tertiary_color"));
             if (json_is_true(json_object_get(r, "bot")))
                 json_object_set_new(r, "tags", json_pack("{s:s}", "bot_id", e->bot_id));
             json_object_del(r, "bot");
@@ -191,6 +193,8 @@ static void emu_state_build(emu *e)
             if (!json_object_get(r, "topic"))
                 json_object_set_new(r, "topic", json_null());
             json_object_set_new(r, "last_message_id", json_null());
+            if (!json_is_integer(json_object_get(r, "flags")))
+                json_object_set_new(r, "flags", json_integer(0));
             json_object_del(r, "created_at");
             json_object_set_new(e->channel_guild, k, json_string(gid));
         }
@@ -631,7 +635,8 @@ void emu_message_delete(emu *e, const char *message_id)
 
 static void emu_message_apply(json_t *msg, json_t *body)
 {
-    const char *keys[] = {"content", "embeds", "components", "allowed_mentions", "poll"};
+    /* allowed_mentions shapes the mentions only: it is not part of the message. */
+    const char *keys[] = {"content", "embeds", "components", "poll"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         json_t *v = json_object_get(body, keys[i]);
         if (!v)
@@ -639,8 +644,10 @@ static void emu_message_apply(json_t *msg, json_t *body)
         if (json_is_null(v))
             json_object_set_new(msg, keys[i], i == 0 ? json_string("") : json_array());
         else
-            json_object_set(msg, keys[i], v);
+            /* A copy: the stored message gets Discord's defaults, the request log keeps what was sent. */
+            json_object_set_new(msg, keys[i], json_deep_copy(v));
     }
+    emu_shape_message(msg);
 }
 
 json_t *emu_message_post(emu *e, const char *channel_id, json_t *body, json_t *author,

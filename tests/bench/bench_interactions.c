@@ -131,6 +131,7 @@ int main(int argc, char **argv)
                  "interaction round trips through bothost-emu, bothost and PostgreSQL");
 
     e2e t;
+    et_emu_check_schema = 0;
     e2e_setup(&t, "bench_interactions", NULL);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
     e2e_start_host(&t, "interact", NULL, "registered 2 command(s)");

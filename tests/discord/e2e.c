@@ -28,7 +28,28 @@ void e2e_setup(e2e *t, const char *name, const char *const *emu_args)
     tsup_host_dirs_make(&t->dirs, name);
 }
 
+/* Waits for a line of the host's log; a timeout or an early exit is reported as what it is. */
+static const char *e2e_wait_line(e2e *t, const char *needle, int timeout_ms)
+{
+    const char *line = tsup_proc_wait_line(t->host, needle, timeout_ms);
+    if (line)
+        return line;
+    if (kill(tsup_proc_pid(t->host), 0) == 0)
+        fprintf(stderr, "e2e: timed out after %.1f s waiting for bothost to log \"%s\"\n",
+                timeout_ms / 1000.0, needle);
+    else
+        fprintf(stderr, "e2e: bothost exited while waiting for it to log \"%s\"\n", needle);
+    CHECK(!"the host reached the expected state");
+    return NULL;
+}
+
 void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *ready_line)
+{
+    e2e_start_host_within(t, enabled, extra, ready_line, 30000);
+}
+
+void e2e_start_host_within(e2e *t, const char *enabled, const char *extra, const char *ready_line,
+                           int timeout_ms)
 {
     char api[128];
     snprintf(api, sizeof api, "%s/api/v10", t->emu.url);
@@ -38,17 +59,20 @@ void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *
     char *argv[] = {(char *)tsup_bothost_path(), "-c", t->ini, NULL};
     char *env[] = {"DISCORD_TOKEN=test-token", NULL};
     t->host = tsup_proc_start(argv, env);
-    const char *http = tsup_proc_wait_line(t->host, "health and metrics on", 30000);
+    const char *http = e2e_wait_line(t, "health and metrics on", timeout_ms);
     CHECK(http && strstr(http, "(port "));
     t->http_port = atoi(strstr(http, "(port ") + 6);
-    CHECK(tsup_proc_wait_line(t->host, ready_line, 30000));
+    e2e_wait_line(t, ready_line, timeout_ms);
     /*
      * Every shard READY and the database answering: interactions will arrive. Shards
      * identify 5 s apart (Discord's max_concurrency 1), so 4 shards take 15 s.
      */
     const char *body;
-    for (int i = 0; i < 1200 && e2e_http_get(t, "/health/ready", &body) != 200; i++)
-        usleep(50000);
+    int polls = timeout_ms / 50 + 1;
+    for (int i = 0; i < polls && e2e_http_get(t, "/health/ready", &body) != 200; i++)
+        tsup_proc_pump(t->host, 50);
+    if (e2e_http_get(t, "/health/ready", &body) != 200)
+        fprintf(stderr, "e2e: timed out after %.1f s waiting for /health/ready\n", timeout_ms / 1000.0);
     CHECK_EQ_INT(e2e_http_get(t, "/health/ready", &body), 200);
 }
 

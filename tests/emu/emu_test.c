@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 int et_failures;
+int et_emu_check_schema = 1;
 
 /* Emulators still running when a test gives up early are stopped at exit. */
 static pid_t et_running[8];
@@ -44,6 +45,13 @@ int et_emu_start(et_emu *e, const char *const *args)
     argv[n++] = EMU_BINARY;
     argv[n++] = "--listen";
     argv[n++] = "127.0.0.1:0";
+#ifdef EMU_OPENAPI
+    /* Every REST answer a test receives is checked against Discord's description: the emulator exits 3 otherwise. */
+    if (et_emu_check_schema) {
+        argv[n++] = "--openapi";
+        argv[n++] = EMU_OPENAPI;
+    }
+#endif
     for (int i = 0; args && args[i] && n < 31; i++)
         argv[n++] = args[i];
     argv[n] = NULL;

@@ -37,6 +37,13 @@ typedef struct et_emu {
     char url[64];
 } et_emu;
 
+/*
+ * 1 (the default): et_emu_start() runs the emulator with --openapi, so that
+ * et_emu_stop() returns 3 when any REST answer did not fit Discord's OpenAPI
+ * description. Benchmarks turn it off to measure the host, not the checks.
+ */
+extern int et_emu_check_schema;
+
 /* Starts bothost-emu with extra arguments (NULL-terminated); 0 on success. */
 int et_emu_start(et_emu *e, const char *const *args);
 /* SIGTERM and wait; returns the exit status (0 = clean, no leaks under ASan). */

@@ -6,7 +6,8 @@ Usage: sdk/emu/openapi/extract.py SOURCE.json [OUT.json]
 SOURCE is Discord's own specs/openapi.json (github.com/discord/discord-api-spec).
 The copy keeps every path, operation, parameter, request body, response and
 component schema, and drops what only documents them (descriptions, titles,
-summaries, examples, tags) and the bodies other than application/json, so that bothost's tests can check routes and bodies
+summaries, examples, tags) and the bodies other than application/json, and
+applies the CORRECTIONS below (where Discord's documentation disagrees), so that bothost's tests can check routes and bodies
 without the 1.2 MB original. Maps (properties, paths, responses, ...) keep all
 their keys; only schema and operation objects lose their annotations.
 """
@@ -16,6 +17,27 @@ import sys
 ANNOTATIONS = {"description", "title", "summary", "example", "examples", "externalDocs", "tags"}
 MAPS = {"properties", "patternProperties", "$defs", "schemas", "paths", "responses", "headers",
         "content", "securitySchemes", "requestBodies", "parameters_map"}
+
+
+# Where the description and Discord's written documentation disagree, the documentation
+# wins (the description's own README says so). Each correction: the JSON path of the
+# schema to replace, what replaces it, and where the documentation says so.
+CORRECTIONS = [
+    # docs: reference#error-messages: an inner error's code is a string ("BASE_TYPE_REQUIRED").
+    (["components", "schemas", "InnerErrors", "properties", "_errors", "items"],
+     {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+      "required": ["code", "message"]}),
+]
+
+
+def correct(spec):
+    for path, replacement in CORRECTIONS:
+        node = spec
+        for key in path[:-1]:
+            node = node[key]
+        if path[-1] not in node:
+            raise SystemExit("extract.py: correction target %s is gone" % "/".join(path))
+        node[path[-1]] = replacement
 
 
 def trim(node, is_map=False):
@@ -51,6 +73,7 @@ def main(argv):
         "paths": trim(spec["paths"], True),
         "components": trim(spec["components"]),
     }
+    correct(out)
     text = json.dumps(out, indent=None, separators=(",", ":"), sort_keys=False, ensure_ascii=False)
     if len(argv) == 3:
         with open(argv[2], "w", encoding="utf-8") as f:

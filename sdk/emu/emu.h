@@ -209,6 +209,9 @@ void emu_channel_delete(emu *e, json_t *guild, const char *channel_id);
 void emu_message_delete(emu *e, const char *message_id);
 json_t *emu_message_post(emu *e, const char *channel_id, json_t *body,
                          json_t *author, int type, const char *webhook_id);
+/* The same with more fields of the message (an interaction's) set before MESSAGE_CREATE goes out. */
+json_t *emu_message_post_with(emu *e, const char *channel_id, json_t *body, json_t *author,
+                              int type, const char *webhook_id, json_t *extra);
 int emu_message_edit(emu *e, json_t *msg, json_t *body);
 
 /* ---- permissions (emu_perms.c) ----------------------------------------- */

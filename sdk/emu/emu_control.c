@@ -368,7 +368,13 @@ static void emu_ctl_modal(emu_ctl *c)
         json_decref(data);
         return;
     }
-    emu_ctl_created(c, emu_ix_create(e, 5, g, ch, json_string_value(json_object_get(ix, "user_id")), data, src));
+    {
+        json_t *rec = emu_ix_create(e, 5, g, ch, json_string_value(json_object_get(ix, "user_id")), data, src);
+        /* For the submit's triggering_interaction_metadata. */
+        if (rec)
+            json_object_set(rec, "triggering_interaction_id", json_object_get(ix, "id"));
+        emu_ctl_created(c, rec);
+    }
     json_decref(data);
 }
 

@@ -61,23 +61,46 @@ static json_t *emu_ix_legacy(const json_t *ix, const json_t *payload)
     return out;
 }
 
+/*
+ * interaction_metadata as Discord shapes it per interaction type: the clicked
+ * message of a component, the interaction that opened a modal, and on a
+ * follow-up the original response.
+ */
+static json_t *emu_ix_metadata(emu *e, json_t *ix, int followup, int depth)
+{
+    json_t *payload = json_object_get(ix, "payload");
+    json_int_t type = json_integer_value(json_object_get(ix, "type"));
+    json_t *md = json_pack("{s:O, s:O, s:O, s:{s:O}}", "id", json_object_get(ix, "id"), "type",
+                           json_object_get(ix, "type"), "user",
+                           json_object_get(json_object_get(payload, "member"), "user"),
+                           "authorizing_integration_owners", "0", json_object_get(ix, "guild_id"));
+    const json_t *orig = json_object_get(ix, "original_message_id");
+    if (!md)
+        return NULL;
+    if (followup && json_is_string(orig))
+        json_object_set(md, "original_response_message_id", (json_t *)orig);
+    if (type == 3 && json_is_string(json_object_get(ix, "source_message_id")))
+        json_object_set(md, "interacted_message_id", json_object_get(ix, "source_message_id"));
+    if (type == 5 && depth == 0) {
+        json_t *trigger = emu_ix_by_id(e, json_string_value(json_object_get(ix, "triggering_interaction_id")));
+        json_t *tm = trigger ? emu_ix_metadata(e, trigger, 0, depth + 1) : NULL;
+        if (tm)
+            json_object_set_new(md, "triggering_interaction_metadata", tm);
+    }
+    return md;
+}
+
 static json_t *emu_ix_message(emu *e, json_t *ix, json_t *body, int followup)
 {
     json_t *payload = json_object_get(ix, "payload");
     json_int_t itype = json_integer_value(json_object_get(ix, "type"));
-    json_t *msg = emu_message_post(e, json_string_value(json_object_get(ix, "channel_id")), body,
-                                   emu_user(e, e->bot_id), itype == 2 && !followup ? 20 : (followup ? 0 : 19),
-                                   e->app_id);
-    json_t *user;
-    if (!msg)
-        return NULL;
-    user = json_object_get(json_object_get(payload, "member"), "user");
-    json_object_set_new(msg, "application_id", json_string(e->app_id));
-    json_object_set_new(msg, "interaction_metadata",
-                        json_pack("{s:O, s:O, s:O, s:{s:O}}", "id", json_object_get(ix, "id"),
-                                  "type", json_object_get(ix, "type"), "user", user,
-                                  "authorizing_integration_owners", "0", json_object_get(ix, "guild_id")));
-    json_object_set_new(msg, "interaction", emu_ix_legacy(ix, payload));
+    /* Part of the message from the start, so MESSAGE_CREATE carries them too. */
+    json_t *extra = json_pack("{s:s, s:o, s:o}", "application_id", e->app_id, "interaction_metadata",
+                              emu_ix_metadata(e, ix, followup, 0), "interaction", emu_ix_legacy(ix, payload));
+    json_t *msg = emu_message_post_with(e, json_string_value(json_object_get(ix, "channel_id")), body,
+                                        emu_user(e, e->bot_id), itype == 2 && !followup ? 20 : (followup ? 0 : 19),
+                                        e->app_id, extra);
+    json_decref(extra);
     return msg;
 }
 

@@ -653,6 +653,12 @@ static void emu_message_apply(json_t *msg, json_t *body)
 json_t *emu_message_post(emu *e, const char *channel_id, json_t *body, json_t *author,
                          int type, const char *webhook_id)
 {
+    return emu_message_post_with(e, channel_id, body, author, type, webhook_id, NULL);
+}
+
+json_t *emu_message_post_with(emu *e, const char *channel_id, json_t *body, json_t *author,
+                              int type, const char *webhook_id, json_t *extra)
+{
     json_t *guild = NULL;
     json_t *ch = emu_channel(e, channel_id, &guild);
     const char *gid = guild ? json_string_value(json_object_get(guild, "id")) : NULL;
@@ -676,6 +682,8 @@ json_t *emu_message_post(emu *e, const char *channel_id, json_t *body, json_t *a
         json_object_set_new(msg, "webhook_id", json_string(webhook_id));
     if (gid)
         json_object_set_new(msg, "guild_id", json_string(gid));
+    if (extra)
+        json_object_update(msg, extra);
     json_object_set(e->messages, id, msg);
     json_object_set_new(ch, "last_message_id", json_string(id));
     if (!(flags & 64)) {

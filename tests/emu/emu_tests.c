@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "emu_test.h"
 
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +37,53 @@ static const char *emu_id(json_t *state, const char *kind, const char *name)
 static int has_code(json_t *body, int code)
 {
     return json_integer_value(json_object_get(body, "code")) == code;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+        ;
+}
+
+/*
+ * Waits until the emulator has seen the connection of session `sid` go (the test
+ * saw its end first): events dispatched from then on are buffered for RESUME.
+ */
+static int wait_disconnected(et_emu *e, const char *sid, int timeout_ms)
+{
+    for (int waited = 0; waited <= timeout_ms; waited += 5) {
+        int st, connected = -1;
+        json_t *v = et_ctl(e, "GET", "/_emu/stats", NULL, &st), *sess;
+        size_t i;
+        json_array_foreach(json_object_get(json_object_get(v, "gateway"), "sessions"), i, sess)
+            if (!strcmp(S(sess, "session_id"), sid))
+                connected = json_is_true(json_object_get(sess, "connected"));
+        json_decref(v);
+        if (connected == 0)
+            return 1;
+        sleep_ms(5);
+    }
+    return 0;
+}
+
+/* Waits until the emulator reports interaction `id` older than `age_ms` (its answer window is over). */
+static int wait_interaction_age(et_emu *e, const char *id, long age_ms)
+{
+    char p[128];
+    snprintf(p, sizeof p, "/_emu/interactions/%s", id);
+    for (int i = 0; i < 100; i++) {
+        int st;
+        json_t *v = et_ctl(e, "GET", p, NULL, &st);
+        long age = (long)json_integer_value(json_object_get(v, "age_ms"));
+        json_decref(v);
+        if (st != 200)
+            return 0;
+        if (age > age_ms)
+            return 1;
+        sleep_ms(age_ms - age + 1);
+    }
+    return 0;
 }
 
 /* ---- gateway ---------------------------------------------------------------------- */
@@ -238,7 +286,7 @@ static void t_gateway_resume(void)
     ET_CHECK(st == 200, "drop fault");
     ET_CHECK(!et_ws_recv(&w, 5000) && w.closed && w.close_code == 0, "dropped without a close frame (%d)", w.close_code);
     et_ws_close(&w);
-    usleep(100000);
+    ET_CHECK(wait_disconnected(&e, sid, 5000), "the emulator saw the drop");
     json_decref(et_ctl(&e, "POST", "/_emu/members", json_pack("{s:s}", "username", "latecomer"), &st));
     ET_CHECK(st == 200, "member joins");
     ET_REQUIRE(!et_ws_open(&w, &e, "resume?v=10&encoding=json"), "ws");
@@ -280,7 +328,7 @@ static void t_gateway_resume(void)
     snprintf(sid, sizeof sid, "%s", S(json_object_get(ready, "d"), "session_id"));
     json_decref(ready);
     et_ws_close(&w);
-    usleep(100000);
+    ET_CHECK(wait_disconnected(&e, sid, 5000), "the emulator saw the close");
     ET_REQUIRE(!et_ws_open(&w, &e, "?v=10&encoding=json"), "ws");
     json_decref(et_ws_wait(&w, NULL, 10, 5000));
     et_ws_send(&w, json_pack("{s:i, s:{s:s, s:s, s:i}}", "op", 6, "d", "token", "test-token", "session_id", sid,
@@ -392,8 +440,13 @@ static void t_rest_ratelimit(void)
     ET_REQUIRE(!et_http_do(&e, "GET", "/api/v10/users/@me", "Bot t", NULL, &r), "http");
     ET_CHECK(r.status == 429 && json_is_true(json_object_get(r.body, "global")), "injected global 429");
     ET_CHECK(et_header(&r, "x-ratelimit-global", buf, sizeof buf) != NULL, "X-RateLimit-Global");
-    et_http_free(&r);
-    usleep(600000);
+    /* A client waits as long as Retry-After says; a request sooner would be a violation. */
+    {
+        double retry = et_header(&r, "retry-after", buf, sizeof buf) ? atof(buf) : 0;
+        double body_retry = json_number_value(json_object_get(r.body, "retry_after"));
+        et_http_free(&r);
+        sleep_ms((long)((body_retry > retry ? body_retry : retry) * 1000.0) + 1);
+    }
     json_decref(et_ctl(&e, "POST", "/_emu/faults/rest",
                        json_pack("{s:s, s:s, s:i, s:i}", "route", "POST /channels/{channel_id}/messages", "kind", "5xx",
                                  "status", 503, "count", 2), &st));
@@ -681,8 +734,8 @@ static void t_interactions(void)
     /* Too late: the 3 s window (here --ack-ms 1500) is over. */
     ix = et_ctl(&e, "POST", "/_emu/command", json_pack("{s:s}", "text", "/ping"), &st);
     snprintf(p, sizeof p, "/interactions/%s/%s/callback", S(ix, "interaction_id"), S(ix, "token"));
+    ET_CHECK(wait_interaction_age(&e, S(ix, "interaction_id"), 1500), "the answer window passed");
     json_decref(ix);
-    usleep(1700000);
     v = et_rest(&e, "POST", p, json_pack("{s:i, s:{s:s}}", "type", 4, "data", "content", "late"), &st);
     ET_CHECK(st == 404 && has_code(v, 10062), "late callback: 10062 (%d)", st);
     json_decref(v);
@@ -811,6 +864,297 @@ static void t_cli(void)
     ET_CHECK(et_emu_stop(&e) == 0, "clean exit");
 }
 
+
+/* ---- Request Guild Members (op 8) -------------------------------------------------------- */
+
+#define MEMBERS_SEEDED 2500
+
+/* Sends op 8 and collects the GUILD_MEMBERS_CHUNK events until chunk_count; NULL on a close. */
+static json_t *request_members(et_ws *w, json_t *d)
+{
+    json_t *chunks = json_array();
+    et_ws_send(w, json_pack("{s:i, s:o}", "op", 8, "d", d));
+    for (;;) {
+        json_t *c = et_ws_wait(w, "GUILD_MEMBERS_CHUNK", 0, 10000);
+        if (!c) {
+            json_decref(chunks);
+            return NULL;
+        }
+        json_array_append(chunks, json_object_get(c, "d"));
+        json_decref(c);
+        if ((json_int_t)json_array_size(chunks) >=
+            json_integer_value(json_object_get(json_array_get(chunks, 0), "chunk_count")))
+            return chunks;
+    }
+}
+
+/* Opens a connection with `intents`, sends op 8 `d`; returns the close code (0 if none came). */
+static int members_close_code(et_emu *e, long intents, json_t *d)
+{
+    et_ws w;
+    json_t *ready, *v;
+    int code;
+    if (et_ws_open(&w, e, "?v=10&encoding=json")) {
+        json_decref(d);
+        return -1;
+    }
+    ready = et_identify(&w, 0, 1, intents);
+    json_decref(ready);
+    json_decref(et_ws_wait(&w, "GUILD_CREATE", 0, 10000));
+    et_ws_send(&w, json_pack("{s:i, s:o}", "op", 8, "d", d));
+    v = et_ws_wait(&w, "GUILD_MEMBERS_CHUNK", 0, 10000);
+    code = v ? 0 : w.close_code;
+    json_decref(v);
+    et_ws_close(&w);
+    return code;
+}
+
+static void t_gateway_members(void)
+{
+    et_emu e;
+    et_ws w;
+    char path[] = "/tmp/emu-seed-XXXXXX";
+    int fd = mkstemp(path), st, total = 0;
+    const char *args[] = {"--seed", path, "--identify-interval-ms", "0", NULL};
+    json_t *seed, *users = json_array(), *members = json_array(), *chunks, *ready, *state, *c;
+    char gid[32], alice[32], nonce33[40];
+    size_t i;
+    ET_REQUIRE(fd >= 0, "temp file");
+    json_array_append_new(users, json_pack("{s:s}", "username", "owner"));
+    json_array_append_new(members, json_pack("{s:s}", "user", "owner"));
+    json_array_append_new(users, json_pack("{s:s}", "username", "alice"));
+    json_array_append_new(members, json_pack("{s:s, s:s}", "user", "alice", "nick", "Zed"));
+    for (int k = 0; k < MEMBERS_SEEDED; k++) {
+        char name[32];
+        snprintf(name, sizeof name, "user%04d", k);
+        json_array_append_new(users, json_pack("{s:s}", "username", name));
+        json_array_append_new(members, json_pack("{s:s}", "user", name));
+    }
+    seed = json_pack("{s:o, s:[{s:s, s:s, s:s, s:o}]}", "users", users, "guilds", "id", "661720242585731078", "name",
+                     "Big", "owner", "owner", "members", members);
+    json_dumpfd(seed, fd, 0);
+    close(fd);
+    json_decref(seed);
+    ET_REQUIRE(!et_emu_start(&e, args), "emulator starts");
+    unlink(path);
+    state = et_ctl(&e, "GET", "/_emu/state", NULL, &st);
+    snprintf(gid, sizeof gid, "%s", emu_id(state, "guild", NULL));
+    snprintf(alice, sizeof alice, "%s", emu_id(state, "members", "alice"));
+    json_decref(state);
+    ET_REQUIRE(!et_ws_open(&w, &e, "?v=10&encoding=json"), "ws");
+    ready = et_identify(&w, 0, 1, 1 | 2);
+    ET_REQUIRE(ready, "READY");
+    json_decref(ready);
+    json_decref(et_ws_wait(&w, "GUILD_CREATE", 0, 10000));
+
+    /* The whole list, the guild id as an integer: chunks of at most 1,000, in order, with the nonce. */
+    chunks = request_members(&w, json_pack("{s:I, s:s, s:i, s:s}", "guild_id", (json_int_t)strtoll(gid, NULL, 10),
+                                           "query", "", "limit", 0, "nonce", "all"));
+    ET_REQUIRE(chunks, "chunks for an integer guild_id");
+    ET_CHECK(json_array_size(chunks) == 3, "3 chunks for %d members, got %zu", MEMBERS_SEEDED + 3,
+             json_array_size(chunks));
+    json_array_foreach(chunks, i, c) {
+        size_t n = json_array_size(json_object_get(c, "members"));
+        ET_CHECK(json_integer_value(json_object_get(c, "chunk_index")) == (json_int_t)i, "chunk_index %zu", i);
+        ET_CHECK(json_integer_value(json_object_get(c, "chunk_count")) == 3, "chunk_count");
+        ET_CHECK(n <= 1000, "at most 1,000 members a chunk (%zu)", n);
+        ET_CHECK(!strcmp(S(c, "nonce"), "all"), "the nonce comes back");
+        ET_CHECK(!strcmp(S(c, "guild_id"), gid), "guild_id as a string");
+        ET_CHECK(!json_object_get(c, "presences"), "no presences unasked");
+        total += (int)n;
+    }
+    ET_CHECK(total == MEMBERS_SEEDED + 3, "every member once (%d)", total);
+    json_decref(chunks);
+
+    /* A limit with the whole list. */
+    chunks = request_members(&w, json_pack("{s:s, s:s, s:i}", "guild_id", gid, "query", "", "limit", 10));
+    ET_CHECK(chunks && json_array_size(json_object_get(json_array_get(chunks, 0), "members")) == 10, "limit 10");
+    json_decref(chunks);
+
+    /* A prefix of the nickname, whatever its case; of the username, at most 100 however high the limit. */
+    chunks = request_members(&w, json_pack("{s:s, s:s, s:i}", "guild_id", gid, "query", "zE", "limit", 5));
+    c = json_array_get(chunks, 0);
+    ET_CHECK(json_array_size(json_object_get(c, "members")) == 1 &&
+             !strcmp(S(json_object_get(json_array_get(json_object_get(c, "members"), 0), "user"), "id"), alice),
+             "query matches the nickname");
+    json_decref(chunks);
+    chunks = request_members(&w, json_pack("{s:s, s:s, s:i}", "guild_id", gid, "query", "USER0", "limit", 1000));
+    ET_CHECK(chunks && json_array_size(json_object_get(json_array_get(chunks, 0), "members")) == 100,
+             "a query returns at most 100");
+    json_decref(chunks);
+    chunks = request_members(&w, json_pack("{s:s, s:s, s:i}", "guild_id", gid, "query", "user001", "limit", 0));
+    ET_CHECK(chunks && json_array_size(json_object_get(json_array_get(chunks, 0), "members")) == 10,
+             "query user001: user0010..user0019");
+    json_decref(chunks);
+
+    /* user_ids: found ones and not_found; a nonce over 32 bytes is dropped; presences need the intent. */
+    memset(nonce33, 'n', 33);
+    nonce33[33] = '\0';
+    chunks = request_members(&w, json_pack("{s:s, s:[s, s, I], s:s, s:b}", "guild_id", gid, "user_ids", alice,
+                                           "123456789012345678", (json_int_t)42, "nonce", nonce33, "presences", 1));
+    c = json_array_get(chunks, 0);
+    ET_CHECK(chunks && json_array_size(chunks) == 1, "one chunk for user_ids");
+    ET_CHECK(json_array_size(json_object_get(c, "members")) == 1, "alice found");
+    ET_CHECK(json_array_size(json_object_get(c, "not_found")) == 2 &&
+             !strcmp(json_string_value(json_array_get(json_object_get(c, "not_found"), 0)), "123456789012345678") &&
+             !strcmp(json_string_value(json_array_get(json_object_get(c, "not_found"), 1)), "42"),
+             "not_found lists the unknown ids as strings");
+    ET_CHECK(!json_object_get(c, "nonce"), "a nonce over 32 bytes is ignored");
+    ET_CHECK(!json_object_get(c, "presences"), "presences without GUILD_PRESENCES: none");
+    json_decref(chunks);
+    chunks = request_members(&w, json_pack("{s:s, s:s}", "guild_id", gid, "user_ids", alice));
+    ET_CHECK(chunks && json_array_size(json_object_get(json_array_get(chunks, 0), "members")) == 1,
+             "user_ids as one snowflake");
+    json_decref(chunks);
+    /* A guild the bot is not in: no answer, the connection stays. */
+    et_ws_send(&w, json_pack("{s:i, s:{s:s, s:s, s:i}}", "op", 8, "d", "guild_id", "1", "query", "", "limit", 0));
+    et_ws_send_raw(&w, "{\"op\":1,\"d\":null}");
+    c = et_ws_wait(&w, NULL, 11, 5000);
+    ET_CHECK(c != NULL && !w.closed, "an unknown guild is answered with nothing");
+    json_decref(c);
+    et_ws_close(&w);
+
+    /* Invalid requests close the connection as Discord does. */
+    ET_CHECK(members_close_code(&e, 1 | 2, json_pack("{s:s, s:i}", "guild_id", gid, "limit", 1)) == 4002,
+             "neither query nor user_ids: 4002");
+    ET_CHECK(members_close_code(&e, 1 | 2, json_pack("{s:[s], s:s, s:i}", "guild_id", gid, "query", "", "limit", 0)) ==
+             4002, "an array of guilds: 4002");
+    {
+        json_t *ids = json_array();
+        for (int k = 0; k < 101; k++)
+            json_array_append_new(ids, json_string(alice));
+        ET_CHECK(members_close_code(&e, 1 | 2, json_pack("{s:s, s:o}", "guild_id", gid, "user_ids", ids)) == 4002,
+                 "101 user_ids: 4002");
+    }
+    ET_CHECK(members_close_code(&e, 1, json_pack("{s:s, s:s, s:i}", "guild_id", gid, "query", "", "limit", 0)) == 4013,
+             "the whole list without GUILD_MEMBERS: 4013");
+    {
+        /* With GUILD_PRESENCES the chunk carries presences (nobody is online in the emulator). */
+        json_t *r;
+        ET_REQUIRE(!et_ws_open(&w, &e, "?v=10&encoding=json"), "ws");
+        r = et_identify(&w, 0, 1, 1 | 2 | 256);
+        json_decref(r);
+        json_decref(et_ws_wait(&w, "GUILD_CREATE", 0, 10000));
+        chunks = request_members(&w, json_pack("{s:s, s:[s], s:b}", "guild_id", gid, "user_ids", alice, "presences", 1));
+        ET_CHECK(chunks && json_is_array(json_object_get(json_array_get(chunks, 0), "presences")),
+                 "presences with GUILD_PRESENCES");
+        json_decref(chunks);
+        et_ws_close(&w);
+    }
+    ET_CHECK(et_emu_stop(&e) == 0, "clean exit");
+}
+
+/* ---- REST answers in Discord's shapes --------------------------------------------------------- */
+
+static void t_rest_shapes(void)
+{
+    et_emu e;
+    json_t *info, *state, *v, *ix, *comp, *embed, *rep;
+    char p[512], general[32], owner[32];
+    int st;
+    ET_REQUIRE(!et_emu_start(&e, NULL), "emulator starts");
+    state = et_ctl(&e, "GET", "/_emu/state", NULL, &st);
+    snprintf(general, sizeof general, "%s", emu_id(state, "channels", "general"));
+    snprintf(owner, sizeof owner, "%s", emu_id(state, "members", "owner"));
+
+    /* GET /gateway: no authorization needed. */
+    {
+        et_http r;
+        ET_REQUIRE(!et_http_do(&e, "GET", "/api/v10/gateway", NULL, NULL, &r), "http");
+        ET_CHECK(r.status == 200 && !strncmp(S(r.body, "url"), "ws://127.0.0.1:", 15), "GET /gateway (%d)", r.status);
+        et_http_free(&r);
+    }
+
+    /* Components numbered depth first around an id the bot chose; select and embed defaults. */
+    snprintf(p, sizeof p, "/channels/%s/messages", general);
+    v = et_rest(&e, "POST", p,
+                json_pack("{s:s, s:[{s:s, s:[{s:s, s:s}]}], s:[{s:i, s:[{s:i, s:i, s:s, s:s}, {s:i, s:i, s:i, s:s, s:s}]},"
+                          " {s:i, s:[{s:i, s:s, s:[{s:s, s:s}]}]}]}",
+                          "content", "shapes", "embeds", "title", "t", "fields", "name", "a", "value", "b",
+                          "components", "type", 1, "components", "type", 2, "style", 1, "label", "One", "custom_id",
+                          "one", "type", 2, "id", 2, "style", 1, "label", "Two", "custom_id", "two", "type", 1,
+                          "components", "type", 3, "custom_id", "pick", "options", "label", "L", "value", "v"),
+                &st);
+    ET_CHECK(st == 200, "message posted (%d)", st);
+    comp = json_object_get(v, "components");
+    ET_CHECK(json_integer_value(json_object_get(json_array_get(comp, 0), "id")) == 1, "row 1 is id 1");
+    ET_CHECK(json_integer_value(json_object_get(json_array_get(json_object_get(json_array_get(comp, 0), "components"), 0),
+                                                "id")) == 3, "the first button skips the bot's id 2");
+    ET_CHECK(json_integer_value(json_object_get(json_array_get(json_object_get(json_array_get(comp, 0), "components"), 1),
+                                                "id")) == 2, "the bot's own id is kept");
+    ET_CHECK(json_integer_value(json_object_get(json_array_get(comp, 1), "id")) == 4, "row 2 is id 4");
+    {
+        json_t *sel = json_array_get(json_object_get(json_array_get(comp, 1), "components"), 0);
+        ET_CHECK(json_integer_value(json_object_get(sel, "id")) == 5 &&
+                 json_integer_value(json_object_get(sel, "min_values")) == 1 &&
+                 json_integer_value(json_object_get(sel, "max_values")) == 1, "select id 5, min/max_values 1");
+    }
+    embed = json_array_get(json_object_get(v, "embeds"), 0);
+    ET_CHECK(!strcmp(S(embed, "type"), "rich"), "embed type rich");
+    ET_CHECK(json_is_false(json_object_get(json_array_get(json_object_get(embed, "fields"), 0), "inline")),
+             "field inline false");
+    ET_CHECK(json_is_integer(json_object_get(json_object_get(v, "author"), "flags")) &&
+             json_is_null(json_object_get(json_object_get(v, "author"), "primary_guild")), "author flags, primary_guild");
+    json_decref(v);
+
+    /* The routes the host uses, each answer checked against openapi.json by the emulator. */
+    json_decref(et_rest(&e, "GET", "/gateway/bot", NULL, &st));
+    json_decref(et_rest(&e, "GET", "/users/@me", NULL, &st));
+    v = et_rest(&e, "GET", "/oauth2/applications/@me", NULL, &st);
+    ET_CHECK(st == 200 && json_is_string(json_object_get(v, "flags_new")) && json_is_array(json_object_get(v, "redirect_uris")),
+             "the application's required fields");
+    json_decref(v);
+    snprintf(p, sizeof p, "/guilds/%s/roles", emu_id(state, "guild", NULL));
+    v = et_rest(&e, "GET", p, NULL, &st);
+    ET_CHECK(json_is_object(json_object_get(json_array_get(v, 0), "colors")), "roles carry colors");
+    json_decref(v);
+    snprintf(p, sizeof p, "/guilds/%s/channels", emu_id(state, "guild", NULL));
+    v = et_rest(&e, "GET", p, NULL, &st);
+    ET_CHECK(json_is_integer(json_object_get(json_array_get(v, 0), "flags")), "channels carry flags");
+    json_decref(v);
+    snprintf(p, sizeof p, "/channels/%s", general);
+    json_decref(et_rest(&e, "GET", p, NULL, &st));
+    snprintf(p, sizeof p, "/channels/%s/messages", general);
+    json_decref(et_rest(&e, "GET", p, NULL, &st));
+    snprintf(p, sizeof p, "/guilds/%s/members/%s", emu_id(state, "guild", NULL), owner);
+    json_decref(et_rest(&e, "GET", p, NULL, &st));
+    json_decref(et_rest(&e, "POST", "/users/@me/channels", json_pack("{s:s}", "recipient_id", owner), &st));
+
+    /* A command's answer carries the deprecated `interaction` beside interaction_metadata. */
+    info = register_raffle(&e);
+    ix = et_ctl(&e, "POST", "/_emu/command", json_pack("{s:s, s:s}", "text", "/raffle create prize:Switch", "user", "mod"), &st);
+    snprintf(p, sizeof p, "/interactions/%s/%s/callback?with_response=true", S(ix, "interaction_id"), S(ix, "token"));
+    v = et_rest(&e, "POST", p, json_pack("{s:i, s:{s:s}}", "type", 4, "data", "content", "made"), &st);
+    ET_CHECK(st == 200, "callback with_response (%d)", st);
+    rep = json_object_get(json_object_get(json_object_get(v, "resource"), "message"), "interaction");
+    ET_CHECK(!strcmp(S(rep, "name"), "raffle create"), "interaction.name is the command path (%s)", S(rep, "name"));
+    ET_CHECK(!strcmp(S(rep, "id"), S(ix, "interaction_id")) && json_integer_value(json_object_get(rep, "type")) == 2,
+             "interaction id and type");
+    ET_CHECK(!strcmp(S(json_object_get(rep, "user"), "id"), emu_id(state, "members", "mod")), "interaction.user");
+    ET_CHECK(json_is_object(json_object_get(json_object_get(json_object_get(v, "resource"), "message"),
+                                            "interaction_metadata")), "interaction_metadata too");
+    json_decref(v);
+    snprintf(p, sizeof p, "/webhooks/%s/%s/messages/@original", S(info, "application_id"), S(ix, "token"));
+    v = et_rest(&e, "GET", p, NULL, &st);
+    ET_CHECK(st == 200 && !strcmp(S(json_object_get(v, "interaction"), "name"), "raffle create"),
+             "@original carries interaction");
+    json_decref(v);
+    snprintf(p, sizeof p, "/webhooks/%s/%s", S(info, "application_id"), S(ix, "token"));
+    json_decref(et_rest(&e, "POST", p, json_pack("{s:s}", "content", "follow"), &st));
+    json_decref(ix);
+    json_decref(info);
+
+    v = et_ctl(&e, "GET", "/_emu/schema", NULL, &st);
+    ET_CHECK(json_is_true(json_object_get(v, "enabled")), "schema checks on");
+    ET_CHECK(json_integer_value(json_object_get(v, "checked")) >= 15, "answers checked: %lld",
+             (long long)json_integer_value(json_object_get(v, "checked")));
+    ET_CHECK(json_integer_value(json_object_get(v, "failed")) == 0, "every answer fits openapi.json: %s",
+             json_dumps(json_object_get(v, "errors"), JSON_COMPACT));
+    json_decref(v);
+    json_decref(state);
+    ET_CHECK(et_emu_stop(&e) == 0, "clean exit");
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -820,7 +1164,8 @@ static const struct {
     {"gateway_heartbeat", t_gateway_heartbeat}, {"rest_ratelimit", t_rest_ratelimit},
     {"rest_permissions", t_rest_permissions}, {"rest_validation", t_rest_validation},
     {"interactions", t_interactions},     {"click_gateway", t_click_gateway},
-    {"cli", t_cli},
+    {"cli", t_cli},                       {"gateway_members", t_gateway_members},
+    {"rest_shapes", t_rest_shapes},
 };
 
 int main(int argc, char **argv)

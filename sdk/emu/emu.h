@@ -191,6 +191,8 @@ const char *emu_default_guild_id(emu *e);
 
 /* Discord's shapes built from the state; the caller owns the result. */
 json_t *emu_member_json(emu *e, json_t *guild, const char *user_id, int with_user);
+/* A user in Discord's shape from {id, username, global_name?, bot?}. */
+json_t *emu_user_new(const json_t *u);
 json_t *emu_role_list(json_t *guild);
 json_t *emu_channel_list(json_t *guild);
 json_t *emu_guild_create_json(emu *e, json_t *guild, int all_members);

@@ -466,13 +466,14 @@ static void emu_ctl_join(emu_ctl *c)
             snprintf(sid, sizeof sid, "%llu",
                      (unsigned long long)(((t - epoch) << 22) | (1ull << 17) | (e->sf_incr++ & 0xfff)));
         }
-        user = json_pack("{s:s, s:s, s:s, s:b}", "id", sid, "username", name ? name : sid,
-                         "global_name", name ? name : sid, "bot", json_is_true(json_object_get(c->req->json, "bot")));
-        json_object_set_new(e->users, sid, json_incref(user));
-        json_decref(user);
-        json_object_set_new(user, "discriminator", json_string("0"));
-        json_object_set_new(user, "avatar", json_null());
-        json_object_set_new(user, "public_flags", json_integer(0));
+        {
+            json_t *given = json_pack("{s:s, s:s, s:s, s:b}", "id", sid, "username", name ? name : sid,
+                                      "global_name", name ? name : sid, "bot",
+                                      json_is_true(json_object_get(c->req->json, "bot")));
+            user = emu_user_new(given);
+            json_decref(given);
+        }
+        json_object_set_new(e->users, sid, user);
     }
     if (emu_member(g, json_string_value(json_object_get(user, "id")))) {
         emu_ctl_err(c, 409, "\"%s\" is already a member", json_string_value(json_object_get(user, "id")));

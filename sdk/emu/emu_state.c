@@ -110,7 +110,7 @@ static json_t *emu_map_by_id(json_t *arr)
     return m;
 }
 
-static json_t *emu_user_clean(json_t *u)
+json_t *emu_user_new(const json_t *u)
 {
     json_t *c = json_pack("{s:O, s:O, s:s, s:O, s:n, s:b, s:i, s:i, s:n}",
                           "id", json_object_get(u, "id"),
@@ -143,7 +143,7 @@ static void emu_state_build(emu *e)
         /* GATEWAY_GUILD_MEMBERS_LIMITED | GATEWAY_MESSAGE_CONTENT_LIMITED */
         json_object_set_new(e->application, "flags", json_integer((1 << 15) | (1 << 19)));
     json_array_foreach(json_object_get(seed, "users"), i, v)
-        json_object_set_new(e->users, json_string_value(json_object_get(v, "id")), emu_user_clean(v));
+        json_object_set_new(e->users, json_string_value(json_object_get(v, "id")), emu_user_new(v));
 
     json_array_foreach(json_object_get(seed, "guilds"), i, g) {
         const char *gid = json_string_value(json_object_get(g, "id"));
@@ -506,7 +506,7 @@ int emu_member_add(emu *e, json_t *guild, json_t *user, json_t *roles)
     if (!uid)
         return -1;
     if (!emu_user(e, uid))
-        json_object_set_new(e->users, uid, emu_user_clean(user));
+        json_object_set_new(e->users, uid, emu_user_new(user));
     emu_iso_time(emu_now_ms(), ts, sizeof ts);
     mem = json_pack("{s:o, s:s, s:n, s:n, s:n, s:b, s:b, s:i, s:b, s:n, s:n}",
                     "roles", roles ? json_deep_copy(roles) : json_array(), "joined_at", ts, "nick",

@@ -3,8 +3,11 @@
  * statement_timeout, notices into the log, and surviving a server restart on a
  * private cluster.
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,11 +62,25 @@ static void test_lazy_and_stats(void)
     db_pool_destroy(p);
 }
 
+/*
+ * Threads that acquire a connection. The test waits on what they are doing, never
+ * on time: each announces its thread id before it calls db_pool_acquire(), and a
+ * thread that announced and is asleep in the kernel is blocked in the pool's wait.
+ * A holder keeps its connection until the test opens the gate.
+ */
+struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    int open;
+    int holding;
+};
+
 struct holder {
     db_pool *p;
-    int hold_ms;
-    int rc;
-    int64_t waited_ms;
+    struct gate *gate;      /* NULL: release at once */
+    _Atomic int rc;         /* 1 until db_pool_acquire() returns */
+    db_conn *got;
+    _Atomic pid_t tid;      /* set just before db_pool_acquire() */
 };
 
 static void *hold_then_release(void *arg)
@@ -71,14 +88,49 @@ static void *hold_then_release(void *arg)
     struct holder *h = arg;
     db_conn *c;
     char err[256];
-    int64_t t0 = now_ms();
-    h->rc = db_pool_acquire(h->p, &c, 5000, err, sizeof(err));
-    h->waited_ms = now_ms() - t0;
+    h->tid = (pid_t)syscall(SYS_gettid);
+    h->rc = db_pool_acquire(h->p, &c, 30000, err, sizeof(err));
     if (h->rc == 0) {
-        usleep((useconds_t)h->hold_ms * 1000);
+        h->got = c;
+        if (h->gate) {
+            pthread_mutex_lock(&h->gate->mu);
+            h->gate->holding++;
+            pthread_cond_broadcast(&h->gate->cond);
+            while (!h->gate->open)
+                pthread_cond_wait(&h->gate->cond, &h->gate->mu);
+            pthread_mutex_unlock(&h->gate->mu);
+        }
         db_pool_release(h->p, c);
     }
     return NULL;
+}
+
+/* 1 when thread `tid` of this process is asleep (state S in /proc). */
+static int thread_sleeping(pid_t tid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *close_paren = strrchr(buf, ')');
+    return close_paren && close_paren[1] == ' ' && close_paren[2] == 'S';
+}
+
+/* Waits (up to 30 s) until the holder announced itself and sleeps in the pool; 0 on timeout. */
+static int wait_blocked(struct holder *h)
+{
+    for (int i = 0; i < 30000; i++) {
+        if (h->tid && h->rc == 1 && thread_sleeping(h->tid))
+            return 1;
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    fprintf(stderr, "timed out after 30 s waiting for a thread to block in db_pool_acquire()\n");
+    return 0;
 }
 
 static void test_size_and_wait(void)
@@ -103,29 +155,47 @@ static void test_size_and_wait(void)
     CHECK(waited >= 140 && waited < 2000);
     CHECK(strstr(err, "150 ms") != NULL);
 
-    /* A waiter gets the connection as soon as one is released. */
-    struct holder h = {.p = p, .hold_ms = 0};
+    /* A waiter (seen blocked in the pool) gets the connection released while it waits. */
+    struct holder h = {.p = p, .rc = 1};
     pthread_t th;
     CHECK_EQ_INT(pthread_create(&th, NULL, hold_then_release, &h), 0);
-    usleep(100 * 1000);
+    CHECK(wait_blocked(&h));
     db_pool_release(p, a);
     pthread_join(th, NULL);
     CHECK_EQ_INT(h.rc, 0);
-    CHECK(h.waited_ms >= 50 && h.waited_ms < 3000);
+    CHECK(h.got == a);
 
     db_pool_release(p, b);
     db_pool_stats(p, &open, &used, NULL);
     CHECK_EQ_INT(used, 0);
     CHECK_EQ_INT(open, 2);
 
-    /* Many threads through a pool of 2: nobody fails, never more than 2 open. */
+    /*
+     * Many threads through a pool of 2: two hold their connections until the other
+     * six are seen waiting, then all get through; nobody fails, never more than 2 open.
+     */
     enum { N = 8 };
+    struct gate gate = {.mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
     struct holder hs[N];
     pthread_t ths[N];
     for (int i = 0; i < N; i++) {
-        hs[i] = (struct holder){.p = p, .hold_ms = 20};
+        hs[i] = (struct holder){.p = p, .gate = &gate, .rc = 1};
         CHECK_EQ_INT(pthread_create(&ths[i], NULL, hold_then_release, &hs[i]), 0);
     }
+    pthread_mutex_lock(&gate.mu);
+    while (gate.holding < 2)
+        pthread_cond_wait(&gate.cond, &gate.mu);
+    pthread_mutex_unlock(&gate.mu);
+    for (int i = 0; i < N; i++)
+        if (!hs[i].got)
+            CHECK(wait_blocked(&hs[i]));
+    db_pool_stats(p, &open, &used, NULL);
+    CHECK_EQ_INT(open, 2);
+    CHECK_EQ_INT(used, 2);
+    pthread_mutex_lock(&gate.mu);
+    gate.open = 1;
+    pthread_cond_broadcast(&gate.cond);
+    pthread_mutex_unlock(&gate.mu);
     for (int i = 0; i < N; i++) {
         pthread_join(ths[i], NULL);
         CHECK_EQ_INT(hs[i].rc, 0);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -34,7 +35,7 @@ typedef struct app {
     int reloading, reload_pending;
     cfg *reload_cfg;
     int reload_rc;
-    char reload_err[1024];
+    char reload_err[8192];
     plug_apply_report reload_report;
 
     int stopping;
@@ -52,6 +53,18 @@ static void add_db_secret(const char *conninfo)
         if (strcmp(o->keyword, "password") == 0 && o->val)
             log_add_secret(o->val);
     PQconninfoFree(opts);
+}
+
+/* Logs each "file:line: what" of a refused configuration as its own line. */
+static void log_config_errors(int level, const char *prefix, const char *errors)
+{
+    for (const char *p = errors; *p;) {
+        size_t n = strcspn(p, "\n");
+        log_msg(level, "config", "%s%.*s", prefix, (int)n, p);
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
 }
 
 static void log_report(const char *what, const plug_apply_report *r)
@@ -83,8 +96,8 @@ static void reload_done(uv_work_t *req, int status)
     app *a = req->data;
     a->reloading = 0;
     if (a->reload_rc < 0) {
-        log_msg(LOG_ERROR, "config", "reload refused, keeping the running configuration: %s",
-                a->reload_err);
+        log_config_errors(LOG_ERROR, "reload refused, keeping the running configuration: ",
+                          a->reload_err);
     } else {
         const cfg *o = a->cfg, *n = a->reload_cfg;
         if (strcmp(o->db_url ? o->db_url : "", n->db_url ? n->db_url : "") != 0 ||
@@ -188,9 +201,9 @@ static void nudge_sched(void *arg)
 
 static int load_config(const char *path, cfg **out)
 {
-    char err[1024];
+    char err[8192];
     if (cfg_load(path, out, err, sizeof err) < 0) {
-        log_msg(LOG_ERROR, "config", "%s", err);
+        log_config_errors(LOG_ERROR, "", err);
         return -1;
     }
     log_set_level((*out)->log_level);
@@ -202,6 +215,12 @@ static int migrate_core(db_pool *db, const cfg *c)
 {
     char dir[4096], err[1024];
     snprintf(dir, sizeof dir, "%s/core", c->migrations_dir);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        /* db_migrate() takes a missing folder for "no migrations": the tables would be missing. */
+        log_msg(LOG_ERROR, "db", "%s: [plugins] migrations: %s is not a folder", c->path, dir);
+        return -1;
+    }
     int applied = 0;
     if (db_migrate(db, "core", dir, &applied, err, sizeof err) < 0) {
         log_msg(LOG_ERROR, "db", "core migrations: %s", err);
@@ -219,11 +238,6 @@ static int open_db(const cfg *c, db_pool **out)
                 c->path);
         return -1;
     }
-    if (c->pool_size < c->workers)
-        log_msg(LOG_WARN, "config",
-                "[database] pool_size=%d is below [host] workers=%d: workers will wait for "
-                "connections",
-                c->pool_size, c->workers);
     if (db_pool_create(out, c->db_url, c->pool_size, c->statement_timeout_ms) < 0) {
         log_msg(LOG_ERROR, "db", "cannot create the connection pool");
         return -1;

@@ -36,9 +36,29 @@ int main(void)
     CHECK_EQ_INT(run((char *[]){"--version", NULL}, &out), 0);
     CHECK(strstr(out, "bothost ") && strstr(out, "(plugin ABI 1.0)"));
 
-    /* The shipped sample is valid as it is. */
-    CHECK_EQ_INT(run((char *[]){"--check", "-c", BH_SOURCE_DIR "/etc/bothost.ini", NULL}, &out), 0);
-    CHECK(strstr(out, "is valid"));
+    /*
+     * The shipped sample is valid as it is, once installed: here its migrations are
+     * the source tree's. Uninstalled, the check says the core migrations are missing.
+     */
+    CHECK_EQ_INT(run((char *[]){"--check", "-c", BH_SOURCE_DIR "/etc/bothost.ini", NULL}, &out), 1);
+    CHECK(strstr(out, "/core: No such file or directory"));
+    {
+        static char sample[16384];
+        FILE *f = fopen(BH_SOURCE_DIR "/etc/bothost.ini", "r");
+        CHECK(f);
+        size_t n = fread(sample, 1, sizeof sample - 1, f);
+        fclose(f);
+        sample[n] = '\0';
+        char *at = strstr(sample, "; migrations = ");
+        CHECK(at);
+        char *eol = strchr(at, '\n');
+        char copy[20000];
+        snprintf(copy, sizeof copy, "%.*smigrations = %s/migrations%s", (int)(at - sample), sample,
+                 BH_SOURCE_DIR, eol);
+        const char *path = tsup_write_file("sample.ini", copy);
+        CHECK_EQ_INT(run((char *[]){"--check", "-c", (char *)path, NULL}, &out), 0);
+        CHECK(strstr(out, "is valid"));
+    }
 
     tsup_host_dirs d;
     tsup_host_dirs_make(&d, "cli");
@@ -60,6 +80,27 @@ int main(void)
     const char *bad = tsup_write_file("bad.ini", "[host]\nworkers = many\n");
     CHECK_EQ_INT(run((char *[]){"--check", "-c", (char *)bad, NULL}, &out), 1);
     CHECK(strstr(out, "bad.ini:2: 'workers' must be a whole number"));
+
+    /* Every error of the file, each with its line, including what start-up would refuse. */
+    bad = tsup_write_file("bad.ini", "[host\nworkers = 2\n[http]\nlisten = localhost:notaport\n"
+                                     "[gateway]\nshards = 2\nshard_ids = 7\n"
+                                     "[discord]\napi_base = not a url\n"
+                                     "[database]\npool_size = 1\n[plugins]\nenabled = A\n");
+    CHECK_EQ_INT(run((char *[]){"--check", "-c", (char *)bad, NULL}, &out), 1);
+    CHECK(strstr(out, "bad.ini:1: '[host': a section header ends with ']'"));
+    CHECK(strstr(out, "bad.ini:4: 'listen' must be an IP address and a port"));
+    CHECK(strstr(out, "bad.ini:7: 'shard_ids' 7-7 is outside shards = 2"));
+    CHECK(strstr(out, "bad.ini:9: 'api_base' must be an http:// or https:// URL"));
+    CHECK(strstr(out, "bad.ini:11: [database] pool_size = 1 is below [host] workers = 4"));
+    CHECK(strstr(out, "bad.ini:13: [plugins] enabled: 'A' is not a valid plugin name"));
+
+    /* An enabled plugin without a migrations folder would start with no tables. */
+    tsup_host_install_plugin(&d, "routing", "routing");
+    ini = tsup_host_write_ini(&d, "host=/nonexistent", "loadtest, routing", NULL);
+    CHECK_EQ_INT(run((char *[]){"--check", "-c", (char *)ini, NULL}, &out), 1);
+    CHECK(strstr(out, ": [plugins] migrations: ") &&
+          strstr(out, "/routing: No such file or directory (a plugin without migrations needs an "
+                      "empty folder)"));
 
     /* migrate applies core and plugin migrations, then has nothing left to do. */
     char *conninfo = tsup_pg_fresh_db("cli_migrate");

@@ -320,6 +320,14 @@ void db_pool_release(db_pool *p, db_conn *c)
     pthread_mutex_unlock(&p->mu);
 }
 
+void db_pool_discard(db_pool *p, db_conn *c)
+{
+    if (!c)
+        return;
+    conn_set(p, c, NULL);
+    db_pool_release(p, c);
+}
+
 int db_pool_ping(db_pool *p, char *err, size_t errlen)
 {
     db_conn *c;

@@ -94,6 +94,22 @@ int main(void)
     CHECK(strstr(out, "bad.ini:11: [database] pool_size = 1 is below [host] workers = 4"));
     CHECK(strstr(out, "bad.ini:13: [plugins] enabled: 'A' is not a valid plugin name"));
 
+    /* A plugin's refused keys are named one by one, each with its line and value. */
+    tsup_host_install_real_plugin(&d, "raffle");
+    tsup_host_install_real_plugin(&d, "rolepanel");
+    ini = tsup_host_write_ini(&d, "host=/nonexistent", "raffle, rolepanel",
+                              "[plugin.raffle]\ncurrency = EUROSSSSS\nmax_spots = 0\n"
+                              "[plugin.rolepanel]\naudit_batch_ms = 5\n");
+    CHECK_EQ_INT(run((char *[]){"--check", "-c", (char *)ini, NULL}, &out), 1);
+    CHECK(strstr(out, "bothost.ini:20: [plugin.raffle] 'currency' must be at most 8 bytes"));
+    CHECK(strstr(out, "not 'EUROSSSSS'"));
+    CHECK(strstr(out, "bothost.ini:21: [plugin.raffle] 'max_spots' must be a whole number from 1 "
+                      "to 2500, not '0'"));
+    CHECK(!strstr(out, "render_delay_ms") && !strstr(out, "min_duration_seconds"));
+    CHECK(strstr(out, "bothost.ini:23: [plugin.rolepanel] 'audit_batch_ms' must be a whole number "
+                      "from 100 to"));
+    CHECK(!strstr(out, "cooldown_ms"));
+
     /* An enabled plugin without a migrations folder would start with no tables. */
     tsup_host_install_plugin(&d, "routing", "routing");
     ini = tsup_host_write_ini(&d, "host=/nonexistent", "loadtest, routing", NULL);

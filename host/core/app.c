@@ -38,8 +38,11 @@ typedef struct app {
     char reload_err[8192];
     plug_apply_report reload_report;
 
+    int ready_sent;              /* READY=1 told to systemd: the gateway is up */
     int stopping;
-    uint64_t stop_deadline;
+    int exit_status;             /* enum app_exit */
+    uint64_t stop_started, stop_deadline, drain_ms;
+    char stop_why[160];
     int drain_timed_out;
 } app;
 
@@ -116,7 +119,9 @@ static void reload_done(uv_work_t *req, int status)
         if (a->net)
             app_net_reloaded(a->net);
     }
-    notify_send("READY=1");
+    /* Before the gateway is up, systemd still waits for the first READY=1. */
+    if (a->ready_sent)
+        notify_send("READY=1");
     if (a->reload_pending && !a->stopping) {
         a->reload_pending = 0;
         start_reload(a);
@@ -149,9 +154,11 @@ static void on_drain(uv_timer_t *t)
         return;
     if (busy > 0) {
         a->drain_timed_out = 1;
+        a->exit_status = APP_EXIT_SOFTWARE;
         log_msg(LOG_WARN, "host", "%d call(s) still running after shutdown_timeout_ms=%d",
                 busy, a->cfg->shutdown_timeout_ms);
     }
+    a->drain_ms = uv_now(&a->loop) - a->stop_started;
     uv_close((uv_handle_t *)t, NULL);
     uv_close((uv_handle_t *)&a->sig_hup, NULL);
     uv_close((uv_handle_t *)&a->sig_term, NULL);
@@ -162,17 +169,15 @@ static void on_drain(uv_timer_t *t)
         app_net_close(a->net, NULL, NULL);
 }
 
-static void on_stop_signal(uv_signal_t *s, int signum)
+/* Stops taking work and drains: for a signal, or for a definitive answer from Discord. */
+static void begin_stop(app *a, const char *why)
 {
-    app *a = s->data;
-    if (a->stopping) {
-        log_msg(LOG_WARN, "host", "second %s: still draining", strsignal(signum));
-        return;
-    }
     a->stopping = 1;
+    snprintf(a->stop_why, sizeof a->stop_why, "%s", why);
     notify_send("STOPPING=1");
-    log_msg(LOG_INFO, "host", "%s: stopping; finishing calls in flight (up to %d ms)",
-            strsignal(signum), a->cfg->shutdown_timeout_ms);
+    log_msg(LOG_DEBUG, "host", "%s: stopping; finishing calls in flight (up to %d ms)", why,
+            a->cfg->shutdown_timeout_ms);
+    a->stop_started = uv_now(&a->loop);
     sched_stop(a->sched);
     if (a->net)
         app_net_stop(a->net);
@@ -180,6 +185,36 @@ static void on_stop_signal(uv_signal_t *s, int signum)
     uv_timer_init(&a->loop, &a->drain);
     a->drain.data = a;
     uv_timer_start(&a->drain, on_drain, 0, 20);
+}
+
+static void on_stop_signal(uv_signal_t *s, int signum)
+{
+    app *a = s->data;
+    if (a->stopping) {
+        log_msg(LOG_WARN, "host", "second %s: still draining", signum == SIGINT ? "SIGINT" : "SIGTERM");
+        return;
+    }
+    begin_stop(a, signum == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static void on_net_ready(void *arg)
+{
+    app *a = arg;
+    if (a->ready_sent)
+        return;
+    a->ready_sent = 1;
+    notify_send("READY=1");
+}
+
+static void on_net_fatal(void *arg, int status, const char *why)
+{
+    app *a = arg;
+    if (a->stopping)
+        return;
+    log_msg(LOG_ERROR, "host", "%s: no retry can help; stopping with exit status %d", why,
+            status);
+    a->exit_status = status;
+    begin_stop(a, why);
 }
 
 static void on_hup(uv_signal_t *s, int signum)
@@ -250,10 +285,12 @@ int app_run(const char *config_path)
 {
     app a;
     memset(&a, 0, sizeof a);
-    int rc = 1;
+    int rc = APP_EXIT_FAILURE, stopped = 0;
     a.config_path = strdup(config_path);
-    if (load_config(config_path, &a.cfg) < 0)
+    if (load_config(config_path, &a.cfg) < 0) {
+        rc = APP_EXIT_CONFIG;
         goto out;
+    }
     log_msg(LOG_INFO, "host", "bothost %s starting (plugin ABI %d.%d), config %s", BH_VERSION,
             BH_ABI_MAJOR, BH_ABI_MINOR, config_path);
     if (open_db(a.cfg, &a.db) < 0 || migrate_core(a.db, a.cfg) < 0)
@@ -288,28 +325,30 @@ int app_run(const char *config_path)
     uv_signal_start(&a.sig_int, on_stop_signal, SIGINT);
 
     app_net_opts no = {.loop = &a.loop, .cfg = a.cfg, .workers = a.workers,
-                       .plugins = a.plugins, .db = a.db};
+                       .plugins = a.plugins, .db = a.db, .on_ready = on_net_ready,
+                       .on_fatal = on_net_fatal, .arg = &a};
     if (app_net_start(&a.net, &no) < 0) {
         log_msg(LOG_ERROR, "host", "cannot start the network side");
         goto out_loop;
     }
 
     log_msg(LOG_INFO, "host", "ready: %d worker(s), pid %ld", a.cfg->workers, (long)getpid());
-    notify_send("READY=1");
     uv_run(&a.loop, UV_RUN_DEFAULT);
 
     if (a.drain_timed_out) {
         /* Plugin code is still running: unloading it now would crash; leave it to exit. */
-        log_msg(LOG_WARN, "host", "stopped with calls still running");
+        log_msg(LOG_WARN, "host", "stopped (%s) with calls still running: exit status %d",
+                a.stop_why, APP_EXIT_SOFTWARE);
         fflush(NULL);
-        _exit(0);
+        _exit(APP_EXIT_SOFTWARE);
     }
     plug_mgr_set_job_nudge(a.plugins, NULL, NULL);
     work_pool_destroy(a.workers);
     a.workers = NULL;
     sched_free(a.sched);
     app_net_free(a.net);
-    rc = 0;
+    rc = a.exit_status;
+    stopped = 1;
 out_loop:
     if (uv_loop_close(&a.loop) != 0)
         log_msg(LOG_WARN, "host", "loop closed with handles still open");
@@ -319,8 +358,9 @@ out:
     db_pool_destroy(a.db);
     cfg_free(a.cfg);
     free(a.config_path);
-    if (rc == 0)
-        log_msg(LOG_INFO, "host", "stopped");
+    if (stopped)
+        log_msg(rc ? LOG_WARN : LOG_INFO, "host", "stopped (%s, drained in %.1f s): exit status %d",
+                a.stop_why, (double)a.drain_ms / 1000.0, rc);
     log_clear_secrets();
     return rc;
 }

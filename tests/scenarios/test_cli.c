@@ -93,6 +93,10 @@ int main(void)
     CHECK(strstr(out, "bad.ini:9: 'api_base' must be an http:// or https:// URL"));
     CHECK(strstr(out, "bad.ini:11: [database] pool_size = 1 is below [host] workers = 4"));
     CHECK(strstr(out, "bad.ini:13: [plugins] enabled: 'A' is not a valid plugin name"));
+    /* Started with it, the host refuses it with every error and exit status 78 (EX_CONFIG). */
+    CHECK_EQ_INT(run((char *[]){"-c", (char *)bad, NULL}, &out), 78);
+    CHECK(strstr(out, "bad.ini:1: '[host': a section header ends with ']'") &&
+          strstr(out, "bad.ini:13: [plugins] enabled: 'A'"));
 
     /* A plugin's refused keys are named one by one, each with its line and value. */
     tsup_host_install_real_plugin(&d, "raffle");
@@ -133,7 +137,7 @@ int main(void)
     tsup_proc *host = tsup_proc_start(argv, env);
     CHECK(tsup_proc_wait_line(host, "msg=\"ready:", 30000));
     tsup_proc_signal(host, SIGTERM);
-    CHECK(tsup_proc_wait_line(host, "msg=\"stopped\"", 30000));
+    CHECK(tsup_proc_wait_line(host, "msg=\"stopped (", 30000));
     CHECK_EQ_INT(tsup_proc_count(host, "secret-token"), 0);
     CHECK_EQ_INT(tsup_proc_wait(host, 30000), 0);
     free(conninfo);

@@ -24,7 +24,8 @@ typedef struct app {
     uv_signal_t sig_hup, sig_term, sig_int;
     uv_timer_t drain;
     char *config_path;
-    cfg *cfg;
+    cfg *cfg;                    /* the last configuration loaded */
+    cfg *started;                /* the one the process started with: restart-only settings */
     db_pool *db;
     work_pool *workers;
     plug_mgr *plugins;
@@ -80,6 +81,64 @@ static void log_report(const char *what, const plug_apply_report *r)
 
 /* ---- reload: staged off the loop, finished on it ---- */
 
+static int str_differs(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
+/*
+ * Names the settings read only at start-up whose value in `n` differs from the
+ * running one (`run`), "[database] pool_size 8 -> 4, [http] listen"; "" when none.
+ * Secrets (the token, the database URL) are named, never shown.
+ */
+static void restart_only_changes(const cfg *run, const cfg *n, char *out, size_t len)
+{
+    size_t pos = 0;
+    out[0] = '\0';
+#define ADD(...)                                                                          \
+    do {                                                                                  \
+        if (pos < len) {                                                                  \
+            int w = snprintf(out + pos, len - pos, "%s", pos ? ", " : "");               \
+            pos += w > 0 ? (size_t)w : 0;                                                 \
+        }                                                                                 \
+        if (pos < len) {                                                                  \
+            int w = snprintf(out + pos, len - pos, __VA_ARGS__);                          \
+            pos += w > 0 ? (size_t)w : 0;                                                 \
+        }                                                                                 \
+    } while (0)
+#define INT_KEY(section, field, name)                                                     \
+    if (run->field != n->field)                                                           \
+        ADD("[%s] %s %d -> %d", section, name, run->field, n->field);
+#define STR_KEY(section, field, name)                                                     \
+    if (str_differs(run->field, n->field))                                                \
+        ADD("[%s] %s '%s' -> '%s'", section, name, run->field ? run->field : "",        \
+            n->field ? n->field : "");
+    if (str_differs(run->token, n->token))
+        ADD("[discord] token");
+    STR_KEY("discord", api_base, "api_base")
+    if (run->dev_guild_id != n->dev_guild_id)
+        ADD("[discord] dev_guild_id");
+    INT_KEY("gateway", shards, "shards")
+    if (run->shard_first != n->shard_first || run->shard_last != n->shard_last)
+        ADD("[gateway] shard_ids");
+    INT_KEY("gateway", compress, "compress")
+    if (str_differs(run->db_url, n->db_url))
+        ADD("[database] url");
+    INT_KEY("database", pool_size, "pool_size")
+    INT_KEY("database", statement_timeout_ms, "statement_timeout_ms")
+    INT_KEY("database", acquire_timeout_ms, "acquire_timeout_ms")
+    INT_KEY("host", workers, "workers")
+    INT_KEY("host", auto_defer_ms, "auto_defer_ms")
+    INT_KEY("host", job_poll_ms, "job_poll_ms")
+    INT_KEY("host", job_max_attempts, "job_max_attempts")
+    INT_KEY("host", job_backoff_ms, "job_backoff_ms")
+    STR_KEY("host", state_dir, "state_dir")
+    STR_KEY("http", http_listen, "listen")
+#undef STR_KEY
+#undef INT_KEY
+#undef ADD
+}
+
 static void reload_work(uv_work_t *req)
 {
     app *a = req->data;
@@ -102,16 +161,15 @@ static void reload_done(uv_work_t *req, int status)
         log_config_errors(LOG_ERROR, "reload refused, keeping the running configuration: ",
                           a->reload_err);
     } else {
-        const cfg *o = a->cfg, *n = a->reload_cfg;
-        if (strcmp(o->db_url ? o->db_url : "", n->db_url ? n->db_url : "") != 0 ||
-            o->pool_size != n->pool_size || o->workers != n->workers ||
-            strcmp(o->http_listen, n->http_listen) != 0)
-            log_msg(LOG_WARN, "config",
-                    "[database], [host] workers and [http] changes take effect at the next "
-                    "restart");
-        log_set_level(n->log_level);
+        char changed[1024];
+        restart_only_changes(a->started, a->reload_cfg, changed, sizeof changed);
+        if (changed[0])
+            log_msg(LOG_WARN, "config", "restart bothost to apply: %s (still running on the "
+                    "values it started with)", changed);
+        log_set_level(a->reload_cfg->log_level);
         log_report("reload", &a->reload_report);
-        cfg_free(a->cfg);
+        if (a->cfg != a->started)
+            cfg_free(a->cfg);
         a->cfg = a->reload_cfg;
         a->reload_cfg = NULL;
         if (a->sched)
@@ -222,7 +280,7 @@ static void on_hup(uv_signal_t *s, int signum)
     (void)signum;
     app *a = s->data;
     if (!a->stopping) {
-        log_msg(LOG_INFO, "host", "SIGHUP: reloading configuration and plugins");
+        log_msg(LOG_DEBUG, "host", "SIGHUP: reloading configuration and plugins");
         start_reload(a);
     }
 }
@@ -245,6 +303,7 @@ static int load_config(const char *path, cfg **out)
     add_db_secret((*out)->db_url);
     return 0;
 }
+
 
 static int migrate_core(db_pool *db, const cfg *c)
 {
@@ -291,6 +350,7 @@ int app_run(const char *config_path)
         rc = APP_EXIT_CONFIG;
         goto out;
     }
+    a.started = a.cfg;
     log_msg(LOG_INFO, "host", "bothost %s starting (plugin ABI %d.%d), config %s", BH_VERSION,
             BH_ABI_MAJOR, BH_ABI_MINOR, config_path);
     if (open_db(a.cfg, &a.db) < 0 || migrate_core(a.db, a.cfg) < 0)
@@ -356,6 +416,8 @@ out:
     work_pool_destroy(a.workers);
     plug_mgr_destroy(a.plugins);
     db_pool_destroy(a.db);
+    if (a.cfg != a.started)
+        cfg_free(a.started);
     cfg_free(a.cfg);
     free(a.config_path);
     if (stopped)

@@ -140,6 +140,42 @@ int main(void)
     CHECK(tsup_proc_wait_line(host, "msg=\"stopped (", 30000));
     CHECK_EQ_INT(tsup_proc_count(host, "secret-token"), 0);
     CHECK_EQ_INT(tsup_proc_wait(host, 30000), 0);
+
+    /*
+     * A reload logs one info line; its warning names the restart-only settings that
+     * differ from the running ones, again at the next reload (they still differ), and
+     * no more once the file is back.
+     */
+    char text[4096];
+    const char *fmt = "[database]\nurl = %s\npool_size = %d\n[host]\nworkers = %d\n"
+                      "state_dir = %s\n[http]\nlisten = %s\n[plugins]\ndir = %s\n"
+                      "migrations = %s\nenabled = loadtest\n";
+    snprintf(text, sizeof text, fmt, conninfo, 8, 4, d.state, "127.0.0.1:0", d.plugins,
+             d.migrations);
+    const char *rini = tsup_write_file("reload.ini", text);
+    char *rargv[] = {(char *)tsup_bothost_path(), "-c", (char *)rini, NULL};
+    host = tsup_proc_start(rargv, NULL);
+    CHECK(tsup_proc_wait_line(host, "msg=\"ready:", 30000));
+    snprintf(text, sizeof text, fmt, conninfo, 6, 2, d.state, "127.0.0.1:1", d.plugins,
+             d.migrations);
+    tsup_write_file("reload.ini", text);
+    const char *want = "restart bothost to apply: [database] pool_size 8 -> 6, [host] workers "
+                       "4 -> 2, [http] listen '127.0.0.1:0' -> '127.0.0.1:1'";
+    for (int round = 1; round <= 2; round++) {
+        int infos = tsup_proc_count(host, "level=info");
+        tsup_proc_signal(host, SIGHUP);
+        CHECK(tsup_proc_wait_line(host, want, 30000));
+        CHECK(tsup_proc_wait_line(host, "msg=\"reload: ", 30000));
+        CHECK_EQ_INT(tsup_proc_count(host, "level=info") - infos, 1);
+    }
+    snprintf(text, sizeof text, fmt, conninfo, 8, 4, d.state, "127.0.0.1:0", d.plugins,
+             d.migrations);
+    tsup_write_file("reload.ini", text);
+    tsup_proc_signal(host, SIGHUP);
+    CHECK(tsup_proc_wait_line(host, "msg=\"reload: ", 30000));
+    CHECK_EQ_INT(tsup_proc_count(host, "restart bothost to apply"), 2);
+    tsup_proc_signal(host, SIGTERM);
+    CHECK_EQ_INT(tsup_proc_wait(host, 30000), 0);
     free(conninfo);
     printf("test_cli: ok\n");
     return 0;

@@ -11,13 +11,18 @@
 #include <uv.h>
 
 #include "core/app_net.h"
+#include "core/backoff.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/notify.h"
 #include "core/work_pool.h"
 #include "db/db.h"
+#include "http/http.h"
 #include "plugin/plug.h"
 #include "sched/sched.h"
+
+enum start_state { START_WAITING_DB = 0, START_LOADING, START_DONE };
+enum start_result { START_OK = 0, START_RETRY, START_FAIL };
 
 typedef struct app {
     uv_loop_t loop;
@@ -38,6 +43,17 @@ typedef struct app {
     int reload_rc;
     char reload_err[8192];
     plug_apply_report reload_report;
+
+    /* Start-up: wait for the database, migrate, load plugins (off the loop), then connect. */
+    uv_work_t start_req;
+    uv_timer_t start_timer;
+    int start_state;             /* enum start_state */
+    int start_busy;              /* start_req is queued */
+    int start_rc;                /* enum start_result, from start_work() */
+    int start_attempts;          /* database attempts that failed in a row */
+    char start_err[256];         /* why the last attempt failed */
+    char start_logged[256];      /* the failure last logged: each kind once */
+    plug_apply_report start_report;
 
     int ready_sent;              /* READY=1 told to systemd: the gateway is up */
     int stopping;
@@ -206,8 +222,8 @@ static void start_reload(app *a)
 static void on_drain(uv_timer_t *t)
 {
     app *a = t->data;
-    int busy = work_pool_pending(a->workers) + sched_active(a->sched) + a->reloading +
-               (a->net ? app_net_busy(a->net) : 0);
+    int busy = work_pool_pending(a->workers) + (a->sched ? sched_active(a->sched) : 0) +
+               a->reloading + a->start_busy + (a->net ? app_net_busy(a->net) : 0);
     if (busy > 0 && uv_now(&a->loop) < a->stop_deadline)
         return;
     if (busy > 0) {
@@ -221,7 +237,9 @@ static void on_drain(uv_timer_t *t)
     uv_close((uv_handle_t *)&a->sig_hup, NULL);
     uv_close((uv_handle_t *)&a->sig_term, NULL);
     uv_close((uv_handle_t *)&a->sig_int, NULL);
-    sched_close(a->sched, NULL);
+    uv_close((uv_handle_t *)&a->start_timer, NULL);
+    if (a->sched)
+        sched_close(a->sched, NULL);
     /* The network closes over a few loop turns; the loop ends when it is done. */
     if (a->net)
         app_net_close(a->net, NULL, NULL);
@@ -236,7 +254,9 @@ static void begin_stop(app *a, const char *why)
     log_msg(LOG_DEBUG, "host", "%s: stopping; finishing calls in flight (up to %d ms)", why,
             a->cfg->shutdown_timeout_ms);
     a->stop_started = uv_now(&a->loop);
-    sched_stop(a->sched);
+    uv_timer_stop(&a->start_timer);
+    if (a->sched)
+        sched_stop(a->sched);
     if (a->net)
         app_net_stop(a->net);
     a->stop_deadline = uv_now(&a->loop) + (uint64_t)a->cfg->shutdown_timeout_ms;
@@ -279,10 +299,15 @@ static void on_hup(uv_signal_t *s, int signum)
 {
     (void)signum;
     app *a = s->data;
-    if (!a->stopping) {
-        log_msg(LOG_DEBUG, "host", "SIGHUP: reloading configuration and plugins");
-        start_reload(a);
+    if (a->stopping)
+        return;
+    if (a->start_state != START_DONE) {
+        log_msg(LOG_INFO, "host", "SIGHUP: still starting; reloading once started");
+        a->reload_pending = 1;
+        return;
     }
+    log_msg(LOG_DEBUG, "host", "SIGHUP: reloading configuration and plugins");
+    start_reload(a);
 }
 
 static void nudge_sched(void *arg)
@@ -305,23 +330,133 @@ static int load_config(const char *path, cfg **out)
 }
 
 
-static int migrate_core(db_pool *db, const cfg *c)
+static int core_migrations_dir(const cfg *c, char *dir, size_t len)
 {
-    char dir[4096], err[1024];
-    snprintf(dir, sizeof dir, "%s/core", c->migrations_dir);
+    snprintf(dir, len, "%s/core", c->migrations_dir);
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         /* db_migrate() takes a missing folder for "no migrations": the tables would be missing. */
         log_msg(LOG_ERROR, "db", "%s: [plugins] migrations: %s is not a folder", c->path, dir);
         return -1;
     }
+    return 0;
+}
+
+/*
+ * Thread pool: the blocking part of start-up. A database that does not answer
+ * is worth waiting for (START_RETRY); one that answers but refuses the core
+ * migrations is not (START_FAIL).
+ */
+static void start_work(uv_work_t *req)
+{
+    app *a = req->data;
+    char dir[4096], err[1024];
+    a->start_err[0] = '\0';
+    if (db_pool_ping(a->db, a->start_err, sizeof a->start_err) < 0) {
+        a->start_rc = START_RETRY;
+        return;
+    }
+    core_migrations_dir(a->cfg, dir, sizeof dir);
     int applied = 0;
-    if (db_migrate(db, "core", dir, &applied, err, sizeof err) < 0) {
+    if (db_migrate(a->db, "core", dir, &applied, err, sizeof err) < 0) {
+        if (db_pool_ping(a->db, a->start_err, sizeof a->start_err) < 0) {
+            a->start_rc = START_RETRY; /* it went away meanwhile */
+            return;
+        }
         log_msg(LOG_ERROR, "db", "core migrations: %s", err);
-        return -1;
+        a->start_rc = START_FAIL;
+        return;
     }
     if (applied)
         log_msg(LOG_INFO, "db", "applied %d core migration(s)", applied);
+    __atomic_store_n(&a->start_state, START_LOADING, __ATOMIC_RELAXED); /* read by ready_started() */
+    plug_mgr_apply(a->plugins, a->cfg, 0, &a->start_report);
+    a->start_rc = START_OK;
+}
+
+static void start_done(uv_work_t *req, int status);
+
+static void start_attempt(app *a)
+{
+    a->start_busy = 1;
+    a->start_req.data = a;
+    if (uv_queue_work(&a->loop, &a->start_req, start_work, start_done) != 0) {
+        a->start_busy = 0;
+        a->exit_status = APP_EXIT_FAILURE;
+        begin_stop(a, "cannot queue the start-up");
+    }
+}
+
+static void on_start_timer(uv_timer_t *t)
+{
+    app *a = t->data;
+    if (!a->stopping)
+        start_attempt(a);
+}
+
+static void nudge_sched(void *arg);
+
+static void start_done(uv_work_t *req, int status)
+{
+    (void)status;
+    app *a = req->data;
+    a->start_busy = 0;
+    if (a->stopping)
+        return;
+    if (a->start_rc == START_FAIL) {
+        a->exit_status = APP_EXIT_FAILURE;
+        begin_stop(a, "the core migrations failed");
+        return;
+    }
+    if (a->start_rc == START_RETRY) {
+        /* 250 ms doubling to 5 s, with jitter; each kind of failure is logged once. */
+        uint64_t delay = backoff_delay_ms(a->start_attempts++, 250, 5000);
+        if (strcmp(a->start_logged, a->start_err) != 0) {
+            snprintf(a->start_logged, sizeof a->start_logged, "%s", a->start_err);
+            log_msg(LOG_WARN, "db", "waiting for the database (attempt %d, retrying every few "
+                    "seconds): %s", a->start_attempts, a->start_err);
+        } else {
+            log_msg(LOG_DEBUG, "db", "database attempt %d: %s", a->start_attempts, a->start_err);
+        }
+        uv_timer_start(&a->start_timer, on_start_timer, delay, 0);
+        return;
+    }
+    if (a->start_attempts)
+        log_msg(LOG_INFO, "db", "the database answers, after %d failed attempt(s)",
+                a->start_attempts);
+    log_report("start", &a->start_report);
+    sched_opts so = {.poll_ms = a->cfg->job_poll_ms,
+                     .max_sweepers = a->cfg->workers,
+                     .max_attempts = a->cfg->job_max_attempts,
+                     .backoff_ms = a->cfg->job_backoff_ms};
+    if (sched_create(&a->sched, &a->loop, a->workers, a->plugins, a->db, &so) < 0) {
+        a->sched = NULL;
+        a->exit_status = APP_EXIT_FAILURE;
+        begin_stop(a, "cannot start the scheduler");
+        return;
+    }
+    plug_mgr_set_job_nudge(a->plugins, nudge_sched, a->sched);
+    __atomic_store_n(&a->start_state, START_DONE, __ATOMIC_RELAXED);
+    log_msg(LOG_INFO, "host", "ready: %d worker(s), pid %ld", a->cfg->workers, (long)getpid());
+    app_net_connect(a->net);
+    if (a->reload_pending) {
+        a->reload_pending = 0;
+        start_reload(a);
+    }
+}
+
+/* /health/ready until the plugins are loaded. */
+static int ready_started(void *arg, char *reason, size_t size)
+{
+    app *a = arg;
+    int state = __atomic_load_n(&a->start_state, __ATOMIC_RELAXED);
+    if (state == START_DONE)
+        return 1;
+    if (state == START_LOADING)
+        snprintf(reason, size, "loading plugins");
+    else
+        snprintf(reason, size, "waiting for the database%s%s", a->start_err[0] ? ": " : "",
+                 a->start_err);
     return 0;
 }
 
@@ -353,7 +488,8 @@ int app_run(const char *config_path)
     a.started = a.cfg;
     log_msg(LOG_INFO, "host", "bothost %s starting (plugin ABI %d.%d), config %s", BH_VERSION,
             BH_ABI_MAJOR, BH_ABI_MINOR, config_path);
-    if (open_db(a.cfg, &a.db) < 0 || migrate_core(a.db, a.cfg) < 0)
+    char dir[4096];
+    if (open_db(a.cfg, &a.db) < 0 || core_migrations_dir(a.cfg, dir, sizeof dir) < 0)
         goto out;
     if (work_pool_create(&a.workers, a.cfg->workers) < 0)
         goto out;
@@ -363,19 +499,8 @@ int app_run(const char *config_path)
     plug_mgr_opts po = {.db = a.db, .copy_dir = copy_dir};
     if (plug_mgr_create(&a.plugins, &po) < 0)
         goto out;
-    plug_apply_report report;
-    plug_mgr_apply(a.plugins, a.cfg, 0, &report);
-    log_report("start", &report);
 
     uv_loop_init(&a.loop);
-    sched_opts so = {.poll_ms = a.cfg->job_poll_ms,
-                     .max_sweepers = a.cfg->workers,
-                     .max_attempts = a.cfg->job_max_attempts,
-                     .backoff_ms = a.cfg->job_backoff_ms};
-    if (sched_create(&a.sched, &a.loop, a.workers, a.plugins, a.db, &so) < 0)
-        goto out_loop;
-    plug_mgr_set_job_nudge(a.plugins, nudge_sched, a.sched);
-
     uv_signal_init(&a.loop, &a.sig_hup);
     uv_signal_init(&a.loop, &a.sig_term);
     uv_signal_init(&a.loop, &a.sig_int);
@@ -383,16 +508,21 @@ int app_run(const char *config_path)
     uv_signal_start(&a.sig_hup, on_hup, SIGHUP);
     uv_signal_start(&a.sig_term, on_stop_signal, SIGTERM);
     uv_signal_start(&a.sig_int, on_stop_signal, SIGINT);
+    uv_timer_init(&a.loop, &a.start_timer);
+    a.start_timer.data = &a;
 
+    /* Health and metrics first: they answer (503 meanwhile) while the database is away. */
     app_net_opts no = {.loop = &a.loop, .cfg = a.cfg, .workers = a.workers,
                        .plugins = a.plugins, .db = a.db, .on_ready = on_net_ready,
                        .on_fatal = on_net_fatal, .arg = &a};
     if (app_net_start(&a.net, &no) < 0) {
         log_msg(LOG_ERROR, "host", "cannot start the network side");
-        goto out_loop;
+        a.exit_status = APP_EXIT_FAILURE;
+        begin_stop(&a, "cannot start the network side");
+    } else {
+        http_add_ready_check("start-up", ready_started, &a);
+        start_attempt(&a);
     }
-
-    log_msg(LOG_INFO, "host", "ready: %d worker(s), pid %ld", a.cfg->workers, (long)getpid());
     uv_run(&a.loop, UV_RUN_DEFAULT);
 
     if (a.drain_timed_out) {
@@ -409,7 +539,6 @@ int app_run(const char *config_path)
     app_net_free(a.net);
     rc = a.exit_status;
     stopped = 1;
-out_loop:
     if (uv_loop_close(&a.loop) != 0)
         log_msg(LOG_WARN, "host", "loop closed with handles still open");
 out:

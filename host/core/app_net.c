@@ -8,6 +8,7 @@
 
 #include "cache/cache.h"
 #include "core/app.h"
+#include "core/backoff.h"
 #include "core/log.h"
 #include "gateway/gw.h"
 #include "http/http.h"
@@ -34,7 +35,10 @@ struct app_net {
     uint64_t dev_guild_id;
     int shards_cfg, shard_first, shard_last, compress;
     char *state_dir;
-    uint64_t intents;
+    char *api_base;
+    int auto_defer_ms;
+    uint64_t intents;           /* the plugins', when app_net_connect() ran */
+    int connected;
 
     uint64_t application_id;
     int gw_failed;
@@ -297,18 +301,6 @@ void app_net_reloaded(app_net *d)
 static void ask_application(app_net *d);
 static void ask_gateway(app_net *d);
 
-/*
- * Delay before attempt n+1 of a lookup: exponential from 1 s, capped at 60 s,
- * with "equal jitter" (half fixed, half random) so that hosts restarted
- * together do not ask together.
- */
-static uint64_t lookup_delay_ms(int failed)
-{
-    uint64_t cap = 1000ull << (failed < 6 ? failed : 6);
-    if (cap > 60000)
-        cap = 60000;
-    return cap / 2 + (uint64_t)(rand() % (int)(cap / 2 + 1));
-}
 
 static void on_lookup_timer(uv_timer_t *t)
 {
@@ -339,7 +331,8 @@ static void lookup_failed(app_net *d, const char *what, const rest_response *res
         tell_fatal(d, APP_EXIT_TOKEN, d->gw_reason);
         return;
     }
-    uint64_t delay = lookup_delay_ms(d->lookup_attempts++);
+    /* 1 s doubling to 60 s, with jitter. */
+    uint64_t delay = backoff_delay_ms(d->lookup_attempts++, 1000, 60000);
     if (res->status)
         snprintf(d->lookup_reason, sizeof d->lookup_reason, "%s: HTTP %d %s", what, res->status,
                  res->message);
@@ -572,16 +565,16 @@ static const struct lws_protocols *server_protocols(void)
 }
 
 /* The Discord side: REST, cache, interactions, then who we are and where the gateway is. */
-static int start_discord(app_net *d, const cfg *c)
+static int start_discord(app_net *d)
 {
-    rest_opts ro = {.api_base = c->api_base, .token = c->token};
+    rest_opts ro = {.api_base = d->api_base, .token = d->token};
     int rc = rest_create(&d->rest, d->o.loop, d->net, &ro);
     d->cache = rc == 0 ? cache_create() : NULL;
     if (rc == 0 && !d->cache)
         rc = BH_ENOMEM;
     ia_opts io = {.loop = d->o.loop, .workers = d->o.workers, .plugins = d->o.plugins,
                   .db = d->o.db, .rest = d->rest, .cache = d->cache,
-                  .auto_defer_ms = c->auto_defer_ms};
+                  .auto_defer_ms = d->auto_defer_ms};
     if (rc == 0)
         rc = ia_mgr_create(&d->ia, &io);
     if (rc < 0)
@@ -607,7 +600,8 @@ int app_net_start(app_net **out, const app_net_opts *o)
     d->shard_last = c->shard_last;
     d->compress = c->compress;
     d->state_dir = strdup(c->state_dir);
-    d->intents = plug_intents(o->plugins) | BH_INTENT_GUILDS;
+    d->api_base = strdup(c->api_base);
+    d->auto_defer_ms = c->auto_defer_ms;
 
     net_opts no = {.loop = o->loop,
                    .client_protocols = client_protocols(),
@@ -629,23 +623,29 @@ int app_net_start(app_net **out, const app_net_opts *o)
     uv_timer_start(&d->db_timer, on_db_timer, 0, 5000);
     uv_timer_init(o->loop, &d->lookup_timer);
     d->lookup_timer.data = d;
+    *out = d;
+    return 0;
+}
 
+void app_net_connect(app_net *d)
+{
+    if (d->connected || d->stopping)
+        return;
+    d->connected = 1;
+    d->intents = plug_intents(d->o.plugins) | BH_INTENT_GUILDS;
     if (d->token && *d->token) {
-        if (start_discord(d, c) < 0) {
+        if (start_discord(d) < 0) {
             log_msg(LOG_ERROR, "discord", "cannot start the Discord side");
             d->gw_failed = 1;
             snprintf(d->gw_reason, sizeof d->gw_reason, "the Discord side did not start");
         }
-        *out = d;
     } else {
         log_msg(LOG_WARN, "host", "no Discord token (DISCORD_TOKEN): not connecting to Discord; "
                 "plugins run jobs only");
-        *out = d;
         d->ready_told = 1;
         if (d->o.on_ready)
             d->o.on_ready(d->o.arg);
     }
-    return 0;
 }
 
 int app_net_ready(app_net *d, char *reason, size_t len)
@@ -717,6 +717,7 @@ void app_net_free(app_net *d)
     cache_destroy(d->cache);
     free(d->token);
     free(d->state_dir);
+    free(d->api_base);
     pthread_mutex_destroy(&d->lock);
     free(d);
 }

@@ -46,10 +46,17 @@ typedef struct app_net_opts {
 
 /*
  * Loop thread. Creates the network context and the HTTP endpoint ([http]
- * listen), and with a token the Discord side, and starts connecting. Without a
- * token the host runs plugins' jobs only (a worker host of a larger setup).
+ * listen, with /health/ready's database check), before the database is known
+ * to answer, so that health and metrics are served while the host waits for it.
  */
 int app_net_start(app_net **out, const app_net_opts *o);
+
+/*
+ * Loop thread, once the plugins are loaded: with a token, starts the Discord
+ * side with the plugins' intents; without one the host runs plugins' jobs only
+ * (a worker host of a larger setup) and is ready at once.
+ */
+void app_net_connect(app_net *d);
 
 /* Loop thread, after a reload: registers commands if they changed; notes intents. */
 void app_net_reloaded(app_net *d);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cache/cache.h"
+#include "core/app.h"
+#include "core/backoff.h"
 #include "core/log.h"
 #include "gateway/gw.h"
 #include "http/http.h"
@@ -33,11 +35,21 @@ struct app_net {
     uint64_t dev_guild_id;
     int shards_cfg, shard_first, shard_last, compress;
     char *state_dir;
-    uint64_t intents;
+    char *api_base;
+    int auto_defer_ms;
+    uint64_t intents;           /* the plugins', when app_net_connect() ran */
+    int connected;
 
     uint64_t application_id;
     int gw_failed;
     char gw_reason[512];
+
+    /* The start-up lookups (who we are, where the gateway is), retried until they answer. */
+    uv_timer_t lookup_timer;
+    int lookup_attempts;         /* failed attempts of the current lookup */
+    char lookup_reason[384];     /* why the last one failed, for /health/ready */
+    int stopping;
+    int ready_told, fatal_told;
 
     /* The database check of /health/ready: refreshed off the loop, read on it. */
     uv_timer_t db_timer;
@@ -124,12 +136,45 @@ static void on_dispatch(void *arg, int shard_id, const char *name, int64_t seq, 
     dispatch_event(d, name, d_);
 }
 
+static void tell_fatal(app_net *d, int status, const char *why)
+{
+    if (d->fatal_told || d->stopping)
+        return;
+    d->fatal_told = 1;
+    if (d->o.on_fatal)
+        d->o.on_fatal(d->o.arg, status, why);
+}
+
+/* The exit status for a close code the gateway must not be retried after. */
+static int close_code_status(int code)
+{
+    switch (code) {
+    case 4004: return APP_EXIT_TOKEN;
+    case 4013:
+    case 4014: return APP_EXIT_INTENTS;
+    case 4010:
+    case 4011: return APP_EXIT_SHARDS;
+    }
+    return APP_EXIT_GATEWAY;
+}
+
 static void on_shard_state(void *arg, int shard_id, int state)
 {
     app_net *d = arg;
     if (state == GW_SHARD_FAILED) {
+        gw_shard_status st;
+        int code = gw_shard_status_get(d->gw, shard_id, &st) == 0 ? st.last_close_code : 0;
         d->gw_failed = 1;
-        snprintf(d->gw_reason, sizeof d->gw_reason, "shard %d stopped for good", shard_id);
+        snprintf(d->gw_reason, sizeof d->gw_reason, "shard %d stopped for good (close %d)",
+                 shard_id, code);
+        tell_fatal(d, close_code_status(code), d->gw_reason);
+    } else if (state == GW_SHARD_READY && !d->ready_told && gw_ready(d->gw)) {
+        d->ready_told = 1;
+        int first, last, total;
+        gw_shard_range(d->gw, &first, &last, &total);
+        log_msg(LOG_INFO, "gateway", "gateway up: shard(s) %d-%d of %d ready", first, last, total);
+        if (d->o.on_ready)
+            d->o.on_ready(d->o.arg);
     }
 }
 
@@ -170,7 +215,7 @@ static void register_commands(void *arg)
                              (bh_param[]){{BH_P_TEXT, {.s = scope}}}, 1) >= 0)
             stored = db_result_text(r, 0, 0);
         if (stored && strcmp(stored, hash) == 0) {
-            log_fields(LOG_INFO, "commands", NULL, "%zu command(s) unchanged since the last "
+            log_fields(LOG_DEBUG, "commands", NULL, "%zu command(s) unchanged since the last "
                        "registration (%s)", json_array_size(cmds), scope);
         } else if (c && text) {
             char path[128];
@@ -253,18 +298,72 @@ void app_net_reloaded(app_net *d)
 
 /* ---- start-up: who we are, where the gateway is ---- */
 
+static void ask_application(app_net *d);
+static void ask_gateway(app_net *d);
+
+
+static void on_lookup_timer(uv_timer_t *t)
+{
+    app_net *d = t->data;
+    if (d->stopping)
+        return;
+    if (d->application_id)
+        ask_gateway(d);
+    else
+        ask_application(d);
+}
+
+/*
+ * A lookup failed. 401/403 is Discord's final word on the token: stop. Anything
+ * else (no answer, 5xx, 429 after the REST client's own retries) may pass: try
+ * again later, forever, logging each attempt.
+ */
+static void lookup_failed(app_net *d, const char *what, const rest_response *res)
+{
+    if (d->stopping || res->result == BH_ESTATE)
+        return;
+    if (res->status == 401 || res->status == 403) {
+        log_msg(LOG_ERROR, "discord", "%s: HTTP %d %s: Discord refuses the bot token", what,
+                res->status, res->message);
+        d->gw_failed = 1;
+        snprintf(d->gw_reason, sizeof d->gw_reason, "%s: HTTP %d: the token is refused", what,
+                 res->status);
+        tell_fatal(d, APP_EXIT_TOKEN, d->gw_reason);
+        return;
+    }
+    /* 1 s doubling to 60 s, with jitter. */
+    uint64_t delay = backoff_delay_ms(d->lookup_attempts++, 1000, 60000);
+    if (res->status)
+        snprintf(d->lookup_reason, sizeof d->lookup_reason, "%s: HTTP %d %s", what, res->status,
+                 res->message);
+    else
+        snprintf(d->lookup_reason, sizeof d->lookup_reason, "%s: %s", what, res->message);
+    log_msg(LOG_WARN, "discord", "%s (attempt %d); trying again in %.1f s", d->lookup_reason,
+            d->lookup_attempts, (double)delay / 1000.0);
+    uv_timer_start(&d->lookup_timer, on_lookup_timer, delay, 0);
+}
+
+static void lookup_answered(app_net *d, const char *what)
+{
+    if (d->lookup_attempts)
+        log_msg(LOG_INFO, "discord", "%s answered after %d failed attempt(s)", what,
+                d->lookup_attempts);
+    d->lookup_attempts = 0;
+    d->lookup_reason[0] = '\0';
+}
+
 static void on_gateway_bot(rest_response *res, void *arg)
 {
     app_net *d = arg;
-    if (res->result < 0) {
-        d->gw_failed = 1;
-        snprintf(d->gw_reason, sizeof d->gw_reason, "GET /gateway/bot: %s", res->message);
-        log_msg(LOG_ERROR, "gateway", "GET /gateway/bot failed: %s (HTTP %d): not connecting",
-                res->message, res->status);
+    const char *url = json_string_value(json_object_get(res->json, "url"));
+    if (res->result < 0 || !url) {
+        if (res->result >= 0)
+            snprintf(res->message, sizeof res->message, "the answer has no url");
+        lookup_failed(d, "GET /gateway/bot", res);
         rest_response_free(res);
         return;
     }
-    const char *url = json_string_value(json_object_get(res->json, "url"));
+    lookup_answered(d, "GET /gateway/bot");
     int recommended = (int)json_integer_value(json_object_get(res->json, "shards"));
     const json_t *limit = json_object_get(res->json, "session_start_limit");
     gw_opts go;
@@ -284,9 +383,17 @@ static void on_gateway_bot(rest_response *res, void *arg)
     go.on_shard_state = on_shard_state;
     go.arg = d;
     int remaining = (int)json_integer_value(json_object_get(limit, "remaining"));
-    if (!url || gw_create(&d->gw, d->o.loop, d->net, &go) < 0 || gw_start(d->gw) < 0) {
+    int rc = gw_create(&d->gw, d->o.loop, d->net, &go);
+    if (rc == 0)
+        rc = gw_start(d->gw);
+    if (rc < 0) {
+        /* BH_EINVAL: options the gateway refuses (shard_ids past the recommended count). */
         d->gw_failed = 1;
-        snprintf(d->gw_reason, sizeof d->gw_reason, "cannot start the gateway");
+        snprintf(d->gw_reason, sizeof d->gw_reason,
+                 "cannot start the gateway with shards %d-%d of %d: %s", go.shard_first,
+                 go.shard_last < 0 ? go.shards - 1 : go.shard_last, go.shards,
+                 plug_api_table.strerror(rc));
+        tell_fatal(d, rc == BH_EINVAL ? APP_EXIT_SHARDS : APP_EXIT_FAILURE, d->gw_reason);
     } else {
         log_msg(LOG_INFO, "gateway", "connecting shards %d-%d of %d (max_concurrency %d, %d "
                 "session starts left today)", go.shard_first,
@@ -296,26 +403,42 @@ static void on_gateway_bot(rest_response *res, void *arg)
     rest_response_free(res);
 }
 
+static void ask_gateway(app_net *d)
+{
+    rest_req req = {.method = "GET", .path = "/gateway/bot"};
+    if (rest_request(d->rest, &req, on_gateway_bot, d) < 0) {
+        rest_response res = {.result = BH_ENOMEM};
+        snprintf(res.message, sizeof res.message, "cannot send the request");
+        lookup_failed(d, "GET /gateway/bot", &res);
+    }
+}
+
 static void on_application(rest_response *res, void *arg)
 {
     app_net *d = arg;
     const char *id = json_string_value(json_object_get(res->json, "id"));
     if (res->result < 0 || !id) {
-        log_msg(LOG_ERROR, "discord", "GET /oauth2/applications/@me failed: %s (HTTP %d)%s",
-                res->message, res->status,
-                res->status == 401 ? ": the token is wrong" : "");
-        d->gw_failed = 1;
-        snprintf(d->gw_reason, sizeof d->gw_reason, "cannot identify the application: %s",
-                 res->message);
+        if (res->result >= 0)
+            snprintf(res->message, sizeof res->message, "the answer has no id");
+        lookup_failed(d, "GET /oauth2/applications/@me", res);
         rest_response_free(res);
         return;
     }
+    lookup_answered(d, "GET /oauth2/applications/@me");
     d->application_id = strtoull(id, NULL, 10);
     rest_response_free(res);
     schedule_registration(d);
-    rest_req req = {.method = "GET", .path = "/gateway/bot"};
-    if (rest_request(d->rest, &req, on_gateway_bot, d) < 0)
-        log_msg(LOG_ERROR, "gateway", "cannot ask for /gateway/bot");
+    ask_gateway(d);
+}
+
+static void ask_application(app_net *d)
+{
+    rest_req req = {.method = "GET", .path = "/oauth2/applications/@me"};
+    if (rest_request(d->rest, &req, on_application, d) < 0) {
+        rest_response res = {.result = BH_ENOMEM};
+        snprintf(res.message, sizeof res.message, "cannot send the request");
+        lookup_failed(d, "GET /oauth2/applications/@me", &res);
+    }
 }
 
 static const struct lws_protocols *client_protocols(void)
@@ -442,25 +565,23 @@ static const struct lws_protocols *server_protocols(void)
 }
 
 /* The Discord side: REST, cache, interactions, then who we are and where the gateway is. */
-static int start_discord(app_net *d, const cfg *c)
+static int start_discord(app_net *d)
 {
-    rest_opts ro = {.api_base = c->api_base, .token = c->token};
+    rest_opts ro = {.api_base = d->api_base, .token = d->token};
     int rc = rest_create(&d->rest, d->o.loop, d->net, &ro);
     d->cache = rc == 0 ? cache_create() : NULL;
     if (rc == 0 && !d->cache)
         rc = BH_ENOMEM;
     ia_opts io = {.loop = d->o.loop, .workers = d->o.workers, .plugins = d->o.plugins,
                   .db = d->o.db, .rest = d->rest, .cache = d->cache,
-                  .auto_defer_ms = c->auto_defer_ms};
+                  .auto_defer_ms = d->auto_defer_ms};
     if (rc == 0)
         rc = ia_mgr_create(&d->ia, &io);
     if (rc < 0)
         return rc;
     plug_set_discord(d->rest, d->cache);
     http_add_ready_check("gateway", ready_gateway, d);
-    rest_req req = {.method = "GET", .path = "/oauth2/applications/@me"};
-    if (rest_request(d->rest, &req, on_application, d) < 0)
-        log_msg(LOG_ERROR, "discord", "cannot ask who this application is");
+    ask_application(d);
     return 0;
 }
 
@@ -479,7 +600,8 @@ int app_net_start(app_net **out, const app_net_opts *o)
     d->shard_last = c->shard_last;
     d->compress = c->compress;
     d->state_dir = strdup(c->state_dir);
-    d->intents = plug_intents(o->plugins) | BH_INTENT_GUILDS;
+    d->api_base = strdup(c->api_base);
+    d->auto_defer_ms = c->auto_defer_ms;
 
     net_opts no = {.loop = o->loop,
                    .client_protocols = client_protocols(),
@@ -499,9 +621,20 @@ int app_net_start(app_net **out, const app_net_opts *o)
     uv_timer_init(o->loop, &d->db_timer);
     d->db_timer.data = d;
     uv_timer_start(&d->db_timer, on_db_timer, 0, 5000);
+    uv_timer_init(o->loop, &d->lookup_timer);
+    d->lookup_timer.data = d;
+    *out = d;
+    return 0;
+}
 
+void app_net_connect(app_net *d)
+{
+    if (d->connected || d->stopping)
+        return;
+    d->connected = 1;
+    d->intents = plug_intents(d->o.plugins) | BH_INTENT_GUILDS;
     if (d->token && *d->token) {
-        if (start_discord(d, c) < 0) {
+        if (start_discord(d) < 0) {
             log_msg(LOG_ERROR, "discord", "cannot start the Discord side");
             d->gw_failed = 1;
             snprintf(d->gw_reason, sizeof d->gw_reason, "the Discord side did not start");
@@ -509,15 +642,20 @@ int app_net_start(app_net **out, const app_net_opts *o)
     } else {
         log_msg(LOG_WARN, "host", "no Discord token (DISCORD_TOKEN): not connecting to Discord; "
                 "plugins run jobs only");
+        d->ready_told = 1;
+        if (d->o.on_ready)
+            d->o.on_ready(d->o.arg);
     }
-    *out = d;
-    return 0;
 }
 
 int app_net_ready(app_net *d, char *reason, size_t len)
 {
     if (d->gw_failed) {
         snprintf(reason, len, "%s", d->gw_reason);
+        return 0;
+    }
+    if (!d->gw && d->lookup_reason[0]) {
+        snprintf(reason, len, "gateway: waiting for Discord: %s", d->lookup_reason);
         return 0;
     }
     if (!d->gw || !gw_ready(d->gw)) {
@@ -529,7 +667,9 @@ int app_net_ready(app_net *d, char *reason, size_t len)
 
 void app_net_stop(app_net *d)
 {
+    d->stopping = 1;
     uv_timer_stop(&d->db_timer);
+    uv_timer_stop(&d->lookup_timer);
     if (d->gw)
         gw_stop(d->gw, NULL, NULL);
 }
@@ -559,6 +699,7 @@ void app_net_close(app_net *d, void (*done)(void *arg), void *arg)
     metrics_remove_collector(collect, d);
     metrics_remove_collector(collect_routes, d);
     uv_close((uv_handle_t *)&d->db_timer, NULL);
+    uv_close((uv_handle_t *)&d->lookup_timer, NULL);
     if (d->ia)
         ia_mgr_close(d->ia);
     rest_destroy(d->rest);
@@ -576,6 +717,7 @@ void app_net_free(app_net *d)
     cache_destroy(d->cache);
     free(d->token);
     free(d->state_dir);
+    free(d->api_base);
     pthread_mutex_destroy(&d->lock);
     free(d);
 }

@@ -6,7 +6,9 @@
  * Start-up, on the loop: GET /oauth2/applications/@me (the application id),
  * GET /gateway/bot (url, recommended shards, max_concurrency), then the shards
  * connect; the command set is registered from a worker once the application id
- * is known, and again after each reload, only when its hash changed.
+ * is known, and again after each reload, only when its hash changed. A lookup
+ * that fails for a reason that may pass (no answer, 5xx, 429) is retried forever
+ * with capped exponential backoff and jitter; 401/403 is final (on_fatal).
  */
 #ifndef BH_APP_NET_H
 #define BH_APP_NET_H
@@ -28,14 +30,33 @@ typedef struct app_net_opts {
     work_pool *workers;
     plug_mgr *plugins;
     db_pool *db;
+    /*
+     * Loop thread, at most once: every shard is READY for the first time (or
+     * there is no token: nothing to wait for). The host tells systemd READY=1.
+     */
+    void (*on_ready)(void *arg);
+    /*
+     * Loop thread, at most once: Discord gave a definitive answer (the token or
+     * the intents refused, a shard invalid) that no retry can change. The host
+     * stops and exits with `status` (enum app_exit).
+     */
+    void (*on_fatal)(void *arg, int status, const char *why);
+    void *arg;
 } app_net_opts;
 
 /*
  * Loop thread. Creates the network context and the HTTP endpoint ([http]
- * listen), and with a token the Discord side, and starts connecting. Without a
- * token the host runs plugins' jobs only (a worker host of a larger setup).
+ * listen, with /health/ready's database check), before the database is known
+ * to answer, so that health and metrics are served while the host waits for it.
  */
 int app_net_start(app_net **out, const app_net_opts *o);
+
+/*
+ * Loop thread, once the plugins are loaded: with a token, starts the Discord
+ * side with the plugins' intents; without one the host runs plugins' jobs only
+ * (a worker host of a larger setup) and is ready at once.
+ */
+void app_net_connect(app_net *d);
 
 /* Loop thread, after a reload: registers commands if they changed; notes intents. */
 void app_net_reloaded(app_net *d);

@@ -1,7 +1,9 @@
 /* bothost --check and bothost migrate. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/app.h"
@@ -16,22 +18,48 @@ static void remove_dir(const char *dir)
         log_msg(LOG_DEBUG, "check", "could not remove %s", dir);
 }
 
+/*
+ * The migrations folder of `owner` must exist: without it the host would load
+ * a plugin whose tables were never made (start-up treats a missing folder as
+ * "no migrations"). A plugin without tables ships an empty folder.
+ */
+static int check_migrations_dir(const cfg *c, const char *owner)
+{
+    char dir[4096], err[1024];
+    snprintf(dir, sizeof dir, "%s/%s", c->migrations_dir, owner);
+    struct stat st;
+    int line = cfg_line(c, "plugins", "migrations");
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        char where[4200];
+        if (line)
+            snprintf(where, sizeof where, "%s:%d", c->path, line);
+        else
+            snprintf(where, sizeof where, "%s", c->path);
+        fprintf(stderr,
+                "%s: [plugins] migrations: %s: %s (a plugin without migrations needs an empty "
+                "folder)\n",
+                where, dir, stat(dir, &st) != 0 ? strerror(errno) : "not a folder");
+        return -1;
+    }
+    if (db_migrate_check(owner, dir, err, sizeof err) < 0) {
+        fprintf(stderr, "%s migrations: %s\n", owner, err);
+        return -1;
+    }
+    return 0;
+}
+
 int app_check(const char *config_path)
 {
-    char err[1024];
+    char err[8192];
     cfg *c;
     log_set_level(LOG_WARN);
     if (cfg_load(config_path, &c, err, sizeof err) < 0) {
         fprintf(stderr, "%s\nbothost: configuration test failed\n", err);
         return 1;
     }
-    int bad = 0;
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/core", c->migrations_dir);
-    if (db_migrate_check("core", dir, err, sizeof err) < 0) {
-        fprintf(stderr, "core migrations: %s\n", err);
-        bad = 1;
-    }
+    int bad = check_migrations_dir(c, "core") < 0;
+    for (int i = 0; i < c->nenabled; i++)
+        bad |= check_migrations_dir(c, c->enabled[i]) < 0;
     for (int i = 0; i < c->nplugins; i++)
         if (!cfg_plugin_enabled(c, c->plugins[i].name))
             fprintf(stderr, "%s:%d: note: [plugin.%s] is set but the plugin is not enabled\n",
@@ -80,7 +108,7 @@ int app_check(const char *config_path)
 
 int app_migrate(const char *config_path)
 {
-    char err[1024];
+    char err[8192];
     cfg *c;
     if (cfg_load(config_path, &c, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);

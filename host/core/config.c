@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -54,33 +55,70 @@ static const key_spec keys[] = {
 static const char *const sections[] = {"bot", "discord", "gateway", "database", "host", "http",
                                        "plugins"};
 
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+/* What the keys under the current section header belong to. */
+enum section_kind {
+    SEC_NONE = 0, /* before any header */
+    SEC_HOST,     /* one of sections[] */
+    SEC_PLUGIN,   /* [plugin.<name>] */
+    SEC_BAD,      /* reported already: its keys are skipped */
+};
+
 typedef struct parse_state {
     cfg *c;
     FILE *f;
     int line;
-    int line_too_long;
     char *dir; /* the INI file's directory, for relative paths */
     char *err;
-    size_t errlen;
-    int failed;
+    size_t errlen, errpos;
+    int failed;  /* errors found so far */
+    int had_key; /* a key was set since the last header: an indented line continues it */
     char section[80];
-    int section_known; /* 1 host section, 2 plugin section, 0 unknown */
-    unsigned char seen[sizeof keys / sizeof keys[0]];
+    int section_kind;
+    int *key_line; /* c->key_line: where each key was set, 0 = not set */
 } parse_state;
 
-static int fail(parse_state *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+_Static_assert(NKEYS <= sizeof(((cfg *)0)->key_line) / sizeof(int), "cfg.key_line is too short");
 
-static int fail(parse_state *ps, const char *fmt, ...)
+/* Records one error; every error of the file is kept, one per line of err. */
+static void vfail_at(parse_state *ps, int line, const char *fmt, va_list ap)
 {
-    if (ps->failed)
-        return 0;
-    ps->failed = 1;
-    int n = snprintf(ps->err, ps->errlen, "%s:%d: ", ps->c->path, ps->line);
-    if (n < 0 || (size_t)n >= ps->errlen)
-        return 0;
+    ps->failed++;
+    if (ps->errpos + 1 >= ps->errlen)
+        return;
+    char *at = ps->err + ps->errpos;
+    size_t room = ps->errlen - ps->errpos;
+    int n = line > 0 ? snprintf(at, room, "%s%s:%d: ", ps->errpos ? "\n" : "", ps->c->path, line)
+                     : snprintf(at, room, "%s%s: ", ps->errpos ? "\n" : "", ps->c->path);
+    if (n < 0 || (size_t)n >= room) {
+        at[0] = '\0';
+        ps->errpos = ps->errlen;
+        return;
+    }
+    int m = vsnprintf(at + n, room - (size_t)n, fmt, ap);
+    ps->errpos += (size_t)n + (m < 0 ? 0 : (size_t)m);
+    if (ps->errpos >= ps->errlen)
+        ps->errpos = ps->errlen;
+}
+
+static void fail_at(parse_state *ps, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail_at(parse_state *ps, int line, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+    vfail_at(ps, line, fmt, ap);
+    va_end(ap);
+}
+
+/* An error on the line being read; 0, for returning from a setter. */
+static int fail(parse_state *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(parse_state *ps, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail_at(ps, ps->line, fmt, ap);
     va_end(ap);
     return 0;
 }
@@ -268,16 +306,17 @@ static cfg_plugin_section *plugin_section(cfg *c, const char *name)
 static int on_section(parse_state *ps, const char *section)
 {
     snprintf(ps->section, sizeof ps->section, "%s", section);
+    ps->section_kind = SEC_BAD;
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
         if (strcmp(section, sections[i]) == 0)
-            return ps->section_known = 1;
+            return ps->section_kind = SEC_HOST;
     if (strncmp(section, "plugin.", 7) == 0) {
         const char *name = section + 7;
         if (!cfg_plugin_name_valid(name))
             return fail(ps, "[%s]: a plugin name is lower case letters, digits and _, "
                             "starting with a letter, at most 32",
                         section);
-        ps->section_known = 2;
+        ps->section_kind = SEC_PLUGIN;
         if (plugin_section(ps->c, name))
             return 1;
         cfg_plugin_section *grown =
@@ -315,57 +354,169 @@ static int on_plugin_key(parse_state *ps, const char *key, const char *value)
     return 1;
 }
 
+/* inih's callback: always 1, so that it goes on and every error of the file is reported. */
 static int on_entry(void *user, const char *section, const char *key, const char *value)
 {
     parse_state *ps = user;
-    if (ps->failed)
-        return 0;
-    if (ps->line_too_long)
-        return fail(ps, "line longer than %d characters: split a long value over indented "
-                        "continuation lines",
-                    INI_MAX_LINE - 2);
-    if (ps->section_known == 2)
-        return on_plugin_key(ps, key, value);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    if (ps->section_kind == SEC_BAD)
+        return 1;
+    if (ps->section_kind == SEC_NONE) {
+        fail(ps, "'%s' is outside any [section]", key);
+        return 1;
+    }
+    if (ps->section_kind == SEC_PLUGIN) {
+        on_plugin_key(ps, key, value);
+        return 1;
+    }
+    for (size_t i = 0; i < NKEYS; i++) {
         if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].key, key) == 0) {
-            if (ps->seen[i] && keys[i].type != K_STR)
-                return fail(ps, "'%s' is set twice in [%s]", key, section);
-            ps->seen[i] = 1;
-            return set_key(ps, &keys[i], value);
+            if (ps->key_line[i] && keys[i].type != K_STR) {
+                fail(ps, "'%s' is set twice in [%s] (first on line %d)", key, section,
+                     ps->key_line[i]);
+                return 1;
+            }
+            ps->key_line[i] = ps->line;
+            set_key(ps, &keys[i], value);
+            return 1;
         }
     }
-    return fail(ps, "unknown key '%s' in [%s]", key, section);
+    fail(ps, "unknown key '%s' in [%s]", key, section);
+    return 1;
 }
 
-/* Reads one line for inih, counting lines and noticing lines inih would cut. */
+/*
+ * Reads one line for inih, counting lines. The shape of each line is checked
+ * here, where its number is known: inih reports only its first syntax error and
+ * files the keys under a broken header into the previous section.
+ */
 static char *read_line(char *str, int num, void *stream)
 {
     parse_state *ps = stream;
     if (!fgets(str, num, ps->f))
         return NULL;
+    ps->line++;
     size_t n = strlen(str);
-    if (n > 0 && str[n - 1] == '\n') {
-        ps->line++;
-    } else if (!feof(ps->f)) {
-        ps->line_too_long = 1;
+    if (n > 0 && str[n - 1] != '\n' && !feof(ps->f)) {
         int ch;
         while ((ch = fgetc(ps->f)) != EOF && ch != '\n')
             ;
-        ps->line++;
-    } else {
-        ps->line++;
+        fail(ps, "line longer than %d characters: split a long value over indented "
+                 "continuation lines",
+             num - 2);
+        snprintf(str, (size_t)num, ";\n"); /* inih skips it as a comment */
+        return str;
     }
-    /* Sections are checked here, where their own line is known, even when empty. */
     const char *p = str;
     while (*p == ' ' || *p == '\t')
         p++;
-    const char *end = *p == '[' ? strchr(p, ']') : NULL;
-    if (end && !ps->failed) {
+    if (*p == '\0' || *p == '\n' || *p == '\r' || *p == ';' || *p == '#')
+        return str;
+    if (*p == '[') {
+        const char *end = strchr(p, ']');
+        ps->had_key = 0;
+        if (!end) {
+            size_t len = strcspn(p, "\r\n");
+            fail(ps, "'%.*s': a section header ends with ']'", (int)(len > 80 ? 80 : len), p);
+            ps->section_kind = SEC_BAD;
+            snprintf(str, (size_t)num, ";\n");
+            return str;
+        }
         char name[80];
         snprintf(name, sizeof name, "%.*s", (int)(end - p - 1), p + 1);
         on_section(ps, name);
+        return str;
     }
+    if (p > str && ps->had_key)
+        return str; /* a continuation line */
+    if (!strpbrk(p, "=:")) {
+        fail(ps, "syntax error: expected [section], key = value or a comment");
+        snprintf(str, (size_t)num, ";\n");
+        return str;
+    }
+    ps->had_key = 1;
     return str;
+}
+
+/* "1.2.3.4:port" or "[::1]:port", an address (lws cannot listen on a name) and a port. */
+static int listen_valid(const char *s)
+{
+    char host[64];
+    const char *colon;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
+            return 0;
+        snprintf(host, sizeof host, "%.*s", (int)(close - s - 1), s + 1);
+        colon = close + 1;
+    } else {
+        colon = strrchr(s, ':');
+        if (!colon || (size_t)(colon - s) >= sizeof host)
+            return 0;
+        snprintf(host, sizeof host, "%.*s", (int)(colon - s), s);
+    }
+    unsigned char addr[16];
+    int64_t port;
+    return (inet_pton(AF_INET, host, addr) == 1 || (s[0] == '[' && inet_pton(AF_INET6, host, addr) == 1)) &&
+           cfg_parse_int(colon + 1, 0, 65535, &port) == 0;
+}
+
+/* "http(s)://host[:port][/path]" with no spaces. */
+static int http_url_valid(const char *s)
+{
+    const char *host = strncmp(s, "https://", 8) == 0  ? s + 8
+                       : strncmp(s, "http://", 7) == 0 ? s + 7
+                                                       : NULL;
+    if (!host || !*host || *host == '/' || *host == ':')
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (isspace((unsigned char)*p) || !isprint((unsigned char)*p))
+            return 0;
+    return 1;
+}
+
+int cfg_line(const cfg *c, const char *section, const char *key)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].key, key) == 0)
+            return c->key_line[i];
+    return 0;
+}
+
+static int key_line(const parse_state *ps, const char *section, const char *key)
+{
+    return cfg_line(ps->c, section, key);
+}
+
+/* What each key allows alone is checked as it is read; here, what keys must agree on. */
+static void check_whole(parse_state *ps)
+{
+    cfg *c = ps->c;
+    int line = key_line(ps, "plugins", "enabled");
+    for (int i = 0; i < c->nenabled; i++) {
+        if (!cfg_plugin_name_valid(c->enabled[i]))
+            fail_at(ps, line, "[plugins] enabled: '%s' is not a valid plugin name", c->enabled[i]);
+        for (int j = 0; j < i; j++)
+            if (strcmp(c->enabled[i], c->enabled[j]) == 0)
+                fail_at(ps, line, "[plugins] enabled: '%s' is listed twice", c->enabled[i]);
+    }
+    if (c->http_listen[0] && !listen_valid(c->http_listen))
+        fail_at(ps, key_line(ps, "http", "listen"),
+                "'listen' must be an IP address and a port (127.0.0.1:9480, [::1]:9480), not '%s'",
+                c->http_listen);
+    if (!http_url_valid(c->api_base))
+        fail_at(ps, key_line(ps, "discord", "api_base"),
+                "'api_base' must be an http:// or https:// URL, not '%s'", c->api_base);
+    if (c->shards > 0 && c->shard_first >= 0 && c->shard_last >= c->shards)
+        fail_at(ps, key_line(ps, "gateway", "shard_ids"),
+                "'shard_ids' %d-%d is outside shards = %d (ids 0 to %d)", c->shard_first,
+                c->shard_last, c->shards, c->shards - 1);
+    if (c->pool_size < c->workers) {
+        int pl = key_line(ps, "database", "pool_size");
+        fail_at(ps, pl ? pl : key_line(ps, "host", "workers"),
+                "[database] pool_size = %d is below [host] workers = %d: each worker needs a "
+                "connection",
+                c->pool_size, c->workers);
+    }
 }
 
 static void set_defaults(cfg *c)
@@ -408,7 +559,9 @@ int cfg_load(const char *path, cfg **out, char *err, size_t errlen)
     c->path = strdup(path);
     set_defaults(c);
 
-    parse_state ps = {.c = c, .err = err, .errlen = errlen};
+    if (errlen)
+        err[0] = '\0';
+    parse_state ps = {.c = c, .err = err, .errlen = errlen, .key_line = c->key_line};
     ps.f = fopen(path, "r");
     if (!ps.f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
@@ -422,30 +575,10 @@ int cfg_load(const char *path, cfg **out, char *err, size_t errlen)
     int rc = ini_parse_stream(read_line, &ps, on_entry, &ps);
     fclose(ps.f);
     free(ps.dir);
-    if (rc != 0 && !ps.failed) {
-        ps.line = rc > 0 ? rc : ps.line;
-        if (ps.line_too_long)
-            fail(&ps, "line longer than %d characters", INI_MAX_LINE - 2);
-        else
-            fail(&ps, "syntax error: expected [section], key = value or a comment");
-    }
-    if (!ps.failed) {
-        for (int i = 0; i < c->nenabled; i++) {
-            if (!cfg_plugin_name_valid(c->enabled[i])) {
-                snprintf(err, errlen, "%s: [plugins] enabled: '%s' is not a valid plugin name",
-                         path, c->enabled[i]);
-                ps.failed = 1;
-                break;
-            }
-            for (int j = 0; j < i; j++) {
-                if (strcmp(c->enabled[i], c->enabled[j]) == 0) {
-                    snprintf(err, errlen, "%s: [plugins] enabled: '%s' is listed twice", path,
-                             c->enabled[i]);
-                    ps.failed = 1;
-                }
-            }
-        }
-    }
+    if (rc != 0 && !ps.failed)
+        fail_at(&ps, rc > 0 ? rc : ps.line,
+                "syntax error: expected [section], key = value or a comment");
+    check_whole(&ps);
     if (ps.failed) {
         cfg_free(c);
         return BH_EINVAL;
@@ -474,7 +607,7 @@ void cfg_free(cfg *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    for (size_t i = 0; i < NKEYS; i++) {
         if (keys[i].type == K_STR || keys[i].type == K_PATH)
             free(*(char **)((char *)c + keys[i].offset));
     }

@@ -58,11 +58,19 @@ typedef struct cfg {
 
     cfg_plugin_section *plugins; /* every [plugin.<name>] section */
     int nplugins;
+
+    int key_line[40];            /* where each host key was set, for cfg_line() */
 } cfg;
 
-/* Loads and validates `path`. On error returns a negative BH_* and fills err. */
+/*
+ * Loads and validates `path`. On error returns a negative BH_* and fills err
+ * with every error found, one "file:line: what" per line ('\n'-separated).
+ */
 int cfg_load(const char *path, cfg **out, char *err, size_t errlen);
 void cfg_free(cfg *c);
+
+/* The line where [section] key was set, or 0 (a default). */
+int cfg_line(const cfg *c, const char *section, const char *key);
 
 /* The [plugin.<name>] section, or NULL. */
 const cfg_plugin_section *cfg_plugin(const cfg *c, const char *name);

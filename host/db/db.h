@@ -42,6 +42,8 @@ int db_pool_acquire_timeout(const db_pool *p);
 
 /* Gives a connection back; a broken one is closed and reopened on next use. */
 void db_pool_release(db_pool *p, db_conn *c);
+/* Gives a connection back closed: its state is unknown; the slot reconnects on next use. */
+void db_pool_discard(db_pool *p, db_conn *c);
 
 /* Runs SELECT 1 on a pooled connection: 0 when the database answers. */
 int db_pool_ping(db_pool *p, char *err, size_t errlen);

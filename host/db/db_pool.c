@@ -23,6 +23,7 @@ struct db_pool {
     int size;
     int acquire_timeout_ms; /* how long a session waits for a free connection */
     db_conn *slots;
+    char connect_err[512];  /* the last connect failure logged: each kind once, until one works */
 };
 
 void db_pool_set_acquire_timeout(db_pool *p, int ms)
@@ -222,11 +223,23 @@ static int conn_open(db_pool *p, db_conn *c, char *err, size_t errlen)
         copy_err(msg, sizeof(msg), PQerrorMessage(pg));
         if (err && errlen)
             snprintf(err, errlen, "cannot connect to the database: %s", msg);
-        log_msg(LOG_WARN, "db", "cannot connect to the database: %s", msg);
+        /* A server that is away fails every attempt alike: say it once, not per attempt. */
+        pthread_mutex_lock(&p->mu);
+        int same = strcmp(p->connect_err, msg) == 0;
+        if (!same)
+            snprintf(p->connect_err, sizeof p->connect_err, "%s", msg);
+        pthread_mutex_unlock(&p->mu);
+        log_msg(same ? LOG_DEBUG : LOG_WARN, "db", "cannot connect to the database: %s", msg);
         PQfinish(pg);
         return BH_EDB;
     }
     PQsetNoticeReceiver(pg, notice_cb, p);
+    pthread_mutex_lock(&p->mu);
+    int was_failing = p->connect_err[0] != '\0';
+    p->connect_err[0] = '\0';
+    pthread_mutex_unlock(&p->mu);
+    if (was_failing)
+        log_msg(LOG_INFO, "db", "connected to the database again");
     conn_set(p, c, pg);
     log_msg(LOG_DEBUG, "db", "connected (server %d, backend pid %d)", PQserverVersion(pg),
             PQbackendPID(pg));
@@ -318,6 +331,14 @@ void db_pool_release(db_pool *p, db_conn *c)
     c->in_use = 0;
     pthread_cond_signal(&p->cond);
     pthread_mutex_unlock(&p->mu);
+}
+
+void db_pool_discard(db_pool *p, db_conn *c)
+{
+    if (!c)
+        return;
+    conn_set(p, c, NULL);
+    db_pool_release(p, c);
 }
 
 int db_pool_ping(db_pool *p, char *err, size_t errlen)

@@ -348,18 +348,34 @@ void db_session_end(db_session *s)
         db_result_free(s->results);
     if (s->conn) {
         PGconn *pg = db_conn_pg(s->conn);
+        int clean = 0;
         if (PQstatus(pg) == CONNECTION_OK) {
             if (PQtransactionStatus(pg) != PQTRANS_IDLE)
                 PQclear(PQexec(pg, "ROLLBACK"));
             /*
-             * Whatever the handler SET or locked at session level must not leak
-             * into the next user; RESET ALL keeps the startup options
-             * (statement_timeout).
+             * Whatever the handler SET, created as temporary or locked at session
+             * level must not leak into the next user; DISCARD ALL keeps the startup
+             * options (statement_timeout). When it fails (cancelled by a timeout
+             * the handler set, say), the connection still holds all that: close it.
              */
-            if (PQtransactionStatus(pg) == PQTRANS_IDLE)
-                PQclear(PQexec(pg, "DISCARD ALL"));
+            if (PQtransactionStatus(pg) == PQTRANS_IDLE) {
+                PGresult *res = PQexec(pg, "DISCARD ALL");
+                clean = PQresultStatus(res) == PGRES_COMMAND_OK;
+                if (!clean) {
+                    char msg[256];
+                    snprintf(msg, sizeof msg, "%s",
+                             res ? PQresultErrorMessage(res) : PQerrorMessage(pg));
+                    msg[strcspn(msg, "\n")] = '\0';
+                    log_msg(LOG_WARN, "db", "cannot reset a connection (DISCARD ALL: %s): "
+                            "closing it", msg);
+                }
+                PQclear(res);
+            }
         }
-        db_pool_release(s->pool, s->conn);
+        if (clean)
+            db_pool_release(s->pool, s->conn);
+        else
+            db_pool_discard(s->pool, s->conn);
         s->conn = NULL;
     }
     s->tx_depth = 0;

@@ -88,10 +88,45 @@ static plug_cfg_value *cfg_find(bh_host *h, const char *key)
     return NULL;
 }
 
-static void cfg_error(bh_host *h, const plug_cfg_value *v, const char *what)
+/* Adds "file:line: [plugin.x] 'key' what, not 'value'" to the load's errors ("; " between). */
+static void cfg_errorv(bh_host *h, const char *key, const char *fmt, va_list ap)
 {
-    snprintf(h->err, sizeof h->err, "%s:%d: [plugin.%s] '%s' %s, not '%s'", h->cfg_file,
-             v->line, h->name, v->key, what, v->value);
+    plug_cfg_value *v = NULL;
+    for (int i = 0; i < h->ncfg && !v; i++)
+        if (strcmp(h->cfg[i].key, key) == 0)
+            v = &h->cfg[i];
+    char what[256];
+    vsnprintf(what, sizeof what, fmt, ap);
+    size_t pos = strlen(h->err);
+    if (pos + 3 >= sizeof h->err)
+        return;
+    char *at = h->err + pos;
+    size_t room = sizeof h->err - pos;
+    const char *sep = pos ? "; " : "";
+    if (v)
+        snprintf(at, room, "%s%s:%d: [plugin.%s] '%s' %s, not '%s'", sep, h->cfg_file, v->line,
+                 h->name, key, what, v->value);
+    else
+        snprintf(at, room, "%s%s: [plugin.%s] '%s' %s", sep, h->cfg_file, h->name, key, what);
+}
+
+static void cfg_error(bh_host *h, const plug_cfg_value *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void cfg_error(bh_host *h, const plug_cfg_value *v, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cfg_errorv(h, v->key, fmt, ap);
+    va_end(ap);
+}
+
+static int api_config_error(bh_host *h, const char *key, const char *fmt, va_list ap)
+{
+    if (!h || !key || !fmt)
+        return BH_EINVAL;
+    cfg_find(h, key); /* a key refused was read */
+    cfg_errorv(h, key, fmt, ap);
+    return BH_EINVAL;
 }
 
 static const char *api_config_str(bh_host *h, const char *key, const char *def)
@@ -371,4 +406,5 @@ const bh_api plug_api_table = {
     .bot_permissions = plug_api_bot_permissions,
     .member_top_position = plug_api_member_top_position,
     .member_permissions = plug_api_member_permissions,
+    .config_error = api_config_error,
 };

@@ -109,23 +109,18 @@ static json_t *command_definition(void)
 static int raffle_load_plugin(bh_host *h)
 {
     raffle_host = h;
-    if (bh_config_int(h, "max_spots", 1000, &raffle_max_spots) < 0 ||
-        bh_config_int(h, "render_delay_ms", 1000, &raffle_render_delay_ms) < 0 ||
-        bh_config_int(h, "min_duration_seconds", 60, &raffle_min_duration_s) < 0)
-        return BH_EINVAL;
+    /* Each key is read and checked on its own, so every bad one is reported by name. */
+    int bad = bh_config_int_range(h, "max_spots", 1000, 1, 2500, &raffle_max_spots) < 0;
+    bad |= bh_config_int_range(h, "render_delay_ms", 1000, 0, 60000, &raffle_render_delay_ms) < 0;
+    bad |= bh_config_int_range(h, "min_duration_seconds", 60, 1, INT64_MAX,
+                               &raffle_min_duration_s) < 0;
     raffle_currency = bh_config_str(h, "currency", "$");
-    if (raffle_max_spots < 1 || raffle_max_spots > 2500) {
-        bh_log(h, BH_LOG_ERROR, "max_spots must be 1 to 2500, not %lld",
-               (long long)raffle_max_spots);
-        return BH_EINVAL;
+    if (strlen(raffle_currency) > 8) {
+        bad = 1;
+        bh_config_error(h, "currency", "must be at most 8 bytes (a symbol or code: $, EUR)");
     }
-    if (raffle_render_delay_ms < 0 || raffle_render_delay_ms > 60000 ||
-        raffle_min_duration_s < 1 || strlen(raffle_currency) > 8) {
-        bh_log(h, BH_LOG_ERROR,
-               "render_delay_ms must be 0 to 60000, min_duration_seconds at least 1, "
-               "currency at most 8 bytes");
+    if (bad)
         return BH_EINVAL;
-    }
 
     json_t *def = command_definition();
     char *text = json_dumps(def, JSON_COMPACT);

@@ -24,23 +24,19 @@ static const char config_cmd[] =
     "are logged\",\"channel_types\":[0,5]},{\"type\":5,\"name\":\"audit_off\",\"description\":"
     "\"Stop logging role changes\"}]}]}";
 
+/* Each key is read and checked on its own, so every bad one is reported by name. */
 static int read_config(bh_host *h)
 {
     int64_t max_temp_days;
-    if (bh_config_int(h, "cooldown_ms", 1500, &RP.cooldown_ms) < 0 ||
-        bh_config_int(h, "audit_batch_ms", 2000, &RP.audit_batch_ms) < 0 ||
-        bh_config_int(h, "refusal_report_s", 60, &RP.refusal_report_ms) < 0 ||
-        bh_config_int(h, "max_panels", 50, &RP.max_panels) < 0 ||
-        bh_config_int(h, "max_temp_days", 365, &max_temp_days) < 0 ||
-        bh_config_int(h, "fresh_window_ms", 3000, &RP.fresh_window_ms) < 0)
+    int bad = bh_config_int_range(h, "cooldown_ms", 1500, 0, INT32_MAX, &RP.cooldown_ms) < 0;
+    bad |= bh_config_int_range(h, "audit_batch_ms", 2000, 100, INT32_MAX, &RP.audit_batch_ms) < 0;
+    bad |= bh_config_int_range(h, "refusal_report_s", 60, 1, INT32_MAX,
+                               &RP.refusal_report_ms) < 0;
+    bad |= bh_config_int_range(h, "max_panels", 50, 1, INT32_MAX, &RP.max_panels) < 0;
+    bad |= bh_config_int_range(h, "max_temp_days", 365, 1, INT32_MAX, &max_temp_days) < 0;
+    bad |= bh_config_int_range(h, "fresh_window_ms", 3000, 0, INT32_MAX, &RP.fresh_window_ms) < 0;
+    if (bad)
         return BH_EINVAL;
-    if (RP.cooldown_ms < 0 || RP.audit_batch_ms < 100 || RP.refusal_report_ms < 1 ||
-        RP.max_panels < 1 || max_temp_days < 1 || RP.fresh_window_ms < 0) {
-        bh_log(h, BH_LOG_ERROR, "[plugin.rolepanel]: cooldown_ms >= 0, audit_batch_ms >= 100, "
-                                "refusal_report_s >= 1, max_panels >= 1, max_temp_days >= 1, "
-                                "fresh_window_ms >= 0");
-        return BH_EINVAL;
-    }
     RP.refusal_report_ms *= 1000;
     RP.max_temp_seconds = max_temp_days * 86400;
     return 0;

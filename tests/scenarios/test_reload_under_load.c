@@ -112,7 +112,7 @@ int main(void)
     }
 
     tsup_proc_signal(host, SIGTERM);
-    CHECK(tsup_proc_wait_line(host, "msg=\"stopped\"", 30000));
+    CHECK(tsup_proc_wait_line(host, "msg=\"stopped (", 30000));
     int unloaded = tsup_proc_count(host, "unloaded\"");
     int still_mapped = tsup_proc_count(host, "still mapped");
     CHECK_EQ_INT(tsup_proc_wait(host, 30000), 0);

@@ -1,7 +1,8 @@
 /*
  * SIGTERM while a handler runs: the host stops taking work, lets the call finish
  * (its work commits), then exits 0. A call longer than shutdown_timeout_ms does
- * not hold the host: it exits anyway and the job, rolled back, is still pending.
+ * not hold the host: it exits anyway, with status 70, and the job, rolled back,
+ * is still pending.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@ int main(void)
                      "('loadtest', 'slow', '{\"ms\": 1500}')");
     CHECK(tsup_proc_wait_line(host, "slow job sleeping 1500 ms", 10000));
     tsup_proc_signal(host, SIGTERM);
-    CHECK(tsup_proc_wait_line(host, "msg=\"stopped\"", 10000));
+    CHECK(tsup_proc_wait_line(host, "msg=\"stopped (", 10000));
     CHECK_EQ_INT(tsup_proc_wait(host, 10000), 0);
     CHECK_EQ_INT(tsup_pg_i64(db, "SELECT count(*) FROM loadtest.once WHERE n = -1500"), 1);
     CHECK_EQ_INT(tsup_pg_i64(db, "SELECT count(*) FROM bothost.jobs"), 0);
@@ -46,7 +47,9 @@ int main(void)
     CHECK(tsup_proc_wait_line(host, "slow job sleeping 20000 ms", 10000));
     tsup_proc_signal(host, SIGTERM);
     CHECK(tsup_proc_wait_line(host, "still running after shutdown_timeout_ms", 10000));
-    CHECK_EQ_INT(tsup_proc_wait(host, 10000), 0);
+    /* Work was cut off: the exit status says so (70, EX_SOFTWARE), not 0. */
+    CHECK(tsup_proc_wait_line(host, "with calls still running: exit status 70", 10000));
+    CHECK_EQ_INT(tsup_proc_wait(host, 10000), 70);
     /* The server ends the orphaned sleep when the connection closes; the job is still there. */
     for (int i = 0; i < 100 && tsup_pg_i64(db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'") > 0; i++)
         usleep(100000);

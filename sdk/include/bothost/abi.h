@@ -299,6 +299,9 @@ typedef struct bh_api {
     int (*member_top_position)(bh_ctx *c, uint64_t guild, const uint64_t *roles, int n);
     uint64_t (*member_permissions)(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
                                    const uint64_t *roles, int n);
+
+    /* The plugin's [plugin.<name>] INI section: a refused value, with its file:line. */
+    int (*config_error)(bh_host *h, const char *key, const char *fmt, va_list ap);
 } bh_api;
 
 /* What every plugin exports, through BH_PLUGIN(). */

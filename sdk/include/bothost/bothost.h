@@ -113,6 +113,42 @@ static inline int bh_config_bool(bh_host *h, const char *key, int def, int *out)
     return bh__api->config_bool(h, key, def, out);
 }
 
+/*
+ * Refuses the value of `key`: the admin reads "file:line: [plugin.<name>] 'key'
+ * <what>, not '<value>'" (the line and value of that key, or only the file when
+ * the key is absent), and the load fails even if load() goes on. Call it once per
+ * bad key, so that each error names its own key. Returns BH_EINVAL.
+ *   return bh_config_error(h, "currency", "must be at most 8 bytes");
+ */
+__attribute__((format(printf, 3, 4))) static inline int bh_config_error(bh_host *h,
+                                                                          const char *key,
+                                                                          const char *fmt, ...)
+{
+    if (bh__api->size <= offsetof(bh_api, config_error))
+        return BH_EINVAL; /* an older host: load() fails, without the message */
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = bh__api->config_error(h, key, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/*
+ * Reads an integer key that must lie in [min, max] (`def` when absent); out of
+ * range, the key is refused with bh_config_error() naming the range.
+ */
+static inline int bh_config_int_range(bh_host *h, const char *key, int64_t def, int64_t min,
+                                      int64_t max, int64_t *out)
+{
+    int rc = bh_config_int(h, key, def, out);
+    if (rc == 0 && (*out < min || *out > max)) {
+        *out = def;
+        return bh_config_error(h, key, "must be a whole number from %lld to %lld",
+                               (long long)min, (long long)max);
+    }
+    return rc;
+}
+
 /* ---- Logging ------------------------------------------------------------- */
 
 /*

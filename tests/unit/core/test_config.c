@@ -103,7 +103,7 @@ int main(void)
     CHECK_EQ_STR(load_err("[gateway]\ncompress = maybe\n"),
                  ":2: 'compress' must be true or false, not 'maybe'");
     CHECK_EQ_STR(load_err("[host]\nworkers = 2\nworkers = 3\n"),
-                 ":3: 'workers' is set twice in [host]");
+                 ":3: 'workers' is set twice in [host] (first on line 2)");
     CHECK_EQ_STR(load_err("[plugin.Raffle]\nx = 1\n"),
                  ":1: [plugin.Raffle]: a plugin name is lower case letters, digits and _, "
                  "starting with a letter, at most 32");
@@ -115,6 +115,44 @@ int main(void)
     memcpy(longline, "[bot]\nname = ", 13);
     memcpy(longline + sizeof longline - 2, "\n", 2);
     CHECK(strstr(load_err(longline), ":2: line longer than"));
+
+    /* A header without its ']' is reported on its own line; its keys are not blamed. */
+    CHECK_EQ_STR(load_err("[host\nworkers = 2\n"), ":1: '[host': a section header ends with ']'");
+    /* [plugins] enabled errors carry the line of the key. */
+    CHECK_EQ_STR(load_err("[bot]\nname = x\n[plugins]\nenabled = ok, Bad\n"),
+                 ":4: [plugins] enabled: 'Bad' is not a valid plugin name");
+    /* What start-up would refuse later is refused here, with the key's line. */
+    CHECK_EQ_STR(load_err("[http]\nlisten = localhost:notaport\n"),
+                 ":2: 'listen' must be an IP address and a port (127.0.0.1:9480, [::1]:9480), "
+                 "not 'localhost:notaport'");
+    CHECK(strstr(load_err("[http]\nlisten = 127.0.0.1:70000\n"), ":2: 'listen' must be"));
+    CHECK(strstr(load_err("[http]\nlisten = localhost:9480\n"), ":2: 'listen' must be"));
+    c = load_ok("[http]\nlisten = [::1]:0\n");
+    cfg_free(c);
+    CHECK_EQ_STR(load_err("[gateway]\nshards = 2\nshard_ids = 7\n"),
+                 ":3: 'shard_ids' 7-7 is outside shards = 2 (ids 0 to 1)");
+    CHECK_EQ_STR(load_err("[discord]\napi_base = not a url\n"),
+                 ":2: 'api_base' must be an http:// or https:// URL, not 'not a url'");
+    CHECK_EQ_STR(load_err("[database]\npool_size = 2\n[host]\nworkers = 4\n"),
+                 ":2: [database] pool_size = 2 is below [host] workers = 4: each worker needs a "
+                 "connection");
+    CHECK(strstr(load_err("[host]\nworkers = 9\n"), ":2: [database] pool_size = 8 is below"));
+
+    /* Every error of the file is reported, each with its line, in file order. */
+    {
+        const char *e = load_err("[host\nworkers = 2\n[bot]\nnmae = x\nno equals here\n"
+                                 "[nope]\nkey = 1\n[gateway]\ncompress = maybe\n");
+        const char *path = tsup_write_file("bad.ini", "");
+        char want[2048];
+        snprintf(want, sizeof want,
+                 ":1: '[host': a section header ends with ']'\n"
+                 "%s:4: unknown key 'nmae' in [bot]\n"
+                 "%s:5: syntax error: expected [section], key = value or a comment\n"
+                 "%s:6: unknown section [nope]\n"
+                 "%s:9: 'compress' must be true or false, not 'maybe'",
+                 path, path, path, path);
+        CHECK_EQ_STR(e, want);
+    }
 
     char err[256];
     CHECK(cfg_load("/nonexistent/bothost.ini", &c, err, sizeof err) < 0);

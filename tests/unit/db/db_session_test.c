@@ -388,6 +388,45 @@ static void test_outer_tx(void)
     CHECK_EQ_INT(count_rows("t_outer"), 3);
 }
 
+/*
+ * A connection whose DISCARD ALL failed still holds what the handler left (temp
+ * tables, its settings): it must be closed, not handed to the next session.
+ * DISCARD ALL is made to fail by a 1 ms statement_timeout the handler set and
+ * 1000 temporary tables to drop (about 100 times the timeout's worth of work).
+ */
+static void test_failed_reset_closes(void)
+{
+    db_pool *one;
+    CHECK_EQ_INT(db_pool_create(&one, conninfo, 1, 10000), 0);
+    db_session s;
+    db_session_init(&s, one);
+    CHECK_EQ_INT(db_session_query(&s, NULL,
+                                  "DO $$BEGIN FOR i IN 1..1000 LOOP EXECUTE "
+                                  "format('CREATE TEMP TABLE leak%s (x int)', i); END LOOP; END$$",
+                                  NULL, 0),
+                 0);
+    bh_result *r;
+    CHECK_EQ_INT(db_session_query(&s, &r, "SELECT pg_backend_pid()", NULL, 0), 0);
+    int64_t pid = db_result_i64(r, 0, 0);
+    db_result_free(r);
+    CHECK_EQ_INT(db_session_query(&s, NULL, "SET statement_timeout = 1", NULL, 0), 0);
+    db_session_end(&s);
+
+    db_session_init(&s, one);
+    CHECK_EQ_INT(db_session_query(&s, &r,
+                                  "SELECT pg_backend_pid(), current_setting('statement_timeout'), "
+                                  "(SELECT count(*) FROM pg_class WHERE relname LIKE 'leak%' AND "
+                                  "relnamespace = pg_my_temp_schema())",
+                                  NULL, 0),
+                 0);
+    CHECK(db_result_i64(r, 0, 0) != pid);
+    CHECK_EQ_STR(db_result_text(r, 0, 1), "10s");
+    CHECK_EQ_INT((int)db_result_i64(r, 0, 2), 0);
+    db_result_free(r);
+    db_session_end(&s);
+    db_pool_destroy(one);
+}
+
 int main(void)
 {
     conninfo = tsup_pg_fresh_db("bh_db_session_test");
@@ -400,6 +439,7 @@ int main(void)
     test_transactions();
     test_end_cleans_up();
     test_outer_tx();
+    test_failed_reset_closes();
     PQfinish(direct);
     db_pool_destroy(pool);
     free(conninfo);

@@ -320,9 +320,8 @@ static void on_application(rest_response *res, void *arg)
 
 static const struct lws_protocols *client_protocols(void)
 {
-    static struct lws_protocols list[3];
+    static struct lws_protocols list[2];
     list[0] = gw_protocol;
-    list[1] = rest_protocol;
     return list;
 }
 
@@ -445,7 +444,7 @@ static const struct lws_protocols *server_protocols(void)
 static int start_discord(app_net *d, const cfg *c)
 {
     rest_opts ro = {.api_base = c->api_base, .token = c->token};
-    int rc = rest_create(&d->rest, d->o.loop, d->net, &ro);
+    int rc = rest_create(&d->rest, d->o.loop, &ro);
     d->cache = rc == 0 ? cache_create() : NULL;
     if (rc == 0 && !d->cache)
         rc = BH_ENOMEM;

@@ -443,9 +443,8 @@ static void ask_application(app_net *d)
 
 static const struct lws_protocols *client_protocols(void)
 {
-    static struct lws_protocols list[3];
+    static struct lws_protocols list[2];
     list[0] = gw_protocol;
-    list[1] = rest_protocol;
     return list;
 }
 
@@ -568,7 +567,7 @@ static const struct lws_protocols *server_protocols(void)
 static int start_discord(app_net *d)
 {
     rest_opts ro = {.api_base = d->api_base, .token = d->token};
-    int rc = rest_create(&d->rest, d->o.loop, d->net, &ro);
+    int rc = rest_create(&d->rest, d->o.loop, &ro);
     d->cache = rc == 0 ? cache_create() : NULL;
     if (rc == 0 && !d->cache)
         rc = BH_ENOMEM;

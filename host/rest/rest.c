@@ -26,17 +26,31 @@ void rest_free(rest *r)
     rest_stats_free(r);
     uv_mutex_destroy(&r->call_mu);
     free(r->auth);
+    free(r->cainfo);
+    free(r->capath);
     free(r);
 }
 
-static void on_handle_closed(uv_handle_t *h)
+void rest_handle_closed(rest *r)
 {
-    rest *r = h->data;
     if (--r->handles_open == 0)
         rest_free(r);
 }
 
-int rest_create(rest **out, uv_loop_t *loop, net *n, const rest_opts *opts)
+static void on_handle_closed(uv_handle_t *h)
+{
+    rest_handle_closed(h->data);
+}
+
+/* A copy of the environment variable `name`, NULL when unset or empty. */
+static int env_dup(const char *name, char **out)
+{
+    const char *v = getenv(name);
+    *out = v && v[0] ? strdup(v) : NULL;
+    return v && v[0] && !*out ? -1 : 0;
+}
+
+int rest_create(rest **out, uv_loop_t *loop, const rest_opts *opts)
 {
     *out = NULL;
     if (!opts->token || !opts->token[0]) {
@@ -50,16 +64,10 @@ int rest_create(rest **out, uv_loop_t *loop, net *n, const rest_opts *opts)
         log_msg(LOG_ERROR, "rest", "[discord] api_base '%s' is not an http(s) URL", base);
         return BH_EINVAL;
     }
-    if (rest_conn_register(net_client_vhost(n), loop) < 0) {
-        log_msg(LOG_ERROR, "rest", "the client vhost lacks the %s protocol (net_opts.client_protocols)",
-                rest_protocol.name);
-        return BH_EINVAL;
-    }
     rest *r = calloc(1, sizeof *r);
     if (!r)
         return BH_ENOMEM;
     r->loop = loop;
-    r->n = n;
     r->loop_thread = uv_thread_self();
     r->tls = url.tls;
     snprintf(r->host, sizeof r->host, "%s", url.host);
@@ -68,21 +76,25 @@ int rest_create(rest **out, uv_loop_t *loop, net *n, const rest_opts *opts)
     size_t bl = strlen(r->base_path);
     while (bl > 0 && r->base_path[bl - 1] == '/')
         r->base_path[--bl] = '\0';
+    int v6 = strchr(r->host, ':') != NULL;
+    snprintf(r->origin, sizeof r->origin, "%s://%s%s%s:%d", r->tls ? "https" : "http",
+             v6 ? "[" : "", r->host, v6 ? "]" : "", r->port);
     r->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 10000;
     r->max_retries = opts->max_retries > 0 ? opts->max_retries : opts->max_retries < 0 ? 0 : 3;
     r->backoff_ms = opts->backoff_ms > 0 ? opts->backoff_ms : 250;
     r->global_per_sec = opts->global_per_sec > 0 ? opts->global_per_sec : 50;
     r->max_429_retries = opts->max_429_retries > 0 ? opts->max_429_retries : 5;
-    size_t al = strlen(opts->token) + 5;
+    size_t al = strlen(opts->token) + 20;
     r->auth = malloc(al);
     if (r->auth)
-        snprintf(r->auth, al, "Bot %s", opts->token);
+        snprintf(r->auth, al, "Authorization: Bot %s", opts->token);
     if (uv_mutex_init(&r->call_mu) != 0) {
         free(r->auth);
         free(r);
         return BH_ENOMEM;
     }
-    if (!r->auth || rest_buckets_init(r) < 0) {
+    if (!r->auth || rest_buckets_init(r) < 0 || env_dup("SSL_CERT_FILE", &r->cainfo) < 0 ||
+        env_dup("SSL_CERT_DIR", &r->capath) < 0 || rest_conn_init(r) < 0) {
         rest_free(r);
         return BH_ENOMEM;
     }
@@ -91,7 +103,7 @@ int rest_create(rest **out, uv_loop_t *loop, net *n, const rest_opts *opts)
     r->timer.data = r;
     uv_async_init(loop, &r->async, rest_call_drain);
     r->async.data = r;
-    r->handles_open = 2;
+    r->handles_open += 2;
     r->invalid_window_start = rest_now();
     r->last_sweep = rest_now();
     log_fields(LOG_INFO, "rest", NULL, "REST client for %s://%s:%d%s", r->tls ? "https" : "http",
@@ -117,11 +129,13 @@ void rest_destroy(rest *r)
         op->bucket->busy--;
         rest_op_finish(op, BH_ESTATE);
     }
-    for (rest_bucket *b = r->active_head; b; b = r->active_head) {
-        rest_op *op;
-        while ((op = rest_bucket_pop(r, b)))
-            rest_op_finish(op, BH_ESTATE);
-    }
+    for (size_t i = 0; i < r->table_size; i++)
+        for (rest_bucket *b = r->table[i]; b; b = b->hnext) {
+            rest_op *op;
+            while ((op = rest_bucket_pop(r, b)))
+                rest_op_finish(op, BH_ESTATE);
+        }
+    rest_conn_close(r);
     if (r->gai.data)
         uv_cancel((uv_req_t *)&r->gai);
     uv_close((uv_handle_t *)&r->timer, on_handle_closed);
@@ -142,7 +156,7 @@ static int method_ok(const char *m)
 static void op_free(rest_op *op)
 {
     free(op->method);
-    free(op->path);
+    free(op->url);
     free(op->body);
     free(op->major);
     free(op->reason);
@@ -184,20 +198,20 @@ int rest_request(rest *r, const rest_req *req, rest_cb cb, void *arg)
     res->route = route->name;
     op->method = strdup(req->method);
     op->major = strdup(major);
-    size_t pl = strlen(r->base_path) + strlen(req->path) + 1;
-    op->path = malloc(pl);
-    if (op->path)
-        snprintf(op->path, pl, "%s%s", r->base_path, req->path);
+    size_t ul = strlen(r->origin) + strlen(r->base_path) + strlen(req->path) + 1;
+    op->url = malloc(ul);
+    if (op->url)
+        snprintf(op->url, ul, "%s%s%s", r->origin, r->base_path, req->path);
     if (req->body) {
         op->body_len = strlen(req->body);
-        op->body = malloc(LWS_PRE + op->body_len + 1);
+        op->body = malloc(op->body_len + 1);
         if (op->body)
-            memcpy(op->body + LWS_PRE, req->body, op->body_len + 1);
+            memcpy(op->body, req->body, op->body_len + 1);
     }
     if (req->reason && req->reason[0])
         op->reason = rest_reason_encode(req->reason);
     rest_bucket *b = rest_bucket_for(r, route, major);
-    if (!op->method || !op->major || !op->path || (req->body && !op->body) ||
+    if (!op->method || !op->major || !op->url || (req->body && !op->body) ||
         (req->reason && req->reason[0] && !op->reason) || !b) {
         free(res);
         op_free(op);

@@ -1,6 +1,8 @@
 /*
- * The Discord REST client. Every request goes to `[discord] api_base` over the
- * shared libwebsockets context (host/net), on the loop thread.
+ * The Discord REST client. Every request goes to `[discord] api_base` through
+ * libcurl's multi interface on the host's libuv loop (rest_conn.c): connections
+ * are kept alive and reused, TLS sessions resumed, and HTTP/2 used where the
+ * server offers it.
  *
  * What it does for a caller:
  *   - Rate limits: one queue per bucket, keyed by Discord's X-RateLimit-Bucket
@@ -25,8 +27,12 @@
  * Threads: everything runs on the loop thread, except rest_call(), which any
  * other thread uses to make a request and wait for its answer.
  *
- * Shutdown order: rest_destroy() before net_destroy(); stop the threads that may
- * call rest_call() before rest_destroy(), or let them get BH_ESTATE meanwhile.
+ * Shutdown: stop the threads that may call rest_call() before rest_destroy(), or
+ * let them get BH_ESTATE meanwhile.
+ *
+ * Logs and errors name a request by its route template
+ * ("POST /interactions/{interaction_id}/{interaction_token}/callback"), never by
+ * its path: paths carry interaction and webhook tokens.
  */
 #ifndef BH_REST_H
 #define BH_REST_H
@@ -45,8 +51,8 @@ typedef struct rest rest;
 /* Discord's limit on X-Audit-Log-Reason, in characters before URL encoding. */
 #define REST_REASON_MAX_CHARS 512
 /*
- * And ours on its encoded form: every request header must fit lws's 4096-byte
- * service buffer, and 512 characters of a non-Latin script encode to ~4.6 kB.
+ * And ours on its encoded form: 512 characters of a non-Latin script encode to
+ * ~4.6 kB, more than many servers take in one header line.
  */
 #define REST_REASON_MAX_BYTES 2048
 
@@ -112,19 +118,18 @@ typedef struct rest_response {
 typedef void (*rest_cb)(rest_response *res, void *arg);
 
 /*
- * Creates the client on `loop` (the loop thread calls this), sending through the
- * client vhost of `n`, whose protocol list must hold rest_protocol. 0 or
- * BH_EINVAL (bad api_base, missing token, rest_protocol not on the vhost),
- * BH_ENOMEM.
+ * Creates the client on `loop` (the loop thread calls this). https is checked
+ * against the system's certificate store, or SSL_CERT_FILE / SSL_CERT_DIR when
+ * set (as OpenSSL's default store reads them). 0 or BH_EINVAL (bad api_base,
+ * missing token), BH_ENOMEM.
  */
-int rest_create(rest **out, uv_loop_t *loop, net *n, const rest_opts *opts);
+int rest_create(rest **out, uv_loop_t *loop, const rest_opts *opts);
 
 /*
  * Stops the client: every queued or running request ends now with BH_ESTATE
  * (callbacks run before this returns; rest_call() waiters wake up with
  * BH_ESTATE), open connections are dropped, and the memory goes once the
- * client's handles have closed on a later loop turn. Call it before
- * net_destroy(). NULL is accepted.
+ * client's handles have closed on a later loop turn. NULL is accepted.
  */
 void rest_destroy(rest *r);
 
@@ -165,6 +170,7 @@ typedef struct rest_stats {
     uint64_t invalid_window;    /* 401 + 403 + non-shared 429 in the current 10 minutes */
     uint64_t timeouts;
     uint64_t network_errors;    /* refused, reset, DNS */
+    uint64_t connections;       /* connections opened (a kept-alive one counts once) */
     int in_flight;              /* requests on the wire now */
     int queued;                 /* requests waiting in a bucket */
     int buckets;                /* buckets known */
@@ -182,11 +188,5 @@ typedef void (*rest_stats_fn)(const char *route, int status, uint64_t count,
 
 /* Calls `fn` for every route and status seen so far (loop thread). */
 void rest_stats_foreach(rest *r, rest_stats_fn fn, void *arg);
-
-/*
- * The libwebsockets protocol of REST connections ("bothost-rest"): put it in
- * net_opts.client_protocols.
- */
-extern const struct lws_protocols rest_protocol;
 
 #endif

@@ -116,14 +116,15 @@ void rest_attempt_done(rest_op *op)
         op->next = op->prev_inflight = NULL;
         r->st.in_flight--;
     }
-    op->wsi = NULL;
     res->attempts++;
     r->st.attempts++;
     res->status = op->status;
     rest_stats_attempt(r, op, now);
     if (op->status > 0)
         rest_bucket_learn(r, op, now);
-    op->bucket->busy--;
+    if (--op->bucket->busy == 0 && op->bucket->head)
+        rest_ready_activate(r, op->bucket);
+    rest_log_attempt(op, now);
 
     json_decref(res->json);
     res->json = NULL;

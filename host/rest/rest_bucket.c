@@ -44,36 +44,6 @@ int rest_buckets_init(rest *r)
     return 0;
 }
 
-static void active_remove(rest *r, rest_bucket *b)
-{
-    if (!b->active)
-        return;
-    if (b->aprev)
-        b->aprev->anext = b->anext;
-    else
-        r->active_head = b->anext;
-    if (b->anext)
-        b->anext->aprev = b->aprev;
-    else
-        r->active_tail = b->aprev;
-    b->anext = b->aprev = NULL;
-    b->active = 0;
-}
-
-static void active_add(rest *r, rest_bucket *b)
-{
-    if (b->active)
-        return;
-    b->aprev = r->active_tail;
-    b->anext = NULL;
-    if (r->active_tail)
-        r->active_tail->anext = b;
-    else
-        r->active_head = b;
-    r->active_tail = b;
-    b->active = 1;
-}
-
 static rest_bucket **slot_of(rest *r, const char *key)
 {
     rest_bucket **pp = &r->table[key_hash(key) & (r->table_size - 1)];
@@ -119,7 +89,7 @@ static void table_grow(rest *r)
 
 static void bucket_free(rest *r, rest_bucket *b)
 {
-    active_remove(r, b);
+    rest_ready_unlist(r, b);
     table_unlink(r, b);
     r->nbuckets--;
     free(b->key);
@@ -138,7 +108,7 @@ void rest_buckets_free(rest *r)
     }
     free(r->table);
     r->table = NULL;
-    r->active_head = r->active_tail = NULL;
+    rest_ready_free(r);
     r->nbuckets = 0;
     free(r->route_hash);
     r->route_hash = NULL;
@@ -243,7 +213,9 @@ void rest_bucket_push(rest *r, rest_bucket *b, rest_op *op, int at_head)
         b->tail = op;
     }
     r->st.queued++;
-    active_add(r, b);
+    /* A bucket with a request on the wire is looked at again when the answer comes. */
+    if (!b->busy)
+        rest_ready_activate(r, b);
 }
 
 rest_op *rest_bucket_pop(rest *r, rest_bucket *b)
@@ -254,7 +226,7 @@ rest_op *rest_bucket_pop(rest *r, rest_bucket *b)
     b->head = op->next;
     if (!b->head) {
         b->tail = NULL;
-        active_remove(r, b);
+        rest_ready_unlist(r, b);
     }
     op->next = NULL;
     r->st.queued--;
@@ -318,7 +290,7 @@ void rest_buckets_sweep(rest *r, uint64_t now)
         rest_bucket *b = r->table[i], *next;
         for (; b; b = next) {
             next = b->hnext;
-            if (!b->active && !b->busy && now >= b->reset_at &&
+            if (!b->head && !b->busy && now >= b->reset_at &&
                 now - b->last_used > REST_BUCKET_IDLE_MS)
                 bucket_free(r, b);
         }

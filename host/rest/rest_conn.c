@@ -1,11 +1,24 @@
 /*
- * One HTTP attempt over libwebsockets 4.1: the connection to the resolved
- * address (lws would block in getaddrinfo on a name), the request headers and
- * body, the answer's status, rate-limit headers and body.
+ * The HTTP transport: libcurl's multi interface driven by the libuv loop.
+ * libcurl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION: one
+ * uv_poll_t each) and when to call it back (CURLMOPT_TIMERFUNCTION: one
+ * uv_timer_t); we tell it what happened with curl_multi_socket_action() and
+ * collect finished attempts with curl_multi_info_read(). Nothing here walks
+ * the loop's handles or the attempts in flight, so an attempt costs the same
+ * however many others wait.
  *
- * The attempt's rest_op rides on the wsi as its opaque user data; a wsi whose
- * op is gone (timed out, abandoned at shutdown) has NULL there and is ignored
- * until lws closes it.
+ * What libcurl gives over lws 4.1's client (which sent "connection: close"):
+ * connections kept alive and reused, TLS sessions resumed (the share handle),
+ * HTTP/2 where the server offers it over TLS (several requests on one
+ * connection), and its own per-attempt timeout (CURLOPT_TIMEOUT_MS).
+ *
+ * The address comes from rest_sched.c (uv_getaddrinfo) through
+ * CURLOPT_CONNECT_TO, so libcurl never resolves a name on the loop thread; the
+ * URL keeps the real host name for the Host header, SNI and the certificate.
+ *
+ * Each attempt has its own easy handle (CURLINFO_PRIVATE is its rest_op);
+ * finished handles are kept for later attempts (curl_easy_reset keeps nothing
+ * of the request, the connections stay with the multi handle).
  */
 #include "rest/rest_internal.h"
 
@@ -17,8 +30,15 @@
 
 #include "core/log.h"
 
-#define REST_BODY_CHUNK 16384
 #define REST_MAX_ANSWER (8u << 20)
+
+/* A socket libcurl asked us to watch. */
+typedef struct rest_sock {
+    uv_poll_t poll;
+    rest *r;
+    curl_socket_t fd;
+    struct rest_sock *next, *prev;
+} rest_sock;
 
 /* ---- X-Audit-Log-Reason ------------------------------------------------------------------ */
 
@@ -75,123 +95,160 @@ char *rest_reason_encode(const char *reason)
     return out;
 }
 
-/* ---- the lws 4.1 poll-handle leak ------------------------------------------------------ */
+/* ---- libcurl on the loop ---------------------------------------------------------------- */
 
-/*
- * lws 4.1.6 on libuv leaks the uv_poll_t of a client connection whose connect()
- * fails (warmcat/libwebsockets#2434, fixed after 4.1): it closes the socket
- * first, and its close path then skips uv_close() for a socket already gone, so
- * the stopped handle stays in the loop and uv_loop_close() says EBUSY forever.
- * Two ways in:
- *   - connect() fails at once (no route, EACCES): inside
- *     lws_client_connect_via_info(), which returns NULL without any callback
- *     and with the wsi freed. The leaked handle is the idle poll handle that
- *     was not there before the call.
- *   - the connect attempt fails later through connect_3 (timeout, a failed
- *     retry): CLIENT_CONNECTION_ERROR arrives with the socket already invalid
- *     and the wsi still alive; its handle is the poll handle whose data is it.
- * The handle was allocated with lws_malloc(), which is malloc() unless someone
- * installs an lws allocator (the host does not): free() it after uv_close().
- */
+static uv_once_t curl_once = UV_ONCE_INIT;
+static CURLcode curl_init_rc;
 
-#define REST_IDLE_POLLS 16
-
-typedef struct idle_polls {
-    uv_handle_t *h[REST_IDLE_POLLS];
-    int n;
-    int overflow;
-} idle_polls;
-
-static int is_idle_poll(uv_handle_t *h)
+static void curl_init(void)
 {
-    return h->type == UV_POLL && !uv_is_active(h) && !uv_is_closing(h);
+    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static void collect_idle(uv_handle_t *h, void *arg)
+static void check_done(rest *r);
+
+static void on_sock_closed(uv_handle_t *h)
 {
-    idle_polls *p = arg;
-    if (!is_idle_poll(h))
-        return;
-    if (p->n < REST_IDLE_POLLS)
-        p->h[p->n++] = h;
+    rest_sock *s = h->data;
+    rest *r = s->r;
+    free(s);
+    rest_handle_closed(r);
+}
+
+static void sock_close(rest *r, rest_sock *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
     else
-        p->overflow = 1;
+        r->socks = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    s->next = s->prev = NULL;
+    uv_close((uv_handle_t *)&s->poll, on_sock_closed);
 }
 
-typedef struct reap_ctx {
-    void *wsi;               /* the handle of this wsi, or */
-    const idle_polls *before; /* an idle handle not in this set */
-    uv_handle_t *found[4];
-    int nfound;
-} reap_ctx;
-
-static void reap_walk(uv_handle_t *h, void *arg)
+static void on_poll(uv_poll_t *h, int status, int events)
 {
-    reap_ctx *c = arg;
-    if (c->nfound == 4 || h->type != UV_POLL || uv_is_closing(h))
-        return;
-    if (c->wsi) {
-        if (h->data == c->wsi)
-            c->found[c->nfound++] = h;
-        return;
+    rest_sock *s = h->data;
+    rest *r = s->r;
+    int flags = 0;
+    if (status < 0)
+        flags = CURL_CSELECT_ERR;
+    else
+        flags = (events & UV_READABLE ? CURL_CSELECT_IN : 0) |
+                (events & UV_WRITABLE ? CURL_CSELECT_OUT : 0);
+    int running;
+    curl_multi_socket_action(r->multi, s->fd, flags, &running);
+    check_done(r);
+}
+
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+    rest *r = userp;
+    rest_sock *s = socketp;
+    (void)easy;
+    if (what == CURL_POLL_REMOVE) {
+        if (s) {
+            curl_multi_assign(r->multi, fd, NULL);
+            sock_close(r, s);
+        }
+        return 0;
     }
-    if (!is_idle_poll(h))
-        return;
-    for (int i = 0; i < c->before->n; i++)
-        if (c->before->h[i] == h)
-            return;
-    c->found[c->nfound++] = h;
-}
-
-static void reap_closed(uv_handle_t *h)
-{
-    free(h);
-}
-
-static void reap_found(reap_ctx *c)
-{
-    for (int i = 0; i < c->nfound; i++)
-        uv_close(c->found[i], reap_closed);
-}
-
-/* At CLIENT_CONNECTION_ERROR: the second way in. */
-static void reap_failed_wsi(struct lws *wsi)
-{
-    if (lws_get_socket_fd(wsi) >= 0)
-        return; /* the normal close path will close the handle */
-    uv_loop_t **loop = lws_protocol_vh_priv_get(lws_get_vhost(wsi), lws_get_protocol(wsi));
-    if (!loop || !*loop)
-        return;
-    reap_ctx c = {.wsi = wsi};
-    uv_walk(*loop, reap_walk, &c);
-    reap_found(&c);
-}
-
-/* After lws_client_connect_via_info() returned NULL: the first way in. */
-static void reap_new_idle(uv_loop_t *loop, const idle_polls *before)
-{
-    if (before->overflow)
-        return; /* cannot tell old from new: leave it */
-    reap_ctx c = {.before = before};
-    uv_walk(loop, reap_walk, &c);
-    reap_found(&c);
-}
-
-int rest_conn_register(struct lws_vhost *vh, uv_loop_t *loop)
-{
-    const struct lws_protocols *prot = lws_vhost_name_to_protocol(vh, rest_protocol.name);
-    if (!prot)
-        return BH_EINVAL;
-    uv_loop_t **slot = lws_protocol_vh_priv_get(vh, prot);
-    if (!slot)
-        slot = lws_protocol_vh_priv_zalloc(vh, prot, sizeof *slot);
-    if (!slot)
-        return BH_ENOMEM;
-    *slot = loop;
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s)
+            return -1;
+        if (uv_poll_init_socket(r->loop, &s->poll, fd) != 0) {
+            free(s);
+            return -1;
+        }
+        s->poll.data = s;
+        s->r = r;
+        s->fd = fd;
+        s->next = r->socks;
+        if (r->socks)
+            r->socks->prev = s;
+        r->socks = s;
+        r->handles_open++;
+        curl_multi_assign(r->multi, fd, s);
+    }
+    int ev = (what & CURL_POLL_IN ? UV_READABLE : 0) | (what & CURL_POLL_OUT ? UV_WRITABLE : 0);
+    uv_poll_start(&s->poll, ev, on_poll);
     return 0;
 }
 
-/* ---- the attempt ----------------------------------------------------------------------- */
+static void on_curl_timeout(uv_timer_t *t)
+{
+    rest *r = t->data;
+    int running;
+    curl_multi_socket_action(r->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    check_done(r);
+}
+
+/* libcurl's timer: a 0 runs it on the next loop turn, never inside libcurl's call. */
+static int on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+    rest *r = userp;
+    (void)multi;
+    if (timeout_ms < 0)
+        uv_timer_stop(&r->curl_timer);
+    else
+        uv_timer_start(&r->curl_timer, on_curl_timeout, (uint64_t)timeout_ms, 0);
+    return 0;
+}
+
+int rest_conn_init(rest *r)
+{
+    uv_once(&curl_once, curl_init);
+    if (curl_init_rc != CURLE_OK) {
+        log_msg(LOG_ERROR, "rest", "curl_global_init: %s", curl_easy_strerror(curl_init_rc));
+        return BH_ENOMEM;
+    }
+    r->multi = curl_multi_init();
+    r->share = curl_share_init();
+    if (!r->multi || !r->share) {
+        curl_multi_cleanup(r->multi);
+        curl_share_cleanup(r->share);
+        r->multi = NULL;
+        r->share = NULL;
+        return BH_ENOMEM;
+    }
+    curl_share_setopt(r->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_multi_setopt(r->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(r->multi, CURLMOPT_SOCKETDATA, r);
+    curl_multi_setopt(r->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+    curl_multi_setopt(r->multi, CURLMOPT_TIMERDATA, r);
+    /* Several requests on one HTTP/2 connection rather than a connection each. */
+    curl_multi_setopt(r->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+    uv_timer_init(r->loop, &r->curl_timer);
+    r->curl_timer.data = r;
+    r->handles_open++;
+    return 0;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    rest_handle_closed(h->data);
+}
+
+void rest_conn_close(rest *r)
+{
+    if (!r->multi)
+        return;
+    while (r->neasy_free > 0)
+        curl_easy_cleanup(r->easy_free[--r->neasy_free]);
+    /* Every attempt was abandoned first: this closes the idle connections. */
+    curl_multi_cleanup(r->multi);
+    r->multi = NULL;
+    curl_share_cleanup(r->share);
+    r->share = NULL;
+    while (r->socks)
+        sock_close(r, r->socks);
+    uv_timer_stop(&r->curl_timer);
+    uv_close((uv_handle_t *)&r->curl_timer, on_timer_closed);
+}
+
+/* ---- one attempt -------------------------------------------------------------------------- */
 
 static void reset_attempt(rest_op *op)
 {
@@ -199,8 +256,8 @@ static void reset_attempt(rest_op *op)
     op->timed_out = 0;
     op->rlen = 0;
     op->overflow = 0;
-    op->body_off = 0;
     op->error[0] = '\0';
+    op->curl_error[0] = '\0';
     op->hdr_bucket[0] = '\0';
     op->hdr_scope[0] = '\0';
     op->hdr_limit = op->hdr_remaining = -1;
@@ -208,162 +265,62 @@ static void reset_attempt(rest_op *op)
     op->hdr_global = 0;
 }
 
-void rest_conn_start(rest_op *op)
+/* "x-ratelimit-remaining" == `name` of `len` bytes, whatever the case. */
+static int hdr_is(const char *name, size_t len, const char *want)
 {
-    rest *r = op->r;
-    reset_attempt(op);
-    op->t_attempt = rest_now();
+    return strlen(want) == len && strncasecmp(name, want, len) == 0;
+}
 
-    struct lws_client_connect_info i;
-    memset(&i, 0, sizeof i);
-    i.context = net_context(r->n);
-    i.vhost = net_client_vhost(r->n);
-    i.address = r->addr;
-    i.port = r->port;
-    i.host = r->host;
-    i.path = op->path;
-    i.method = op->method;
-    i.ssl_connection = r->tls ? LCCSCF_USE_SSL : 0;
-    i.alpn = "http/1.1";
-    i.local_protocol_name = rest_protocol.name;
-    i.protocol = NULL;
-    i.opaque_user_data = op;
-    i.pwsi = &op->wsi;
-
-    idle_polls before = {.n = 0};
-    uv_walk(r->loop, collect_idle, &before);
-    op->in_connect = 1;
-    struct lws *wsi = lws_client_connect_via_info(&i);
-    op->in_connect = 0;
-    if (!wsi)
-        reap_new_idle(r->loop, &before);
-    if (!wsi || op->error[0]) {
-        /* It failed inside the call; any callback it made only noted why. */
-        if (wsi)
-            rest_conn_abandon(op);
-        op->wsi = NULL;
-        if (!op->error[0])
-            snprintf(op->error, sizeof op->error, "cannot connect to %s:%d", r->addr, r->port);
-        op->status = 0;
-        rest_attempt_done(op);
+static size_t on_header(char *buf, size_t size, size_t nitems, void *arg)
+{
+    rest_op *op = arg;
+    size_t len = size * nitems;
+    if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
+        /* A new answer (after a 100 Continue, say): only the last one's headers count. */
+        op->hdr_bucket[0] = '\0';
+        op->hdr_scope[0] = '\0';
+        op->hdr_limit = op->hdr_remaining = -1;
+        op->hdr_reset_after = op->hdr_retry_after = -1;
+        op->hdr_global = 0;
+        return len;
     }
+    const char *colon = memchr(buf, ':', len);
+    if (!colon)
+        return len;
+    size_t nl = (size_t)(colon - buf);
+    const char *v = colon + 1, *end = buf + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    char val[96];
+    snprintf(val, sizeof val, "%.*s", (int)(end - v), v);
+    if (hdr_is(buf, nl, "x-ratelimit-bucket"))
+        snprintf(op->hdr_bucket, sizeof op->hdr_bucket, "%.71s", val);
+    else if (hdr_is(buf, nl, "x-ratelimit-limit"))
+        op->hdr_limit = atoi(val);
+    else if (hdr_is(buf, nl, "x-ratelimit-remaining"))
+        op->hdr_remaining = atoi(val);
+    else if (hdr_is(buf, nl, "x-ratelimit-reset-after"))
+        op->hdr_reset_after = strtod(val, NULL);
+    else if (hdr_is(buf, nl, "x-ratelimit-global"))
+        op->hdr_global = !strcasecmp(val, "true") || !strcmp(val, "1");
+    else if (hdr_is(buf, nl, "x-ratelimit-scope"))
+        snprintf(op->hdr_scope, sizeof op->hdr_scope, "%.15s", val);
+    else if (hdr_is(buf, nl, "retry-after"))
+        op->hdr_retry_after = strtod(val, NULL);
+    return len;
 }
 
-void rest_conn_abandon(rest_op *op)
+static size_t on_body(char *in, size_t size, size_t nitems, void *arg)
 {
-    if (!op->wsi)
-        return;
-    lws_set_opaque_user_data(op->wsi, NULL);
-    lws_set_timeout(op->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-    op->wsi = NULL;
-}
-
-/* The attempt ended: hand it back to rest.c, unless lws is still inside connect. */
-static void attempt_end(struct lws *wsi, rest_op *op, const char *why)
-{
-    lws_set_opaque_user_data(wsi, NULL);
-    if (why && !op->error[0])
-        snprintf(op->error, sizeof op->error, "%s", why);
-    if (op->in_connect) {
-        if (!op->error[0])
-            snprintf(op->error, sizeof op->error, "connection failed");
-        return; /* rest_conn_start() finishes it */
-    }
-    op->wsi = NULL;
-    rest_attempt_done(op);
-}
-
-static int add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p,
-                      unsigned char *end)
-{
-    return lws_add_http_header_by_name(wsi, (const unsigned char *)name,
-                                       (const unsigned char *)value, (int)strlen(value), p, end);
-}
-
-static int append_headers(struct lws *wsi, rest_op *op, unsigned char **p, unsigned char *end)
-{
-    rest *r = op->r;
-    if (!(op->route->flags & REST_ROUTE_INTERACTION) &&
-        add_header(wsi, "authorization:", r->auth, p, end))
-        return -1;
-    if (add_header(wsi, "user-agent:", REST_USER_AGENT, p, end))
-        return -1;
-    int has_body = op->body != NULL;
-    int sends_body = has_body || !strcmp(op->method, "POST") || !strcmp(op->method, "PUT") ||
-                     !strcmp(op->method, "PATCH");
-    if (has_body && add_header(wsi, "content-type:", "application/json", p, end))
-        return -1;
-    if (sends_body) {
-        char cl[24];
-        snprintf(cl, sizeof cl, "%zu", op->body_len);
-        if (add_header(wsi, "content-length:", cl, p, end))
-            return -1;
-    }
-    if (op->reason && add_header(wsi, "x-audit-log-reason:", op->reason, p, end))
-        return -1;
-    if (op->body_len) {
-        lws_client_http_body_pending(wsi, 1);
-        lws_callback_on_writable(wsi);
-    }
-    return 0;
-}
-
-static int write_body(struct lws *wsi, rest_op *op)
-{
-    if (op->body_off >= op->body_len)
-        return 0;
-    size_t n = op->body_len - op->body_off;
-    if (n > REST_BODY_CHUNK)
-        n = REST_BODY_CHUNK;
-    int final = op->body_off + n == op->body_len;
-    /* The LWS_PRE bytes before a later chunk are body already sent: lws may use them. */
-    unsigned char *start = (unsigned char *)op->body + LWS_PRE + op->body_off;
-    if (lws_write(wsi, start, n, final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)n)
-        return -1;
-    op->body_off += n;
-    if (final)
-        lws_client_http_body_pending(wsi, 0);
-    else
-        lws_callback_on_writable(wsi);
-    return 0;
-}
-
-static int custom_hdr(struct lws *wsi, const char *name, char *buf, int len)
-{
-    buf[0] = '\0';
-    int n = lws_hdr_custom_copy(wsi, buf, len, name, (int)strlen(name));
-    if (n < 0)
-        buf[0] = '\0';
-    return n;
-}
-
-static void read_headers(struct lws *wsi, rest_op *op)
-{
-    char v[96];
-    if (custom_hdr(wsi, "x-ratelimit-bucket:", v, sizeof v) > 0)
-        snprintf(op->hdr_bucket, sizeof op->hdr_bucket, "%.71s", v);
-    if (custom_hdr(wsi, "x-ratelimit-limit:", v, sizeof v) > 0)
-        op->hdr_limit = atoi(v);
-    if (custom_hdr(wsi, "x-ratelimit-remaining:", v, sizeof v) > 0)
-        op->hdr_remaining = atoi(v);
-    if (custom_hdr(wsi, "x-ratelimit-reset-after:", v, sizeof v) > 0)
-        op->hdr_reset_after = strtod(v, NULL);
-    if (custom_hdr(wsi, "x-ratelimit-global:", v, sizeof v) > 0)
-        op->hdr_global = !strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "1");
-    if (custom_hdr(wsi, "x-ratelimit-scope:", v, sizeof v) > 0)
-        snprintf(op->hdr_scope, sizeof op->hdr_scope, "%.15s", v);
-    /* Retry-After is one of lws's known headers, not a custom one. */
-    if (lws_hdr_copy(wsi, v, sizeof v, WSI_TOKEN_HTTP_RETRY_AFTER) > 0)
-        op->hdr_retry_after = strtod(v, NULL);
-}
-
-static int keep_body(rest_op *op, const void *in, size_t len)
-{
+    rest_op *op = arg;
+    size_t len = size * nitems;
     if (op->overflow)
-        return 0;
+        return len;
     if (op->rlen + len > REST_MAX_ANSWER) {
-        op->overflow = 1;
-        return 0;
+        op->overflow = 1; /* read on, keep nothing more: the answer still ends */
+        return len;
     }
     if (op->rlen + len > op->rcap) {
         size_t cap = op->rcap ? op->rcap : 4096;
@@ -371,95 +328,191 @@ static int keep_body(rest_op *op, const void *in, size_t len)
             cap *= 2;
         char *nb = realloc(op->rbuf, cap);
         if (!nb)
-            return -1;
+            return 0; /* libcurl ends the attempt with CURLE_WRITE_ERROR */
         op->rbuf = nb;
         op->rcap = cap;
     }
     memcpy(op->rbuf + op->rlen, in, len);
     op->rlen += len;
-    return 0;
+    return len;
 }
 
-static int rest_lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
-                       size_t len)
+static struct curl_slist *add(struct curl_slist *l, const char *line, int *failed)
 {
-    rest_op *op = lws_get_opaque_user_data(wsi);
-
-    switch (reason) {
-    case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
-        if (!op)
-            return -1;
-        {
-            unsigned char **p = (unsigned char **)in, *end = (*p) + len;
-            if (append_headers(wsi, op, p, end) < 0) {
-                snprintf(op->error, sizeof op->error, "request headers do not fit");
-                return -1;
-            }
-        }
-        return 0;
-
-    case LWS_CALLBACK_CLIENT_HTTP_WRITEABLE:
-        if (!op)
-            return -1;
-        return write_body(wsi, op);
-
-    case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
-        if (!op)
-            return -1;
-        op->status = (int)lws_http_client_http_response(wsi);
-        read_headers(wsi, op);
-        return 0;
-
-    case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
-        if (!op)
-            return -1;
-        return keep_body(op, in, len);
-
-    case LWS_CALLBACK_RECEIVE_CLIENT_HTTP: {
-        char buf[LWS_PRE + 4096];
-        char *px = buf + LWS_PRE;
-        int lenx = (int)sizeof buf - LWS_PRE;
-        if (!op)
-            return -1;
-        if (lws_http_client_read(wsi, &px, &lenx) < 0)
-            return -1;
-        return 0;
+    struct curl_slist *n = curl_slist_append(l, line);
+    if (!n) {
+        *failed = 1;
+        return l;
     }
+    return n;
+}
 
-    case LWS_CALLBACK_COMPLETED_CLIENT_HTTP:
-        if (op)
-            attempt_end(wsi, op, NULL);
-        return 0;
-
-    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        reap_failed_wsi(wsi);
-        if (op) {
-            char why[128];
-            if (in && len)
-                snprintf(why, sizeof why, "connection failed: %.*s", (int)len, (const char *)in);
-            else
-                snprintf(why, sizeof why, "connection failed");
-            op->status = 0;
-            attempt_end(wsi, op, why);
+/* The request headers and CONNECT_TO entry of `op`; -1 when out of memory. */
+static int build_lists(rest_op *op)
+{
+    rest *r = op->r;
+    int failed = 0;
+    struct curl_slist *h = NULL;
+    if (!(op->route->flags & REST_ROUTE_INTERACTION))
+        h = add(h, r->auth, &failed);
+    /* An empty value removes what libcurl would add: no form type, no 100-continue. */
+    h = add(h, op->body ? "Content-Type: application/json" : "Content-Type:", &failed);
+    h = add(h, "Expect:", &failed);
+    if (op->reason) {
+        size_t l = strlen(op->reason) + 24;
+        char *line = malloc(l);
+        if (line) {
+            snprintf(line, l, "X-Audit-Log-Reason: %s", op->reason);
+            h = add(h, line, &failed);
+            free(line);
+        } else {
+            failed = 1;
         }
-        return 0;
+    }
+    op->headers = h;
+    char ct[400];
+    int v6 = strchr(r->addr, ':') != NULL;
+    snprintf(ct, sizeof ct, "%s:%d:%s%s%s:%d", r->host, r->port, v6 ? "[" : "", r->addr,
+             v6 ? "]" : "", r->port);
+    op->connect_to = add(NULL, ct, &failed);
+    return failed ? -1 : 0;
+}
 
-    case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
-        if (op) {
-            op->status = 0; /* whatever arrived, the answer did not end */
-            attempt_end(wsi, op, "connection closed before the answer ended");
-        }
-        return 0;
+static void free_lists(rest_op *op)
+{
+    curl_slist_free_all(op->headers);
+    curl_slist_free_all(op->connect_to);
+    op->headers = op->connect_to = NULL;
+}
 
+static void setup_easy(rest_op *op, CURL *e)
+{
+    rest *r = op->r;
+    curl_easy_setopt(e, CURLOPT_URL, op->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, op);
+    curl_easy_setopt(e, CURLOPT_SHARE, r->share);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    /* No proxy from the environment: the REST endpoint is reached directly. */
+    curl_easy_setopt(e, CURLOPT_PROXY, "");
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+    /* Wait for a connection that can multiplex rather than open another. */
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)r->timeout_ms);
+    curl_easy_setopt(e, CURLOPT_CONNECT_TO, op->connect_to);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, op->headers);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, REST_USER_AGENT);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, op);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, op);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, op->curl_error);
+    if (r->cainfo)
+        curl_easy_setopt(e, CURLOPT_CAINFO, r->cainfo);
+    if (r->capath)
+        curl_easy_setopt(e, CURLOPT_CAPATH, r->capath);
+
+    const char *m = op->method;
+    int sends_body = op->body || !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
+    if (sends_body) {
+        /* A bodyless POST, PUT or PATCH still says Content-Length: 0. */
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, op->body ? op->body : "");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)op->body_len);
+    }
+    if (strcmp(m, "GET") != 0 && strcmp(m, "POST") != 0)
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
+}
+
+static void release_easy(rest *r, rest_op *op)
+{
+    CURL *e = op->easy;
+    op->easy = NULL;
+    if (!e)
+        return;
+    if (r->multi)
+        curl_multi_remove_handle(r->multi, e);
+    if (r->multi && !r->closing && r->neasy_free < (int)(sizeof r->easy_free / sizeof r->easy_free[0])) {
+        curl_easy_reset(e);
+        r->easy_free[r->neasy_free++] = e;
+    } else {
+        curl_easy_cleanup(e);
+    }
+    free_lists(op);
+}
+
+void rest_conn_start(rest_op *op)
+{
+    rest *r = op->r;
+    reset_attempt(op);
+    op->t_attempt = rest_now();
+    CURL *e = r->neasy_free ? r->easy_free[--r->neasy_free] : curl_easy_init();
+    if (!e || build_lists(op) < 0) {
+        if (e)
+            curl_easy_cleanup(e);
+        free_lists(op);
+        snprintf(op->error, sizeof op->error, "out of memory for the request");
+        rest_attempt_done(op);
+        return;
+    }
+    setup_easy(op, e);
+    op->easy = e;
+    CURLMcode mc = curl_multi_add_handle(r->multi, e);
+    if (mc != CURLM_OK) {
+        release_easy(r, op);
+        snprintf(op->error, sizeof op->error, "cannot start the request: %s",
+                 curl_multi_strerror(mc));
+        rest_attempt_done(op);
+    }
+}
+
+void rest_conn_abandon(rest_op *op)
+{
+    release_easy(op->r, op);
+}
+
+/* What went wrong, in words that name the address but never the path. */
+static void describe_failure(rest_op *op, CURLcode rc)
+{
+    rest *r = op->r;
+    const char *why = op->curl_error[0] ? op->curl_error : curl_easy_strerror(rc);
+    switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+        op->timed_out = 1;
+        snprintf(op->error, sizeof op->error, "no answer within %d ms", r->timeout_ms);
+        break;
+    case CURLE_COULDNT_CONNECT:
+        snprintf(op->error, sizeof op->error, "cannot connect to %s:%d: %s", r->addr, r->port, why);
+        break;
     default:
+        snprintf(op->error, sizeof op->error, "connection failed: %s", why);
         break;
     }
-    return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
-const struct lws_protocols rest_protocol = {
-    .name = "bothost-rest",
-    .callback = rest_lws_cb,
-    .per_session_data_size = 0,
-    .rx_buffer_size = 0,
-};
+static void finish_attempt(rest *r, CURL *e, CURLcode rc)
+{
+    rest_op *op = NULL;
+    curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&op);
+    if (!op)
+        return;
+    long code = 0, conns = 0;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+    curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &conns);
+    r->connections += (uint64_t)conns;
+    /* A status counts only with the whole answer: a cut one is no answer. */
+    op->status = rc == CURLE_OK ? (int)code : 0;
+    if (rc != CURLE_OK)
+        describe_failure(op, rc);
+    release_easy(r, op);
+    rest_attempt_done(op);
+}
+
+static void check_done(rest *r)
+{
+    CURLMsg *m;
+    int left;
+    while (r->multi && (m = curl_multi_info_read(r->multi, &left))) {
+        if (m->msg == CURLMSG_DONE)
+            finish_attempt(r, m->easy_handle, m->data.result);
+    }
+}

@@ -2,9 +2,11 @@
  * The REST client's insides, shared by its files:
  *   rest.c         create/destroy, taking requests, ending them
  *   rest_sched.c   the scheduler (when a request may go) and the address lookup
+ *   rest_ready.c   the scheduler's lists: buckets that may go, wait for a time, or
+ *                  wait for the global limit
  *   rest_answer.c  what an answer means: done, wait for a 429, retry
  *   rest_bucket.c  buckets (per-route queues and their limits), the global limit
- *   rest_conn.c    one HTTP attempt on libwebsockets (the protocol callback)
+ *   rest_conn.c    the HTTP transport: libcurl's multi interface on the libuv loop
  *   rest_routes.c  the route table and path matching
  *   rest_call.c    rest_call(): the bridge from worker threads to the loop
  *   rest_stats.c   counters for /metrics
@@ -15,6 +17,8 @@
 #include "rest/rest.h"
 
 #include <stdint.h>
+
+#include <curl/curl.h>
 
 /* ---- routes (rest_routes.c) ---------------------------------------------------------- */
 
@@ -56,9 +60,9 @@ struct rest_op {
     rest_bucket *bucket;
     const rest_route *route;
     char *method;
-    char *path;                 /* api base path + request path */
-    char *body;                 /* LWS_PRE bytes, then the body */
-    size_t body_len, body_off;
+    char *url;                  /* origin + api base path + request path */
+    char *body;                 /* NULL when the request has none */
+    size_t body_len;
     char *major;                /* the major parameters' values, '/'-separated */
     char *reason;               /* URL-encoded, or NULL */
     unsigned flags;
@@ -72,9 +76,10 @@ struct rest_op {
     uint64_t t_attempt;         /* when the attempt on the wire began */
 
     /* The attempt on the wire. */
-    struct lws *wsi;
-    uint64_t deadline;
-    int in_connect;             /* inside lws_client_connect_via_info() */
+    CURL *easy;                 /* NULL when none */
+    struct curl_slist *headers;
+    struct curl_slist *connect_to; /* host:port to the resolved address */
+    char curl_error[CURL_ERROR_SIZE];
     int timed_out;
     int status;
     char *rbuf;
@@ -110,7 +115,7 @@ struct rest {
     uv_timer_t timer;           /* the scheduler's next wake-up */
     uv_async_t async;           /* rest_call() hand-over */
     uv_getaddrinfo_t gai;
-    int handles_open;           /* timer, async, a running getaddrinfo */
+    int handles_open;           /* timers, async, sockets, a running getaddrinfo */
     int closing;
     int pumping, repump;
 
@@ -119,7 +124,18 @@ struct rest {
     char host[256];
     int port;
     char base_path[1024];       /* "/api/v10", no trailing slash */
-    char *auth;                 /* "Bot <token>" */
+    char origin[300];           /* "https://discord.com:443" */
+    char *auth;                 /* "Authorization: Bot <token>" */
+
+    /* The transport (rest_conn.c). */
+    CURLM *multi;
+    CURLSH *share;              /* TLS sessions, shared by every attempt */
+    uv_timer_t curl_timer;      /* libcurl's one timeout */
+    struct rest_sock *socks;    /* sockets libcurl asked us to watch */
+    CURL *easy_free[16];        /* finished handles kept for the next attempts */
+    int neasy_free;
+    uint64_t connections;       /* connections libcurl opened */
+    char *cainfo, *capath;      /* SSL_CERT_FILE, SSL_CERT_DIR, as OpenSSL's default store */
 
     int timeout_ms, max_retries, backoff_ms, global_per_sec, max_429_retries;
 
@@ -132,7 +148,13 @@ struct rest {
     /* Buckets: a hash table by key, and the list of those with queued requests. */
     rest_bucket **table;
     size_t table_size, nbuckets;
-    rest_bucket *active_head, *active_tail;
+    /* The scheduler's lists (rest_ready.c); a bucket with queued requests and none
+       on the wire is on exactly one of them. */
+    rest_bucket *active_head, *active_tail;   /* to look at on the next turn */
+    rest_bucket *gwait_head, *gwait_tail;     /* waiting for the global limit, FIFO */
+    rest_bucket **heap;                       /* waiting until a time, earliest first */
+    size_t nheap, capheap;
+    uint64_t sched_visits;                    /* buckets looked at: the scheduler's work */
     char (*route_hash)[72];     /* per route: the bucket hash Discord gave it */
     uint64_t last_sweep;
 
@@ -170,22 +192,30 @@ void rest_sched_kick(rest *r);
 /* rest_answer.c: the attempt on the wire ended; op->status is 0 when no answer came. */
 void rest_attempt_done(rest_op *op);
 
-/* rest_conn.c: ties the protocol on `vh` to `loop`; BH_EINVAL when `vh` lacks it. */
-int rest_conn_register(struct lws_vhost *vh, uv_loop_t *loop);
+/* rest_conn.c: sets up libcurl's multi handle on r->loop (one more open handle). */
+int rest_conn_init(rest *r);
+/* rest_conn.c: closes every connection and handle of the transport (rest_destroy). */
+void rest_conn_close(rest *r);
 /* rest_conn.c: starts the HTTP attempt of `op`; it ends with rest_attempt_done(). */
 void rest_conn_start(rest_op *op);
-/* rest_conn.c: drops the connection of `op` without any callback from it. */
+/* rest_conn.c: drops the attempt of `op` without any callback from it. */
 void rest_conn_abandon(rest_op *op);
+/* rest_conn.c: called when a handle of the client has closed; frees it after the last. */
+void rest_handle_closed(rest *r);
 /* rest_conn.c: URL-encodes a reason, cut as rest_req.reason says. */
 char *rest_reason_encode(const char *reason);
 
 /* ---- buckets (rest_bucket.c) ---------------------------------------------------------- */
 
+enum rest_list { REST_LIST_NONE = 0, REST_LIST_ACTIVE, REST_LIST_GWAIT, REST_LIST_HEAP };
+
 struct rest_bucket {
     char *key;
     rest_bucket *hnext;         /* hash chain */
-    rest_bucket *anext, *aprev; /* active list */
-    int active;
+    rest_bucket *anext, *aprev; /* the active or the global-wait list */
+    int list;                   /* REST_LIST_*: where the scheduler keeps it */
+    size_t heap_idx;
+    uint64_t wake;              /* on the heap: when to look at it again */
     rest_op *head, *tail;       /* queued requests */
     int busy;                   /* one request of the bucket is on the wire */
     int known;                  /* limit headers seen */
@@ -209,6 +239,20 @@ void rest_bucket_learn(rest *r, rest_op *op, uint64_t now);
 /* Frees idle buckets whose window has passed. */
 void rest_buckets_sweep(rest *r, uint64_t now);
 
+/* ---- the scheduler's lists (rest_ready.c) --------------------------------------------- */
+
+/* Takes `b` off whichever list holds it. */
+void rest_ready_unlist(rest *r, rest_bucket *b);
+/* Puts `b` on the active list (off any other), to be looked at on the next turn. */
+void rest_ready_activate(rest *r, rest_bucket *b);
+/* Puts `b` on the heap until `at`. */
+void rest_ready_wait_until(rest *r, rest_bucket *b, uint64_t at);
+/* Puts `b` at the tail of the global-wait list. */
+void rest_ready_wait_global(rest *r, rest_bucket *b);
+/* Moves every bucket whose time has come to the active list; 0 or the next wake time. */
+uint64_t rest_ready_due(rest *r, uint64_t now);
+void rest_ready_free(rest *r);
+
 /* 0 when a request may go now, else the time (ms) it may go. */
 uint64_t rest_global_next(rest *r, uint64_t now);
 void rest_global_take(rest *r, uint64_t now);
@@ -225,5 +269,7 @@ void rest_call_close(rest *r);
 /* Counts one attempt by route and status (0: no answer), and 401/403/429. */
 void rest_stats_attempt(rest *r, const rest_op *op, uint64_t now);
 void rest_stats_free(rest *r);
+/* At log level debug: one line per attempt (route template, status, latency, bucket). */
+void rest_log_attempt(const rest_op *op, uint64_t now);
 
 #endif

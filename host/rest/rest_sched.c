@@ -1,10 +1,11 @@
 /*
  * The scheduler: when each request may go. It runs on one uv timer: after
- * every change it walks the buckets that hold queued requests, sends those
- * whose bucket, global limit and backoff allow, times out attempts past their
- * deadline, and sets the timer to the earliest moment something else becomes
- * possible. Nothing polls. The API host's address is looked up here too, with
- * uv_getaddrinfo (lws 4.1 would block in getaddrinfo).
+ * every change it looks at the buckets that may go (rest_ready.c keeps those
+ * that wait for a time or for the global limit aside), sends those whose
+ * bucket, global limit and backoff allow, and sets the timer to the earliest
+ * moment something else becomes possible. Nothing polls; libcurl times out
+ * the attempts. The API host's address is looked up here too, with
+ * uv_getaddrinfo, so that nothing on the loop thread waits for a name.
  */
 #include "rest/rest_internal.h"
 
@@ -36,8 +37,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
     req->data = NULL;
     if (r->closing) {
         uv_freeaddrinfo(res);
-        if (--r->handles_open == 0)
-            rest_free(r);
+        rest_handle_closed(r);
         return;
     }
     int had = r->dns_state == REST_DNS_OK;
@@ -127,84 +127,106 @@ static void fail_unsent(rest *r, rest_bucket *b, const char *why)
     rest_attempt_done(op);
 }
 
+enum try_result { TRY_SENT, TRY_WAITING, TRY_WAIT_DNS, TRY_REPUMP };
+
+static void min_at(uint64_t *next, uint64_t at)
+{
+    if (at < *next)
+        *next = at;
+}
+
+/*
+ * Sends the head of `b` if its backoff, its bucket and the global limit allow,
+ * or puts the bucket on the list of what it waits for.
+ */
+static int try_send(rest *r, rest_bucket *b, uint64_t now, uint64_t *next)
+{
+    r->sched_visits++;
+    rest_op *op = b->head;
+    if (b->busy || !op) {
+        rest_ready_unlist(r, b); /* the answer on the wire puts it back */
+        return TRY_WAITING;
+    }
+    if (op->not_before > now) {
+        rest_ready_wait_until(r, b, op->not_before);
+        return TRY_WAITING;
+    }
+    if (b->known && b->remaining <= 0 && now < b->reset_at) {
+        start_waiting(op, now);
+        rest_ready_wait_until(r, b, b->reset_at);
+        return TRY_WAITING;
+    }
+    int exempt = (op->route->flags & REST_ROUTE_INTERACTION) != 0;
+    if (!exempt) {
+        uint64_t at = now < r->global_until ? r->global_until : rest_global_next(r, now);
+        if (at) {
+            start_waiting(op, now);
+            rest_ready_wait_global(r, b);
+            min_at(next, at);
+            return TRY_WAITING;
+        }
+    }
+    if (r->dns_state != REST_DNS_OK || (r->addr_time + REST_DNS_TTL_MS < now && !r->gai.data)) {
+        if (r->dns_state == REST_DNS_FAILED) {
+            fail_unsent(r, b, r->dns_error);
+            return TRY_REPUMP;
+        }
+        resolve(r);
+        if (r->dns_state != REST_DNS_OK)
+            return TRY_WAIT_DNS; /* on_resolved() runs the scheduler again */
+    }
+    if (!exempt)
+        rest_global_take(r, now);
+    rest_bucket_pop(r, b);
+    rest_ready_unlist(r, b);
+    b->busy++;
+    b->last_used = now;
+    end_waiting(op, now);
+    op->next = r->inflight;
+    op->prev_inflight = NULL;
+    if (r->inflight)
+        r->inflight->prev_inflight = op;
+    r->inflight = op;
+    r->st.in_flight++;
+    rest_conn_start(op);
+    return r->repump ? TRY_REPUMP : TRY_SENT;
+}
+
 static void run_once(rest *r, uint64_t now, uint64_t *next)
 {
-    /* Attempts past their deadline. */
-    for (rest_op *op = r->inflight, *nx; op && !r->closing; op = nx) {
-        nx = op->next;
-        if (op->deadline > now) {
-            if (op->deadline < *next)
-                *next = op->deadline;
-            continue;
+    uint64_t wake = rest_ready_due(r, now);
+    /* Those waiting for the global limit go first: they have waited longest. */
+    while (r->gwait_head && !r->closing) {
+        uint64_t at = now < r->global_until ? r->global_until : rest_global_next(r, now);
+        if (at) {
+            min_at(next, at);
+            break;
         }
-        op->timed_out = 1;
-        op->status = 0;
-        snprintf(op->error, sizeof op->error, "no answer within %d ms", r->timeout_ms);
-        rest_conn_abandon(op);
-        rest_attempt_done(op);
-        /* Callbacks may have changed the list: start over on the next turn. */
-        r->repump = 1;
-        return;
+        rest_bucket *b = r->gwait_head;
+        rest_ready_unlist(r, b);
+        int rc = try_send(r, b, now, next);
+        if (rc == TRY_REPUMP) {
+            r->repump = 1;
+            return;
+        }
+        if (rc == TRY_WAIT_DNS) {
+            rest_ready_activate(r, b);
+            break;
+        }
     }
-
-    int need_dns = r->dns_state != REST_DNS_OK ||
-                   (r->addr_time + REST_DNS_TTL_MS < now && !r->gai.data);
     for (rest_bucket *b = r->active_head, *bn; b && !r->closing; b = bn) {
         bn = b->anext;
-        if (b->busy || !b->head)
-            continue;
-        rest_op *op = b->head;
-        if (op->not_before > now) {
-            if (op->not_before < *next)
-                *next = op->not_before;
-            continue;
-        }
-        if (b->known && b->remaining <= 0 && now < b->reset_at) {
-            start_waiting(op, now);
-            if (b->reset_at < *next)
-                *next = b->reset_at;
-            continue;
-        }
-        int exempt = (op->route->flags & REST_ROUTE_INTERACTION) != 0;
-        if (!exempt) {
-            uint64_t at = now < r->global_until ? r->global_until : rest_global_next(r, now);
-            if (at) {
-                start_waiting(op, now);
-                if (at < *next)
-                    *next = at;
-                continue;
-            }
-        }
-        if (need_dns) {
-            if (r->dns_state == REST_DNS_FAILED) {
-                fail_unsent(r, b, r->dns_error);
-                r->repump = 1;
-                return;
-            }
-            resolve(r);
-            if (r->dns_state != REST_DNS_OK)
-                continue; /* on_resolved() runs the scheduler again */
-            need_dns = 0;
-        }
-        if (!exempt)
-            rest_global_take(r, now);
-        rest_bucket_pop(r, b);
-        b->busy++;
-        b->last_used = now;
-        end_waiting(op, now);
-        op->next = r->inflight;
-        op->prev_inflight = NULL;
-        if (r->inflight)
-            r->inflight->prev_inflight = op;
-        r->inflight = op;
-        r->st.in_flight++;
-        op->deadline = now + (uint64_t)r->timeout_ms;
-        if (op->deadline < *next)
-            *next = op->deadline;
-        rest_conn_start(op);
-        if (r->repump)
+        int rc = try_send(r, b, now, next);
+        if (rc == TRY_REPUMP) {
+            r->repump = 1;
             return;
+        }
+        if (rc == TRY_WAIT_DNS)
+            break;
     }
+    wake = rest_ready_due(r, now);
+    if (wake)
+        min_at(next, wake);
     if (r->dns_state == REST_DNS_FAILED)
         r->dns_state = REST_DNS_NONE; /* the next attempt looks the name up again */
 }

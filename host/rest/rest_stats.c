@@ -88,6 +88,21 @@ void rest_stats_attempt(rest *r, const rest_op *op, uint64_t now)
     }
 }
 
+void rest_log_attempt(const rest_op *op, uint64_t now)
+{
+    if (log_get_level() > LOG_DEBUG)
+        return;
+    /* The route template, never the path: paths carry interaction and webhook tokens. */
+    char fields[256];
+    snprintf(fields, sizeof fields,
+             "method=%s route=\"%s\" status=%d latency_ms=%llu bucket=%s remaining=%d attempt=%d",
+             op->route->method, op->route->name, op->status,
+             (unsigned long long)(now - op->t_attempt), op->hdr_bucket[0] ? op->hdr_bucket : "-",
+             op->hdr_remaining, op->res->attempts);
+    log_fields(LOG_DEBUG, "rest", fields, "%s",
+               op->status ? "answered" : op->timed_out ? "timed out" : "no answer");
+}
+
 void rest_stats_free(rest *r)
 {
     free(r->rstats);
@@ -99,6 +114,7 @@ void rest_stats_get(rest *r, rest_stats *out)
 {
     *out = r->st;
     out->buckets = (int)r->nbuckets;
+    out->connections = r->connections;
 }
 
 void rest_stats_foreach(rest *r, rest_stats_fn fn, void *arg)

@@ -228,19 +228,10 @@ const char *emu_channel_id(const char *name)
 
 /* ---- the loop ------------------------------------------------------------------------ */
 
-static struct lws_protocols client_protocols[2];
-
 void fx_open(fx *f, const char *api_base, const rest_opts *opts)
 {
     memset(f, 0, sizeof *f);
     CHECK(uv_loop_init(&f->loop) == 0);
-    client_protocols[0] = rest_protocol;
-    memset(&client_protocols[1], 0, sizeof client_protocols[1]);
-    net_opts no;
-    memset(&no, 0, sizeof no);
-    no.loop = &f->loop;
-    no.client_protocols = client_protocols;
-    CHECK(net_create(&f->n, &no) == 0);
     rest_opts o;
     if (opts)
         o = *opts;
@@ -249,12 +240,7 @@ void fx_open(fx *f, const char *api_base, const rest_opts *opts)
     o.api_base = api_base;
     if (!o.token)
         o.token = "test-token";
-    CHECK(rest_create(&f->r, &f->loop, f->n, &o) == 0);
-}
-
-static void on_net_done(void *arg)
-{
-    ((fx *)arg)->net_done = 1;
+    CHECK(rest_create(&f->r, &f->loop, &o) == 0);
 }
 
 void fx_close(fx *f)
@@ -262,9 +248,10 @@ void fx_close(fx *f)
     if (f->r)
         rest_destroy(f->r);
     f->r = NULL;
-    net_destroy(f->n, on_net_done, f);
-    fx_run_until(f, &f->net_done, 10000);
-    /* Let every close callback run. */
+    if (f->prep_on)
+        uv_close((uv_handle_t *)&f->prep, NULL);
+    f->prep_on = 0;
+    /* Let every close callback run: the client's handles, the test's own. */
     for (int i = 0; i < 10 && uv_run(&f->loop, UV_RUN_NOWAIT); i++)
         ;
     int rc = uv_loop_close(&f->loop);
@@ -275,9 +262,26 @@ void fx_close(fx *f)
     CHECK_EQ_INT(rc, 0);
 }
 
+/*
+ * Right before the loop would wait for events: once the flag is set (by a
+ * timer's callback, say), stop instead of waiting for the next event.
+ */
+static void on_prepare(uv_prepare_t *p)
+{
+    if (*(const int *)p->data)
+        uv_stop(p->loop);
+}
+
 void fx_run_until(fx *f, const int *flag, int timeout_ms)
 {
     uint64_t start = uv_hrtime();
+    if (!f->prep_on) {
+        uv_prepare_init(&f->loop, &f->prep);
+        uv_unref((uv_handle_t *)&f->prep);
+        f->prep_on = 1;
+    }
+    f->prep.data = (void *)flag;
+    uv_prepare_start(&f->prep, on_prepare);
     while (!*flag) {
         uv_run(&f->loop, UV_RUN_ONCE);
         if ((uv_hrtime() - start) / 1000000 > (uint64_t)timeout_ms) {
@@ -285,6 +289,7 @@ void fx_run_until(fx *f, const int *flag, int timeout_ms)
             exit(1);
         }
     }
+    uv_prepare_stop(&f->prep);
 }
 
 void fx_cb(rest_response *res, void *arg)

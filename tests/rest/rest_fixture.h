@@ -1,5 +1,5 @@
 /*
- * What the REST tests share: a real libuv loop with net + rest on it, the
+ * What the REST tests share: a real libuv loop with rest on it, the
  * emulator as a child process with a blocking client for its control API, and a
  * tiny raw HTTP server on the test's own loop for checking exact request bytes.
  */
@@ -32,18 +32,18 @@ json_t *emu_requests(const char *route);
 const char *emu_channel_id(const char *name);
 const char *emu_guild_id(void);
 
-/* ---- a loop with net and rest --------------------------------------------------------- */
+/* ---- a loop with rest --------------------------------------------------------------- */
 
 typedef struct fx {
     uv_loop_t loop;
-    net *n;
     rest *r;
-    int net_done;
+    uv_prepare_t prep;  /* fx_run_until's */
+    int prep_on;
 } fx;
 
-/* Opens the loop, net (with rest_protocol) and a client on `api_base` with `opts` (may be NULL). */
+/* Opens the loop and a client on `api_base` with `opts` (may be NULL). */
 void fx_open(fx *f, const char *api_base, const rest_opts *opts);
-/* rest_destroy (when not yet), net_destroy, runs the loop out and checks uv_loop_close() == 0. */
+/* rest_destroy (when not yet), runs the loop out and checks uv_loop_close() == 0. */
 void fx_close(fx *f);
 /* Runs the loop until *flag is nonzero; fails the test after timeout_ms. */
 void fx_run_until(fx *f, const int *flag, int timeout_ms);

@@ -342,7 +342,7 @@ int db_session_rollback(db_session *s)
     return db_session_exec(s, "ROLLBACK", NULL, 0);
 }
 
-void db_session_end(db_session *s)
+void db_session_reset(db_session *s)
 {
     while (s->results)
         db_result_free(s->results);
@@ -353,15 +353,22 @@ void db_session_end(db_session *s)
                 PQclear(PQexec(pg, "ROLLBACK"));
             /*
              * Whatever the handler SET or locked at session level must not leak
-             * into the next user; RESET ALL keeps the startup options
+             * into the next user; DISCARD ALL keeps the startup options
              * (statement_timeout).
              */
             if (PQtransactionStatus(pg) == PQTRANS_IDLE)
                 PQclear(PQexec(pg, "DISCARD ALL"));
         }
-        db_pool_release(s->pool, s->conn);
-        s->conn = NULL;
     }
     s->tx_depth = 0;
     s->outer_tx = 0;
+}
+
+void db_session_end(db_session *s)
+{
+    db_session_reset(s);
+    if (s->conn) {
+        db_pool_release(s->pool, s->conn);
+        s->conn = NULL;
+    }
 }

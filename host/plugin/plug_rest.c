@@ -32,6 +32,7 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
     if (out)
         *out = NULL;
     c->discord_code = 0;
+    c->http_status = 0;
     if (!the_rest) {
         plug_set_error(c, "no connection to Discord in this mode");
         return BH_ENOSYS;
@@ -44,6 +45,8 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
     rest_response *res = NULL;
     int rc = rest_call(the_rest, &req, &res);
     free(text);
+    if (res)
+        c->http_status = res->status;
     if (rc < 0) {
         if (res) {
             c->discord_code = res->code;

@@ -54,8 +54,9 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
                 plug_set_error(c, "Discord %d: %s (%s)", res->code, res->message,
                                res->route ? res->route : path);
             else
-                plug_set_error(c, "%s %s: %s (HTTP %d)", method, path, res->message,
-                               res->status);
+                /* The route template, never the path: webhook and interaction paths hold tokens. */
+                plug_set_error(c, "%s: %s (HTTP %d)", res->route ? res->route : method,
+                               res->message, res->status);
         } else {
             plug_set_error(c, "%s %s refused: %s", method, path, plug_api_table.strerror(rc));
         }

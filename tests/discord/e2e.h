@@ -28,6 +28,9 @@ typedef struct e2e {
 void e2e_setup(e2e *t, const char *name, const char *const *emu_args);
 /* Writes the INI (enabled plugins, extra INI text) and starts bothost; waits for `ready_line`. */
 void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *ready_line);
+/* The same, with lines of the default INI replaced: pairs "old line", "new line", NULL-terminated. */
+void e2e_start_host_edited(e2e *t, const char *enabled, const char *extra, const char *ready_line,
+                           const char *const *edits);
 /* SIGTERM, expect exit 0. */
 void e2e_stop_host(e2e *t);
 void e2e_teardown(e2e *t);

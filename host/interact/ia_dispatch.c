@@ -127,7 +127,7 @@ static void log_interaction(ia_call *call, int rc, int64_t latency_ms)
     if (log_get_level() > LOG_DEBUG)
         return;
     const char *plugin = plug_gen_name(call->call.gen);
-    char fields[400];
+    char fields[600];
     if (call->type == 2 || call->type == 4)
         snprintf(fields, sizeof fields, "plugin=%s kind=%s command=\"%s\"", plugin,
                  kind_name(call->type), call->key);

@@ -32,7 +32,7 @@ typedef struct ia_call {
     int type;                    /* 2 command, 3 component, 4 autocomplete, 5 modal */
     uint64_t id, app_id;
     char token[512];
-    char key[200];               /* the routing key */
+    char key[420];               /* the routing key: a command path, a custom_id */
     int route_kind;              /* PLUG_* */
     plug_call call;
     bh_ctx *ctx;

@@ -5,7 +5,9 @@
  *     second connection;
  *   - log_level = debug: one line per interaction, never its token;
  *   - the initial response answered 5xx: retried within Discord's 3 s, so the
- *     user gets the answer; when it keeps failing, the log says what the user saw.
+ *     user gets the answer; when it keeps failing, the log says what the user saw;
+ *   - a long non-ASCII text reply is cut at 2000 characters, and a message the
+ *     builder refuses reaches the user as an error, never as silence.
  */
 #include <string.h>
 #include <time.h>
@@ -130,6 +132,32 @@ int main(void)
     CHECK_EQ_STR(e2e_content(v), "echo: fine again x1");
     json_decref(v);
     CHECK_EQ_INT(tsup_proc_count(t.host, token), 0);
+
+    /* A long non-ASCII bh_reply_text(): cut at 2000 characters, whole characters, never empty. */
+    static char cmd[64], want[2000 * 3 + 1];
+    snprintf(cmd, sizeof cmd, "/tools long text:\xE6\xBC\xA2 n:2500");
+    for (int i = 0; i < 2000; i++)
+        memcpy(want + i * 3, "\xE6\xBC\xA2", 3);
+    v = e2e_answer(&t, e2e_command(&t, cmd), 0, 5000);
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 4);
+    const char *got = json_string_value(
+        json_object_get(json_object_get(json_object_get(v, "response"), "data"), "content"));
+    CHECK(got && strcmp(got, want) == 0);
+    json_decref(v);
+
+    /*
+     * A message the builder refuses (the plugin's own snprintf cut a character in
+     * two): the user is told it failed, the log and the plugin's error say why.
+     */
+    v = e2e_answer(&t, e2e_command(&t, "/tools long text:\xE6\xBC\xA2 n:10 cut:4"), 0, 5000);
+    CHECK(strstr(e2e_content(v), "Something went wrong"));
+    json_decref(v);
+    CHECK(tsup_proc_wait_line(t.host, "long: reply returned -11: message not sent: message content "
+                                      "is not valid UTF-8 (at byte 3)",
+                              5000));
+    CHECK_EQ_INT(tsup_proc_count(t.host, "component=interact msg=\"plugin interact: message not "
+                                         "sent: message content is not valid UTF-8"),
+                 1);
 
     e2e_teardown(&t);
     printf("test_interact_robust: ok\n");

@@ -7,7 +7,8 @@
  * /tools form                  opens a modal; its submission replies with the fields
  * /tools quiet                 returns without answering (the host acknowledges)
  * /tools dbwork ms:<n>         a query holding its connection for n ms, then a reply
- * /tools long text:<s> n:<k>   bh_reply_text() of <s> repeated k times (cut at 2000 characters)
+ * /tools long text:<s> n:<k> [cut:<b>]  bh_reply_text() of <s> repeated k times (cut at 2000
+ *                              characters), or with cut: a reply cut at byte b (may be refused)
  * button "interact:again:<n>"  replies "again <n>"
  * select "interact:pick"       replies "picked <values>"
  * GUILD_MEMBER_ADD             records the member in interact.joins (exactly once)
@@ -198,6 +199,17 @@ static int on_long(bh_ctx *c)
     for (int64_t i = 0; i < n; i++)
         memcpy(text + (size_t)i * len, unit, len);
     text[len * (size_t)n] = '\0';
+    int64_t cut = bh_opt_int(c, "cut", -1);
+    if (cut >= 0 && (size_t)cut < len * (size_t)n) {
+        /* A naive byte cut, which may split a character: the reply is refused; returns 0 anyway. */
+        text[cut] = '\0';
+        bh_msg *m = bh_msg_new(c);
+        bh_msg_content(m, text);
+        int rc = bh_reply(c, m);
+        bh_log(H, BH_LOG_INFO, "long: reply returned %d: %s", rc, rc < 0 ? bh_ctx_error(c) : "");
+        free(text);
+        return 0;
+    }
     int rc = bh_reply_text(c, "%s", text);
     free(text);
     return rc;
@@ -229,7 +241,8 @@ static int interact_load(bh_host *h)
         "{\"type\":4,\"name\":\"ms\",\"description\":\"sleep\",\"required\":true}]},"
         "{\"type\":1,\"name\":\"long\",\"description\":\"a long reply\",\"options\":["
         "{\"type\":3,\"name\":\"text\",\"description\":\"unit\",\"required\":true},"
-        "{\"type\":4,\"name\":\"n\",\"description\":\"times\",\"required\":true}]},"
+        "{\"type\":4,\"name\":\"n\",\"description\":\"times\",\"required\":true},"
+        "{\"type\":4,\"name\":\"cut\",\"description\":\"cut at this byte\"}]},"
         "{\"type\":1,\"name\":\"admin\",\"description\":\"REST helpers\",\"options\":["
         "{\"type\":6,\"name\":\"user\",\"description\":\"target\",\"required\":true},"
         "{\"type\":8,\"name\":\"role\",\"description\":\"role\",\"required\":true},"

@@ -72,6 +72,8 @@ typedef struct db_session {
 void db_session_init(db_session *s, db_pool *p);
 /* Ends the session: rollback if needed, free results, release the connection. */
 void db_session_end(db_session *s);
+/* Rolls back, frees results and resets the connection (DISCARD ALL) as db_session_end() does, but keeps it. */
+void db_session_reset(db_session *s);
 
 /* The session API behind bh_db_query() and friends; same contract. */
 int db_session_query(db_session *s, bh_result **out, const char *sql, const bh_param *params,

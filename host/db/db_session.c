@@ -342,7 +342,7 @@ int db_session_rollback(db_session *s)
     return db_session_exec(s, "ROLLBACK", NULL, 0);
 }
 
-void db_session_end(db_session *s)
+void db_session_reset(db_session *s)
 {
     while (s->results)
         db_result_free(s->results);
@@ -372,12 +372,21 @@ void db_session_end(db_session *s)
                 PQclear(res);
             }
         }
-        if (clean)
-            db_pool_release(s->pool, s->conn);
-        else
+        /* A connection that could not be reset is closed; the next query takes another. */
+        if (!clean) {
             db_pool_discard(s->pool, s->conn);
-        s->conn = NULL;
+            s->conn = NULL;
+        }
     }
     s->tx_depth = 0;
     s->outer_tx = 0;
+}
+
+void db_session_end(db_session *s)
+{
+    db_session_reset(s);
+    if (s->conn) {
+        db_pool_release(s->pool, s->conn);
+        s->conn = NULL;
+    }
 }

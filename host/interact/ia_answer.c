@@ -80,6 +80,32 @@ static void set_state(ia_call *call, int st)
     pthread_mutex_unlock(&call->mu);
 }
 
+/*
+ * How long after an interaction arrived its initial response may still be
+ * retried: Discord's 3 seconds, less a margin for the trip there.
+ */
+#define ACK_WINDOW_MS 2500
+#define CALLBACK_BACKOFF_MS 100
+
+/* A failure worth sending again: a 5xx or no answer at all, not Discord refusing it. */
+static int transient(const bh_ctx *c, int rc)
+{
+    return rc != BH_ESTATE && rc != BH_EINVAL && rc != BH_ENOMEM && c->discord_code == 0 &&
+           (c->http_status == 0 || c->http_status >= 500);
+}
+
+static void mark_acked(ia_call *call)
+{
+    pthread_mutex_lock(&call->mu);
+    call->acked = 1;
+    pthread_mutex_unlock(&call->mu);
+}
+
+/*
+ * Sends the initial response, which the caller has claimed. A 5xx or a lost
+ * answer is retried while Discord's window lasts (REST's own retries would
+ * outlast it); a retry answered 40060 means an earlier attempt did land.
+ */
 static int send_callback(bh_ctx *c, ia_call *call, int type, const json_t *data)
 {
     char path[700];
@@ -87,15 +113,41 @@ static int send_callback(bh_ctx *c, ia_call *call, int type, const json_t *data)
     json_t *body = json_pack("{s:i}", "type", type);
     if (data)
         json_object_set(body, "data", (json_t *)data);
-    int rc = plug_rest_call(c, "POST", path, body, NULL, REST_F_NO_RETRY, NULL);
+    int rc, retries = 0;
+    int64_t backoff = CALLBACK_BACKOFF_MS;
+    for (;;) {
+        rc = plug_rest_call(c, "POST", path, body, NULL, REST_F_NO_RETRY, NULL);
+        if (rc >= 0 || !transient(c, rc) ||
+            ia_now_ms() + backoff > call->started_ms + ACK_WINDOW_MS)
+            break;
+        log_fields(LOG_DEBUG, "interact", NULL, "response to %s failed (HTTP %d): retrying",
+                   call->key, c->http_status);
+        struct timespec ts = {0, backoff * 1000000};
+        nanosleep(&ts, NULL);
+        backoff *= 2;
+        retries++;
+    }
     json_decref(body);
-    if (rc < 0 && c->discord_code == DISCORD_UNKNOWN_INTERACTION) {
+    if (rc < 0 && retries > 0 && c->discord_code == DISCORD_ALREADY_ACKNOWLEDGED)
+        rc = 0;
+    if (rc >= 0) {
+        call->answered_type = type;
+        mark_acked(call);
+    } else if (c->discord_code == DISCORD_UNKNOWN_INTERACTION) {
         set_state(call, IA_GONE);
         plug_set_error(c, "the interaction expired before it was answered (Discord 10062)");
-    } else if (rc < 0 && c->discord_code == DISCORD_ALREADY_ACKNOWLEDGED) {
+    } else if (c->discord_code == DISCORD_ALREADY_ACKNOWLEDGED) {
         plug_set_error(c, "the interaction was already answered (Discord 40060)");
-    } else if (rc >= 0) {
-        call->answered_type = type;
+    } else if (transient(c, rc)) {
+        /* Out of time: nothing can reach this user any more. */
+        set_state(call, IA_GONE);
+        log_fields(LOG_WARN, "interact", NULL,
+                   "the response to %s failed %d time(s) within Discord's 3 s (last: HTTP %d): "
+                   "the user saw \"This interaction failed\"",
+                   call->key, retries + 1, c->http_status);
+    } else {
+        /* Refused (a 4xx): nothing was sent, so the host may still answer instead. */
+        set_state(call, IA_NEW);
     }
     return rc;
 }
@@ -108,12 +160,17 @@ static int webhook(bh_ctx *c, ia_call *call, const char *method, const char *suf
     return plug_rest_call(c, method, path, body, NULL, 0, out);
 }
 
+/* The body of an answer, or NULL with the builder's reason as the call's error and in the log. */
 static const json_t *body_or_fail(bh_ctx *c, const bh_msg *m)
 {
     const char *err;
     const json_t *body = ia_msg_body(m, &err);
-    if (!body)
+    if (!body) {
         plug_set_error(c, "message not sent: %s", err);
+        log_fields(LOG_WARN, "interact", NULL, "plugin %s: message not sent: %s", c->plugin, err);
+        if (c->ia)
+            c->ia->refused = 1;
+    }
     return body;
 }
 
@@ -247,6 +304,8 @@ int ia_api_modal_open(bh_ctx *c, bh_modal *md)
     const json_t *body = ia_modal_body(md, &err);
     if (!body) {
         plug_set_error(c, "modal not opened: %s", err);
+        log_fields(LOG_WARN, "interact", NULL, "plugin %s: modal not opened: %s", c->plugin, err);
+        call->refused = 1;
         return BH_ELIMIT;
     }
     if (call->type != 2 && call->type != 3) {
@@ -336,22 +395,56 @@ int ia_api_delete_original(bh_ctx *c)
 
 /* ---- the host's own answers ---- */
 
+static void send_auto_defer(ia_call *call);
+
+/* Loop thread: the auto-defer's answer. The call is held until this has run. */
 static void defer_done(rest_response *res, void *arg)
 {
     ia_call *call = arg;
+    int again = 0;
     pthread_mutex_lock(&call->mu);
-    if (res->result >= 0) {
+    if (res->result >= 0 ||
+        (res->code == DISCORD_ALREADY_ACKNOWLEDGED && call->defer_attempts > 1)) {
         call->state = IA_DEFERRED;
         call->auto_deferred = 1;
+        call->acked = 1;
+    } else if (res->code == 0 && (res->status == 0 || res->status >= 500) &&
+               res->result != BH_ESTATE &&
+               ia_now_ms() < call->started_ms + ACK_WINDOW_MS && call->defer_attempts < 3) {
+        again = 1; /* still DEFERRING: the handler keeps waiting */
     } else {
         /* Unknown interaction: too late already. Anything else: let the handler try. */
         call->state = res->code == DISCORD_UNKNOWN_INTERACTION ? IA_GONE : IA_NEW;
         log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s failed: %s (HTTP %d)",
                    call->key, res->message, res->status);
     }
-    pthread_cond_broadcast(&call->cv);
+    if (!again)
+        pthread_cond_broadcast(&call->cv);
     pthread_mutex_unlock(&call->mu);
     rest_response_free(res);
+    if (again)
+        send_auto_defer(call);
+    ia_call_unref(call);
+}
+
+/* Loop thread: sends the defer claimed by ia_answer_auto_defer() (state IA_DEFERRING). */
+static void send_auto_defer(ia_call *call)
+{
+    char path[700];
+    snprintf(path, sizeof path, "/interactions/%" PRIu64 "/%s/callback", call->id, call->token);
+    char body[64];
+    if (call->defer_ephemeral)
+        snprintf(body, sizeof body, "{\"type\":%d,\"data\":{\"flags\":64}}", call->defer_type);
+    else
+        snprintf(body, sizeof body, "{\"type\":%d}", call->defer_type);
+    rest_req req = {.method = "POST", .path = path, .body = body, .flags = REST_F_NO_RETRY};
+    call->defer_attempts++;
+    call->loop_refs++;
+    if (rest_request(call->mgr->o.rest, &req, defer_done, call) < 0) {
+        call->loop_refs--;
+        set_state(call, IA_NEW);
+        log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s could not be sent", call->key);
+    }
 }
 
 void ia_answer_auto_defer(ia_call *call)
@@ -372,37 +465,27 @@ void ia_answer_auto_defer(ia_call *call)
     call->defer_type = has_message(call) ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
     call->defer_ephemeral = call->defer_type == CB_DEFERRED_MESSAGE;
     pthread_mutex_unlock(&call->mu);
-
-    char path[700];
-    snprintf(path, sizeof path, "/interactions/%" PRIu64 "/%s/callback", call->id, call->token);
-    char body[64];
-    if (call->defer_ephemeral)
-        snprintf(body, sizeof body, "{\"type\":%d,\"data\":{\"flags\":64}}", call->defer_type);
-    else
-        snprintf(body, sizeof body, "{\"type\":%d}", call->defer_type);
-    rest_req req = {.method = "POST", .path = path, .body = body, .flags = REST_F_NO_RETRY};
-    if (rest_request(call->mgr->o.rest, &req, defer_done, call) < 0) {
-        set_state(call, IA_NEW);
-        log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s could not be sent", call->key);
-    } else {
-        log_fields(LOG_DEBUG, "interact", NULL, "auto-deferred %s after %d ms", call->key,
-                   call->mgr->o.auto_defer_ms);
-    }
+    log_fields(LOG_DEBUG, "interact", NULL, "auto-deferring %s after %lld ms", call->key,
+               (long long)(ia_now_ms() - call->started_ms));
+    send_auto_defer(call);
 }
 
-static void send_text(bh_ctx *c, ia_call *call, int st, const char *text)
+/* The host's text answer: `mine` when the caller has claimed the initial response. */
+static void send_text(bh_ctx *c, ia_call *call, int mine, int st, const char *text)
 {
     bh_msg *m = ia_msg_new("host", NULL);
     ia_msg_content(m, text);
     ia_msg_flags(m, BH_MSG_EPHEMERAL);
     const char *err;
     const json_t *body = ia_msg_body(m, &err);
-    if (st == IA_NEW)
+    if (mine) {
         send_callback(c, call, CB_MESSAGE, body);
-    else if (st == IA_DEFERRED)
+    } else if (st == IA_DEFERRED) {
+        set_state(call, IA_ANSWERED);
         answer_deferred(c, call, body);
-    else if (st == IA_ANSWERED)
+    } else if (st == IA_ANSWERED) {
         followup(c, call, body, NULL);
+    }
     ia_msg_free(m);
 }
 
@@ -413,17 +496,49 @@ static void send_empty_choices(bh_ctx *c, ia_call *call)
     json_decref(data);
 }
 
+void (*ia_test_hook)(ia_call *call, int where);
+
+const char *ia_answer_outcome(ia_call *call)
+{
+    pthread_mutex_lock(&call->mu);
+    int st = call->state, acked = call->acked, autod = call->auto_deferred;
+    int type = call->answered_type;
+    pthread_mutex_unlock(&call->mu);
+    if (!acked)
+        return st == IA_GONE ? "unanswered" : "none";
+    if (autod)
+        return "auto-deferred";
+    switch (type) {
+    case CB_MESSAGE: return "message";
+    case CB_DEFERRED_MESSAGE: case CB_DEFERRED_UPDATE: return "deferred";
+    case CB_UPDATE: return "update";
+    case CB_AUTOCOMPLETE: return "choices";
+    case CB_MODAL: return "modal";
+    default: return "acknowledged";
+    }
+}
+
 void ia_answer_finish(ia_call *call, int rc)
 {
     bh_ctx *c = call->ctx;
-    int st = settled_state(call);
-    if (st == IA_GONE)
-        return;
     char saved[sizeof c->err];
     snprintf(saved, sizeof saved, "%s", c->err);
-    if (rc < 0) {
+    /*
+     * Claim before sending anything: the auto-defer may fire at this very moment,
+     * and only one of us may send the initial response.
+     */
+    if (ia_test_hook)
+        ia_test_hook(call, IA_HOOK_BEFORE_CLAIM);
+    int st;
+    int mine = claim_first(call, &st);
+    if (ia_test_hook)
+        ia_test_hook(call, IA_HOOK_AFTER_CLAIM);
+    if (!mine && st == IA_GONE)
+        goto out;
+    /* A message a builder refused is an error only when nothing else was sent instead. */
+    if (rc < 0 || (mine && call->refused)) {
         if (call->type == 4) {
-            if (st == IA_NEW)
+            if (mine)
                 send_empty_choices(c, call);
         } else {
             char text[300];
@@ -431,19 +546,20 @@ void ia_answer_finish(ia_call *call, int rc)
                      "Something went wrong while handling this; nothing was changed that you "
                      "were not told about. (ref %" PRIu64 ")",
                      call->id);
-            send_text(c, call, st, text);
+            send_text(c, call, mine, st, text);
         }
-    } else if (st == IA_NEW) {
+    } else if (mine) {
         /* The handler answered nothing: acknowledge, so Discord shows no failure. */
         if (call->type == 3)
             send_callback(c, call, CB_DEFERRED_UPDATE, NULL);
         else if (call->type == 4)
             send_empty_choices(c, call);
         else
-            send_text(c, call, st, "Done.");
+            send_text(c, call, mine, st, "Done.");
     } else if (st == IA_DEFERRED && call->defer_type == CB_DEFERRED_MESSAGE) {
-        send_text(c, call, st, "Done.");
+        send_text(c, call, mine, st, "Done.");
     }
+out:
     snprintf(c->err, sizeof c->err, "%s", saved);
 }
 

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 #define MAX_BUTTONS 5
 #define MAX_LABEL 80
 #define MAX_CUSTOM_ID 100
+/* "<plugin>:" and 100 characters of up to 4 bytes each. */
+#define CUSTOM_ID_BYTES (33 + MAX_CUSTOM_ID * 4 + 1)
 #define MAX_OPTIONS 25
 #define MAX_OPTION_TEXT 100
 #define MAX_PLACEHOLDER 150
@@ -80,6 +83,52 @@ size_t ia_text_len(const char *s)
     return n;
 }
 
+long ia_utf8_invalid_at(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; p && p[i];) {
+        unsigned char b = p[i];
+        int n;
+        uint32_t cp;
+        if (b < 0x80) {
+            i++;
+            continue;
+        } else if ((b & 0xE0) == 0xC0) {
+            n = 1;
+            cp = b & 0x1F;
+        } else if ((b & 0xF0) == 0xE0) {
+            n = 2;
+            cp = b & 0x0F;
+        } else if ((b & 0xF8) == 0xF0) {
+            n = 3;
+            cp = b & 0x07;
+        } else {
+            return (long)i;
+        }
+        for (int k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return (long)i;
+            cp = cp << 6 | (p[i + k] & 0x3F);
+        }
+        /* Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8. */
+        static const uint32_t min[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < min[n] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return (long)i;
+        i += (size_t)n + 1;
+    }
+    return -1;
+}
+
+size_t ia_text_cut(const char *s, size_t max_chars)
+{
+    size_t i = 0, n = 0;
+    for (; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == max_chars)
+            break;
+    }
+    return i;
+}
+
 static int fail(char *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int fail(char *err, const char *fmt, ...)
@@ -93,10 +142,14 @@ static int fail(char *err, const char *fmt, ...)
     return BH_ELIMIT;
 }
 
+/* Text Discord will take: valid UTF-8 (jansson refuses anything else), `max` characters at most. */
 static int check_len(char *err, const char *what, const char *s, size_t max, int required)
 {
     if (!s || !*s)
         return required ? fail(err, "%s is required", what) : 0;
+    long bad = ia_utf8_invalid_at(s);
+    if (bad >= 0)
+        return fail(err, "%s is not valid UTF-8 (at byte %ld)", what, bad);
     size_t n = ia_text_len(s);
     if (n > max)
         return fail(err, "%s is %zu characters; Discord allows %zu", what, n, max);
@@ -108,10 +161,16 @@ static int namespaced_id(char *err, const char *plugin, const char *id, char *ou
 {
     if (!id || !*id)
         return fail(err, "a custom_id is required");
-    int n = snprintf(out, outlen, "%s:%s", plugin, id);
-    if (n < 0 || (size_t)n > MAX_CUSTOM_ID)
-        return fail(err, "custom_id '%s:%s' is longer than Discord's %d characters", plugin, id,
-                    MAX_CUSTOM_ID);
+    if (check_len(err, "custom_id", id, SIZE_MAX, 1) < 0)
+        return BH_ELIMIT;
+    size_t pl = strlen(plugin), il = strlen(id);
+    size_t n = pl + 1 + ia_text_len(id);
+    if (n > MAX_CUSTOM_ID || pl + 1 + il >= outlen)
+        return fail(err, "custom_id '%s:%.*s...' is %zu characters; Discord allows %d", plugin,
+                    (int)ia_text_cut(id, 20), id, n, MAX_CUSTOM_ID);
+    memcpy(out, plugin, pl);
+    out[pl] = ':';
+    memcpy(out + pl + 1, id, il + 1);
     return 0;
 }
 
@@ -282,6 +341,8 @@ int ia_embed_set(bh_embed *e, int part, const char *text)
     if (err[0])
         return BH_ELIMIT;
     text = text ? text : "";
+    if (check_len(err, "embed text", text, SIZE_MAX, 0) < 0)
+        return BH_ELIMIT;
     switch (part) {
     case BH_EMBED_TITLE:
         if (check_len(err, "embed title", text, MAX_TITLE, 0) < 0)
@@ -388,7 +449,8 @@ int ia_row_button(bh_row *r, int style, const char *label, const char *custom_id
         return fail(err, "unknown button style %d", style);
     if ((!label || !*label) && (!emoji || !*emoji))
         return fail(err, "a button needs a label or an emoji");
-    if (check_len(err, "button label", label, MAX_LABEL, 0) < 0)
+    if (check_len(err, "button label", label, MAX_LABEL, 0) < 0 ||
+        check_len(err, "button emoji", emoji, SIZE_MAX, 0) < 0)
         return BH_ELIMIT;
     json_t *b = json_pack("{s:i,s:i}", "type", 2, "style", style);
     if (label && *label)
@@ -398,13 +460,14 @@ int ia_row_button(bh_row *r, int style, const char *label, const char *custom_id
     if (disabled)
         json_object_set_new(b, "disabled", json_true());
     if (style == BH_BUTTON_LINK) {
-        if (!custom_id || strncmp(custom_id, "https://", 8) != 0 || strlen(custom_id) > 512) {
+        if (!custom_id || strncmp(custom_id, "https://", 8) != 0 ||
+            ia_utf8_invalid_at(custom_id) >= 0 || ia_text_len(custom_id) > 512) {
             json_decref(b);
             return fail(err, "a link button needs an https:// URL of at most 512 characters");
         }
         json_object_set_new(b, "url", json_string(custom_id));
     } else {
-        char id[MAX_CUSTOM_ID + 64];
+        char id[CUSTOM_ID_BYTES];
         if (namespaced_id(err, r->m->plugin, custom_id, id, sizeof id) < 0) {
             json_decref(b);
             return BH_ELIMIT;
@@ -449,7 +512,7 @@ bh_select *ia_row_select(bh_row *r, int kind, const char *custom_id, const char 
              min_values, max_values);
         return NULL;
     }
-    char id[MAX_CUSTOM_ID + 64];
+    char id[CUSTOM_ID_BYTES];
     if (check_len(err, "select placeholder", placeholder, MAX_PLACEHOLDER, 0) < 0 ||
         namespaced_id(err, r->m->plugin, custom_id, id, sizeof id) < 0)
         return NULL;
@@ -479,7 +542,8 @@ int ia_select_option(bh_select *s, const char *label, const char *value,
         return fail(err, "a select menu holds at most %d options", MAX_OPTIONS);
     if (check_len(err, "select option label", label, MAX_OPTION_TEXT, 1) < 0 ||
         check_len(err, "select option value", value, MAX_OPTION_TEXT, 1) < 0 ||
-        check_len(err, "select option description", description, MAX_OPTION_TEXT, 0) < 0)
+        check_len(err, "select option description", description, MAX_OPTION_TEXT, 0) < 0 ||
+        check_len(err, "select option emoji", emoji, SIZE_MAX, 0) < 0)
         return BH_ELIMIT;
     json_t *options = json_object_get(s->obj, "options");
     size_t i;
@@ -550,11 +614,12 @@ bh_modal *ia_modal_new(const char *plugin, bh_modal **owner_list, const char *cu
     if (!md)
         return NULL;
     snprintf(md->plugin, sizeof md->plugin, "%s", plugin);
-    char id[MAX_CUSTOM_ID + 64] = "";
+    char id[CUSTOM_ID_BYTES] = "";
     if (namespaced_id(md->err, plugin, custom_id, id, sizeof id) == 0)
         check_len(md->err, "modal title", title, MAX_MODAL_TITLE, 1);
-    md->body = json_pack("{s:s,s:s,s:[]}", "custom_id", id, "title", title ? title : "",
-                         "components");
+    /* A refused title stays out of the body (jansson takes only UTF-8); the error says why. */
+    md->body = json_pack("{s:s,s:s,s:[]}", "custom_id", id,
+                         "title", title && !md->err[0] ? title : "", "components");
     if (!md->body) {
         free(md);
         return NULL;
@@ -621,8 +686,8 @@ int ia_modal_text(bh_modal *md, const char *custom_id, const char *label, int st
         return fail(md->err, "a modal holds at most %d inputs", MAX_MODAL_INPUTS);
     if (style != BH_TEXT_SHORT && style != BH_TEXT_PARAGRAPH)
         return fail(md->err, "unknown text input style %d", style);
-    if (!custom_id || !*custom_id || strlen(custom_id) > MAX_CUSTOM_ID)
-        return fail(md->err, "a text input needs a custom_id of 1 to %d characters", MAX_CUSTOM_ID);
+    if (check_len(md->err, "text input custom_id", custom_id, MAX_CUSTOM_ID, 1) < 0)
+        return BH_ELIMIT;
     if (check_len(md->err, "text input label", label, MAX_INPUT_LABEL, 1) < 0 ||
         check_len(md->err, "text input value", value, MAX_INPUT_VALUE, 0) < 0 ||
         check_len(md->err, "text input placeholder", placeholder, MAX_INPUT_PLACEHOLDER, 0) < 0)

@@ -11,6 +11,10 @@
 
 /* Characters as Discord counts them (code points of UTF-8 text). */
 size_t ia_text_len(const char *s);
+/* The offset of the first byte that is not valid UTF-8, or -1 when it all is. */
+long ia_utf8_invalid_at(const char *s);
+/* The length in bytes of the first `max_chars` characters of `s`: a cut there splits no sequence. */
+size_t ia_text_cut(const char *s, size_t max_chars);
 
 /*
  * A message for plugin `plugin` (custom_ids get its "<plugin>:" prefix). The

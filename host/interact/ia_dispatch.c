@@ -34,9 +34,10 @@ static void call_free(ia_call *call)
     free(call);
 }
 
-static void on_timer_closed(uv_handle_t *h)
+void ia_call_unref(ia_call *call)
 {
-    ia_call *call = h->data;
+    if (--call->loop_refs > 0)
+        return;
     ia_mgr *m = call->mgr;
     call_free(call);
     pthread_mutex_lock(&m->lock);
@@ -46,6 +47,11 @@ static void on_timer_closed(uv_handle_t *h)
         m->closing = 0;
         uv_close((uv_handle_t *)&m->done_async, NULL);
     }
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    ia_call_unref(h->data);
 }
 
 /* Loop thread: calls whose handler returned: stop their timer and free them. */
@@ -74,8 +80,12 @@ static const char *outcome_name(int rc)
     return rc >= 0 ? "ok" : "error";
 }
 
-/* bothost.command_log: who ran what, with which options, how it went, how long it took. */
-static void log_command(ia_call *call, int64_t latency_ms)
+/*
+ * bothost.command_log: who ran what, with which options, how it went, how long
+ * it took. Written on the handler's own session, reset to a clean state first,
+ * so a command never needs a second connection while it holds one.
+ */
+static void log_command(ia_call *call, db_session *s, int64_t latency_ms)
 {
     if (!call->mgr->o.db || call->type != 2)
         return;
@@ -83,8 +93,6 @@ static void log_command(ia_call *call, int64_t latency_ms)
     const json_t *user = json_object_get(json_object_get(ia, "member"), "user");
     if (!user)
         user = json_object_get(ia, "user");
-    db_session s;
-    db_session_init(&s, call->mgr->o.db);
     bh_param p[] = {
         {BH_P_TEXT, {.s = json_string_value(json_object_get(ia, "guild_id"))}},
         {BH_P_TEXT, {.s = json_string_value(json_object_get(ia, "channel_id"))}},
@@ -99,14 +107,35 @@ static void log_command(ia_call *call, int64_t latency_ms)
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
         if ((p[i].type == BH_P_TEXT && !p[i].v.s) || (p[i].type == BH_P_JSON && !p[i].v.j))
             p[i].type = BH_P_NULL;
-    if (db_session_query(&s,
+    if (db_session_query(s,
                          NULL,
                          "INSERT INTO bothost.command_log (guild_id, channel_id, user_id, plugin, "
                          "command, options, outcome, latency_ms, error) VALUES ($1::bigint, "
                          "$2::bigint, $3::bigint, $4, $5, $6, $7, $8, $9)",
                          p, (int)(sizeof p / sizeof p[0])) < 0)
-        log_fields(LOG_WARN, "interact", NULL, "command_log: %s", s.err);
-    db_session_end(&s);
+        log_fields(LOG_WARN, "interact", NULL, "command_log: %s", s->err);
+}
+
+static const char *kind_name(int type)
+{
+    return type == 2 ? "command" : type == 3 ? "component" : type == 4 ? "autocomplete" : "modal";
+}
+
+/* At debug: one line per interaction. The route, never the custom_id's data or the token. */
+static void log_interaction(ia_call *call, int rc, int64_t latency_ms)
+{
+    if (log_get_level() > LOG_DEBUG)
+        return;
+    const char *plugin = plug_gen_name(call->call.gen);
+    char fields[600];
+    if (call->type == 2 || call->type == 4)
+        snprintf(fields, sizeof fields, "plugin=%s kind=%s command=\"%s\"", plugin,
+                 kind_name(call->type), call->key);
+    else
+        snprintf(fields, sizeof fields, "plugin=%s kind=%s custom_id=\"%s:%s\"", plugin,
+                 kind_name(call->type), plugin, call->call.name ? call->call.name : "");
+    log_fields(LOG_DEBUG, "interact", fields, "interaction latency_ms=%lld outcome=%s answer=%s",
+               (long long)latency_ms, outcome_name(rc), ia_answer_outcome(call));
 }
 
 /* Any thread: the call is over; the loop stops its timer and frees it. */
@@ -137,13 +166,12 @@ static void run_call(void *arg)
 
     char labels[300];
     metrics_labels(labels, sizeof labels, "plugin", plug_gen_name(call->call.gen), "kind",
-                   call->type == 2 ? "command" : call->type == 3 ? "component"
-                   : call->type == 4 ? "autocomplete" : "modal",
-                   "outcome", outcome_name(rc), NULL);
+                   kind_name(call->type), "outcome", outcome_name(rc), NULL);
     metrics_counter_add("bothost_interactions_total", labels, 1);
     metrics_histogram_observe("bothost_interaction_duration_seconds", labels,
                               (double)latency / 1000.0);
-    log_command(call, latency);
+    log_interaction(call, rc, latency);
+    log_command(call, plug_ctx_end_handler(c), latency);
 
     plug_ctx_free(c);
     call->ctx = NULL;
@@ -202,6 +230,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
         return;
     }
     call->ctx->ia = call;
+    call->loop_refs = 1;
     uv_timer_init(m->o.loop, &call->timer);
     call->timer.data = call;
     uv_timer_start(&call->timer, on_auto_defer, (uint64_t)m->o.auto_defer_ms, 0);

@@ -32,7 +32,7 @@ typedef struct ia_call {
     int type;                    /* 2 command, 3 component, 4 autocomplete, 5 modal */
     uint64_t id, app_id;
     char token[512];
-    char key[200];               /* the routing key */
+    char key[420];               /* the routing key: a command path, a custom_id */
     int route_kind;              /* PLUG_* */
     plug_call call;
     bh_ctx *ctx;
@@ -50,6 +50,16 @@ typedef struct ia_call {
     int defer_ephemeral;
     int answered_type;
     int auto_deferred;
+    int acked;                   /* Discord accepted an initial response (under mu) */
+    int refused;                 /* a builder refused an answer of the handler's */
+
+    /*
+     * Loop thread only: one reference for the handler's run (dropped once the
+     * worker is done and the timer closed) and one per host request in flight
+     * (the auto-defer), so the call outlives every callback that names it.
+     */
+    int loop_refs;
+    int defer_attempts;
 
     uv_timer_t timer;
     int64_t started_ms;
@@ -62,13 +72,27 @@ typedef struct ia_call {
 int ia_call_parse(ia_call *call);
 void ia_call_parsed_free(ia_call *call);
 
+/* ia_dispatch.c: drops a loop reference; the last frees the call (loop thread). */
+void ia_call_unref(ia_call *call);
+
 /* ia_answer.c */
 /* Loop thread: the auto-defer timer fired. */
 void ia_answer_auto_defer(ia_call *call);
 /* Worker: after the handler, answers what it left unanswered. */
 void ia_answer_finish(ia_call *call, int rc);
+/* What Discord got as the initial response, for the log: "message", "auto-deferred", ... */
+const char *ia_answer_outcome(ia_call *call);
 /* Loop thread: answers an interaction nobody handles, asynchronously. */
 void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *text);
+
+/*
+ * Tests only (NULL otherwise): called on the worker when the handler has
+ * returned, just before (IA_HOOK_BEFORE_CLAIM) and just after
+ * (IA_HOOK_AFTER_CLAIM) the host claims the answer the handler left, so a test
+ * can fire the auto-defer at exactly that moment.
+ */
+enum { IA_HOOK_BEFORE_CLAIM = 0, IA_HOOK_AFTER_CLAIM };
+extern void (*ia_test_hook)(ia_call *call, int where);
 
 /* Monotonic milliseconds. */
 int64_t ia_now_ms(void);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interact/ia_build.h"
 #include "interact/ia_internal.h"
 #include "plugin/plug_internal.h"
 
@@ -52,7 +53,8 @@ int ia_call_parse(ia_call *call)
     }
     if (call->type == 3 || call->type == 5) {
         const char *cid = json_string_value(json_object_get(data, "custom_id"));
-        if (!cid || !*cid || strlen(cid) > 100)
+        /* Discord's 100 characters, of up to 4 bytes each. */
+        if (!cid || !*cid || ia_text_len(cid) > 100 || strlen(cid) >= sizeof call->key)
             return BH_EINVAL;
         snprintf(call->key, sizeof call->key, "%s", cid);
         call->route_kind = call->type == 3 ? PLUG_COMPONENT : PLUG_MODAL;

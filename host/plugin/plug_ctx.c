@@ -63,14 +63,26 @@ const char *plug_ctx_error(const bh_ctx *c)
     return c->err;
 }
 
-void plug_ctx_free(bh_ctx *c)
+static void warn_open_tx(bh_ctx *c)
 {
-    if (!c)
-        return;
     if (c->db.tx_depth > 0 && !c->db.outer_tx)
         log_fields(LOG_WARN, "plugin", NULL,
                    "plugin %s left a transaction open in %s: rolled back",
                    c->plugin[0] ? c->plugin : "?", c->name);
+}
+
+db_session *plug_ctx_end_handler(bh_ctx *c)
+{
+    warn_open_tx(c);
+    db_session_reset(&c->db);
+    return &c->db;
+}
+
+void plug_ctx_free(bh_ctx *c)
+{
+    if (!c)
+        return;
+    warn_open_tx(c);
     ia_msg_free_all(&c->msgs);
     ia_modal_free_all(&c->modals);
     db_session_end(&c->db);

@@ -15,6 +15,12 @@ void plug_ctx_set_job(bh_ctx *c, const char *kind, json_t *payload, int attempt)
 /* Runs the handler on this thread; returns its result. bh_ctx_error() text in plug_ctx_error(). */
 int plug_ctx_run(bh_ctx *c, const plug_call *call);
 const char *plug_ctx_error(const bh_ctx *c);
+/*
+ * After the handler: rolls back what it left open and resets its connection,
+ * which the call keeps; returns the session for the host's own writes about the
+ * call (the command log), so they need no second connection.
+ */
+db_session *plug_ctx_end_handler(bh_ctx *c);
 /* Ends the call: rolls back what it left open, gives back its connection, frees it. */
 void plug_ctx_free(bh_ctx *c);
 

@@ -81,6 +81,7 @@ struct bh_ctx {
     bh_msg *msgs;                /* builders not yet freed */
     bh_modal *modals;
     int discord_code;            /* of the last failed REST call */
+    int http_status;             /* of the last REST call's last attempt (0: no answer) */
     char err[512];
 };
 

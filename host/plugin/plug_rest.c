@@ -32,6 +32,7 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
     if (out)
         *out = NULL;
     c->discord_code = 0;
+    c->http_status = 0;
     if (!the_rest) {
         plug_set_error(c, "no connection to Discord in this mode");
         return BH_ENOSYS;
@@ -44,6 +45,8 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
     rest_response *res = NULL;
     int rc = rest_call(the_rest, &req, &res);
     free(text);
+    if (res)
+        c->http_status = res->status;
     if (rc < 0) {
         if (res) {
             c->discord_code = res->code;
@@ -51,8 +54,9 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
                 plug_set_error(c, "Discord %d: %s (%s)", res->code, res->message,
                                res->route ? res->route : path);
             else
-                plug_set_error(c, "%s %s: %s (HTTP %d)", method, path, res->message,
-                               res->status);
+                /* The route template, never the path: webhook and interaction paths hold tokens. */
+                plug_set_error(c, "%s: %s (HTTP %d)", res->route ? res->route : method,
+                               res->message, res->status);
         } else {
             plug_set_error(c, "%s %s refused: %s", method, path, plug_api_table.strerror(rc));
         }

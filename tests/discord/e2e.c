@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <stdio.h>
 #include <string.h>
 
 static e2e *current;
@@ -43,6 +44,31 @@ static const char *e2e_wait_line(e2e *t, const char *needle, int timeout_ms)
     return NULL;
 }
 
+/* Replaces whole lines of the INI: edits are pairs "old line", "new line", NULL-terminated. */
+static void edit_ini(const char *path, const char *const *edits)
+{
+    FILE *f = fopen(path, "r");
+    CHECK(f);
+    static char text[1 << 16], out[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    out[0] = '\0';
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        const char *put = line;
+        for (int i = 0; edits[i]; i += 2)
+            if (strcmp(line, edits[i]) == 0)
+                put = edits[i + 1];
+        strncat(out, put, sizeof out - strlen(out) - 2);
+        strcat(out, "\n");
+    }
+    f = fopen(path, "w");
+    CHECK(f && fputs(out, f) >= 0 && fclose(f) == 0);
+}
+
+static void start_host(e2e *t, const char *enabled, const char *extra, const char *ready_line,
+                       const char *const *edits, int timeout_ms);
+
 void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *ready_line)
 {
     e2e_start_host_within(t, enabled, extra, ready_line, 30000);
@@ -51,11 +77,25 @@ void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *
 void e2e_start_host_within(e2e *t, const char *enabled, const char *extra, const char *ready_line,
                            int timeout_ms)
 {
+    start_host(t, enabled, extra, ready_line, NULL, timeout_ms);
+}
+
+void e2e_start_host_edited(e2e *t, const char *enabled, const char *extra, const char *ready_line,
+                           const char *const *edits)
+{
+    start_host(t, enabled, extra, ready_line, edits, 30000);
+}
+
+static void start_host(e2e *t, const char *enabled, const char *extra, const char *ready_line,
+                       const char *const *edits, int timeout_ms)
+{
     char api[128];
     snprintf(api, sizeof api, "%s/api/v10", t->emu.url);
     snprintf(t->ini, sizeof t->ini, "%s",
              tsup_host_write_ini_discord(&t->dirs, t->conninfo, enabled, api, "127.0.0.1:0",
                                          extra));
+    if (edits)
+        edit_ini(t->ini, edits);
     char *argv[] = {(char *)tsup_bothost_path(), "-c", t->ini, NULL};
     char *env[] = {"DISCORD_TOKEN=test-token", NULL};
     t->host = tsup_proc_start(argv, env);

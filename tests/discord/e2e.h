@@ -31,6 +31,9 @@ void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *
 /* The same with a limit for each step (e2e_start_host: 30 s), for starts whose work scales. */
 void e2e_start_host_within(e2e *t, const char *enabled, const char *extra, const char *ready_line,
                            int timeout_ms);
+/* The same, with lines of the default INI replaced: pairs "old line", "new line", NULL-terminated. */
+void e2e_start_host_edited(e2e *t, const char *enabled, const char *extra, const char *ready_line,
+                           const char *const *edits);
 /* SIGTERM, expect exit 0. */
 void e2e_stop_host(e2e *t);
 void e2e_teardown(e2e *t);

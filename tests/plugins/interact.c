@@ -5,6 +5,10 @@
  * /tools slow ms:<n>           sleeps, then replies (auto-defer)
  * /tools fail                  fails on purpose
  * /tools form                  opens a modal; its submission replies with the fields
+ * /tools quiet                 returns without answering (the host acknowledges)
+ * /tools dbwork ms:<n>         a query holding its connection for n ms, then a reply
+ * /tools long text:<s> n:<k> [cut:<b>]  bh_reply_text() of <s> repeated k times (cut at 2000
+ *                              characters), or with cut: a reply cut at byte b (may be refused)
  * button "interact:again:<n>"  replies "again <n>"
  * select "interact:pick"       replies "picked <values>"
  * GUILD_MEMBER_ADD             records the member in interact.joins (exactly once)
@@ -169,6 +173,48 @@ static int on_slowform(bh_ctx *c)
     return bh_update(c, m);
 }
 
+static int on_quiet(bh_ctx *c)
+{
+    (void)c;
+    return 0;
+}
+
+static int on_dbwork(bh_ctx *c)
+{
+    int64_t ms = bh_opt_int(c, "ms", 100);
+    int64_t rc = bh_db_exec(c, "SELECT pg_sleep($1::float8 / 1000)", BH_ARGS(bh_i64(ms)));
+    if (rc < 0)
+        return (int)rc;
+    return bh_reply_text(c, "dbwork done");
+}
+
+static int on_long(bh_ctx *c)
+{
+    const char *unit = bh_opt_str(c, "text", "x");
+    int64_t n = bh_opt_int(c, "n", 1);
+    size_t len = strlen(unit);
+    char *text = malloc(len * (size_t)n + 1);
+    if (!text)
+        return BH_ENOMEM;
+    for (int64_t i = 0; i < n; i++)
+        memcpy(text + (size_t)i * len, unit, len);
+    text[len * (size_t)n] = '\0';
+    int64_t cut = bh_opt_int(c, "cut", -1);
+    if (cut >= 0 && (size_t)cut < len * (size_t)n) {
+        /* A naive byte cut, which may split a character: the reply is refused; returns 0 anyway. */
+        text[cut] = '\0';
+        bh_msg *m = bh_msg_new(c);
+        bh_msg_content(m, text);
+        int rc = bh_reply(c, m);
+        bh_log(H, BH_LOG_INFO, "long: reply returned %d: %s", rc, rc < 0 ? bh_ctx_error(c) : "");
+        free(text);
+        return 0;
+    }
+    int rc = bh_reply_text(c, "%s", text);
+    free(text);
+    return rc;
+}
+
 static int on_member_add(bh_ctx *c)
 {
     const char *user = json_string_value(json_object_get(json_object_get(bh_ctx_data(c), "user"), "id"));
@@ -190,6 +236,13 @@ static int interact_load(bh_host *h)
         "{\"type\":4,\"name\":\"ms\",\"description\":\"sleep\",\"required\":true}]},"
         "{\"type\":1,\"name\":\"fail\",\"description\":\"fails\"},"
         "{\"type\":1,\"name\":\"form\",\"description\":\"opens a modal\"},"
+        "{\"type\":1,\"name\":\"quiet\",\"description\":\"answers nothing\"},"
+        "{\"type\":1,\"name\":\"dbwork\",\"description\":\"holds a connection\",\"options\":["
+        "{\"type\":4,\"name\":\"ms\",\"description\":\"sleep\",\"required\":true}]},"
+        "{\"type\":1,\"name\":\"long\",\"description\":\"a long reply\",\"options\":["
+        "{\"type\":3,\"name\":\"text\",\"description\":\"unit\",\"required\":true},"
+        "{\"type\":4,\"name\":\"n\",\"description\":\"times\",\"required\":true},"
+        "{\"type\":4,\"name\":\"cut\",\"description\":\"cut at this byte\"}]},"
         "{\"type\":1,\"name\":\"admin\",\"description\":\"REST helpers\",\"options\":["
         "{\"type\":6,\"name\":\"user\",\"description\":\"target\",\"required\":true},"
         "{\"type\":8,\"name\":\"role\",\"description\":\"role\",\"required\":true},"
@@ -201,6 +254,9 @@ static int interact_load(bh_host *h)
     rc = rc ? rc : bh_command_handle(h, "tools fail", on_fail);
     rc = rc ? rc : bh_command_handle(h, "tools form", on_form);
     rc = rc ? rc : bh_command_handle(h, "tools admin", on_admin);
+    rc = rc ? rc : bh_command_handle(h, "tools quiet", on_quiet);
+    rc = rc ? rc : bh_command_handle(h, "tools dbwork", on_dbwork);
+    rc = rc ? rc : bh_command_handle(h, "tools long", on_long);
     rc = rc ? rc : bh_component_handle(h, "again", on_again);
     rc = rc ? rc : bh_component_handle(h, "pick", on_pick);
     rc = rc ? rc : bh_component_handle(h, "formbtn", on_formbtn);

@@ -263,15 +263,25 @@ static inline int bh_reply(bh_ctx *c, bh_msg *m)
     return bh__api->reply(c, m);
 }
 
-/* Shortcut: an ephemeral text answer (formatted like printf). */
+/*
+ * Shortcut: an ephemeral text answer (formatted like printf), cut at Discord's
+ * 2000 characters (code points, as Discord counts them), never inside a UTF-8
+ * sequence. Text that is not valid UTF-8 is refused like any builder's error:
+ * BH_ELIMIT, the reason in bh_ctx_error(), the user told that it failed.
+ */
 __attribute__((format(printf, 2, 3))) static inline int bh_reply_text(bh_ctx *c,
                                                                         const char *fmt, ...)
 {
-    char text[2001];
+    char text[2000 * 4 + 1]; /* 2000 characters of up to 4 bytes */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
+    size_t i = 0, chars = 0;
+    for (; text[i]; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80 && chars++ == 2000)
+            break;
+    text[i] = '\0';
     bh_msg *m = bh__api->msg_new(c);
     bh__api->msg_content(m, text);
     bh__api->msg_flags(m, BH_MSG_EPHEMERAL);

@@ -135,7 +135,7 @@ int main(void)
     m = ia_msg_new("raffle", &list);
     CHECK(ia_row_button(ia_msg_row(m), BH_BUTTON_PRIMARY, "x", repeat('c', 94), NULL, 0) ==
           BH_ELIMIT);
-    expect_error(m, "longer than Discord's 100 characters");
+    expect_error(m, "is 101 characters; Discord allows 100");
 
     m = ia_msg_new("raffle", &list);
     CHECK(ia_row_button(ia_msg_row(m), BH_BUTTON_PRIMARY, repeat('l', 81), "x", NULL, 0) ==

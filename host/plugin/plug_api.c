@@ -9,6 +9,7 @@
 #include "interact/ia_build.h"
 #include "plugin/plug_api_discord.h"
 #include "plugin/plug_internal.h"
+#include "plugin/plug_outbox.h"
 
 static __thread bh_ctx *current_ctx;
 
@@ -371,4 +372,6 @@ const bh_api plug_api_table = {
     .bot_permissions = plug_api_bot_permissions,
     .member_top_position = plug_api_member_top_position,
     .member_permissions = plug_api_member_permissions,
+    .outbox_rest = plug_outbox_rest,
+    .outbox_message_send = plug_outbox_message_send,
 };

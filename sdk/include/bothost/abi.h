@@ -299,6 +299,11 @@ typedef struct bh_api {
     int (*member_top_position)(bh_ctx *c, uint64_t guild, const uint64_t *roles, int n);
     uint64_t (*member_permissions)(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
                                    const uint64_t *roles, int n);
+
+    /* The outbox: Discord calls sent after the call's transaction commits. */
+    int (*outbox_rest)(bh_ctx *c, const char *method, const char *path, const json_t *body,
+                       const char *reason);
+    int (*outbox_message_send)(bh_ctx *c, uint64_t channel, bh_msg *m);
 } bh_api;
 
 /* What every plugin exports, through BH_PLUGIN(). */

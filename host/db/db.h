@@ -119,6 +119,12 @@ int db_migrate(db_pool *p, const char *owner, const char *dir, int *applied, cha
 /* Schedules (or with a key, replaces) a pending job, in the session's transaction. */
 int db_jobs_schedule(db_session *s, const char *plugin, const char *kind, int64_t run_at_ms,
                      const json_t *payload, const char *key);
+/*
+ * Adds a job due at once that runs only after every earlier job of the same
+ * plugin and `chain` has run (or died): the outbox's ordered queue.
+ */
+int db_jobs_append(db_session *s, const char *plugin, const char *kind, const char *chain,
+                   const json_t *payload);
 /* Cancels a pending job by kind and key: 0, or BH_ENOTFOUND. */
 int db_jobs_cancel(db_session *s, const char *plugin, const char *kind, const char *key);
 

@@ -54,6 +54,21 @@ int db_jobs_schedule(db_session *s, const char *plugin, const char *kind, int64_
                                    bh_json(payload)));
 }
 
+int db_jobs_append(db_session *s, const char *plugin, const char *kind, const char *chain,
+                   const json_t *payload)
+{
+    int rc = names_valid(s, plugin, kind);
+    if (rc < 0)
+        return rc;
+    if (!chain || !chain[0] || strlen(chain) > 200)
+        return db_session_errorf(s, BH_EINVAL, "job: chain must be 1 to 200 bytes");
+    return db_session_exec(s,
+                           "INSERT INTO bothost.jobs (plugin, kind, chain, payload) "
+                           "VALUES ($1, $2, $3, coalesce($4::jsonb, '{}'))",
+                           BH_ARGS(bh_text(plugin), bh_text(kind), bh_text(chain),
+                                   bh_json(payload)));
+}
+
 int db_jobs_cancel(db_session *s, const char *plugin, const char *kind, const char *key)
 {
     int rc = names_valid(s, plugin, kind);
@@ -119,11 +134,15 @@ int db_jobs_claim(db_session *s, const char *const *plugins, int nplugins, db_jo
         rc = db_session_query(
             s, &r,
             "WITH next AS ("
-            " SELECT id FROM bothost.jobs"
+            " SELECT id FROM bothost.jobs j"
             " WHERE state = 'pending' AND run_at <= now() AND plugin = ANY($1::text[])"
+            /* A chained job waits for the earlier ones of its chain (run or dead). */
+            " AND (chain IS NULL OR NOT EXISTS (SELECT 1 FROM bothost.jobs e"
+            " WHERE e.plugin = j.plugin AND e.chain = j.chain AND e.state = 'pending'"
+            " AND e.id < j.id))"
             " ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-            " UPDATE bothost.jobs j SET state = 'running' FROM next WHERE j.id = next.id"
-            " RETURNING j.id, j.plugin, j.kind, j.payload::text, j.attempts",
+            " UPDATE bothost.jobs u SET state = 'running' FROM next WHERE u.id = next.id"
+            " RETURNING u.id, u.plugin, u.kind, u.payload::text, u.attempts",
             BH_ARGS(bh_text(arr)));
     free(arr);
     if (rc < 0)

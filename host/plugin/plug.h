@@ -83,7 +83,7 @@ void plug_call_release(plug_mgr *m, plug_call *call);
  */
 void plug_mgr_set_job_nudge(plug_mgr *m, void (*fn)(void *arg), void *arg);
 
-/* Names of the live plugins that registered jobs (for the scheduler); caller frees with plug_names_free(). */
+/* Names of the live plugins, whose jobs and outbox the scheduler runs; caller frees with plug_names_free(). */
 int plug_job_plugins(plug_mgr *m, char ***names);
 void plug_names_free(char **names, int n);
 

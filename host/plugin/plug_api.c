@@ -9,6 +9,7 @@
 #include "interact/ia_build.h"
 #include "plugin/plug_api_discord.h"
 #include "plugin/plug_internal.h"
+#include "plugin/plug_outbox.h"
 
 static __thread bh_ctx *current_ctx;
 
@@ -407,4 +408,6 @@ const bh_api plug_api_table = {
     .member_top_position = plug_api_member_top_position,
     .member_permissions = plug_api_member_permissions,
     .config_error = api_config_error,
+    .outbox_rest = plug_outbox_rest,
+    .outbox_message_send = plug_outbox_message_send,
 };

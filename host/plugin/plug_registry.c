@@ -209,14 +209,9 @@ int plug_job_plugins(plug_mgr *m, char ***names)
     pthread_mutex_lock(&m->lock);
     char **list = calloc((size_t)m->nlive + 1, sizeof *list);
     int n = 0;
-    for (int i = 0; list && i < m->nlive; i++) {
-        for (int j = 0; j < m->live[i]->nroutes; j++) {
-            if (m->live[i]->routes[j].kind == PLUG_JOB) {
-                list[n++] = strdup(m->live[i]->name);
-                break;
-            }
-        }
-    }
+    /* Every live plugin: any of them may have queued outbox requests (plug_outbox.c). */
+    for (int i = 0; list && i < m->nlive; i++)
+        list[n++] = strdup(m->live[i]->name);
     pthread_mutex_unlock(&m->lock);
     *names = list;
     return list ? n : BH_ENOMEM;

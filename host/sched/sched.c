@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "plugin/plug_ctx.h"
+#include "plugin/plug_outbox.h"
 
 struct sched {
     uv_loop_t *loop;
@@ -58,7 +59,12 @@ static int run_one(sched *s, char **plugins, int nplugins)
     plug_call call;
     int ok;
     const char *why = NULL;
-    if (plug_route(s->plugins, PLUG_JOB, key, &call) < 0) {
+    if (strcmp(job.kind, PLUG_OUTBOX_KIND) == 0) {
+        /* A request queued with bh_outbox_rest(): the host's own, after the commit. */
+        int sent = plug_outbox_run(c, job.plugin, job.payload);
+        ok = sent >= 0;
+        why = ok ? NULL : plug_ctx_error(c);
+    } else if (plug_route(s->plugins, PLUG_JOB, key, &call) < 0) {
         ok = 0;
         why = "no handler for this job kind is loaded";
     } else {

@@ -112,7 +112,7 @@ int raffle_event(bh_ctx *c, int64_t id, const char *kind, uint64_t actor, const 
 /* Posts a line in the guild's log channel, if any; failures are only logged. */
 void raffle_report(bh_ctx *c, uint64_t guild, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Sends a short text to a channel; allowed mentions: users only. */
+/* Queues a short text for a channel, sent after the commit (the outbox); users-only mentions. */
 int raffle_announce(bh_ctx *c, uint64_t channel, const char *text);
 
 /* ---- render.c ---- */

@@ -118,9 +118,14 @@ void raffle_report(bh_ctx *c, uint64_t guild, const char *fmt, ...)
 
 int raffle_announce(bh_ctx *c, uint64_t channel, const char *text)
 {
+    /*
+     * Queued, not sent: callers are inside the transaction that made the news
+     * (a close job holds the raffle's row), and members' clicks must not wait
+     * on Discord. It goes out once that transaction commits.
+     */
     bh_msg *m = bh_msg_new(c);
     bh_msg_content(m, text);
-    int rc = bh_message_send(c, channel, m, NULL);
+    int rc = bh_outbox_message_send(c, channel, m);
     bh_msg_free(m);
     return rc;
 }

@@ -91,7 +91,8 @@ void rp_notify(bh_ctx *c, uint64_t guild, const char *title, const char *text)
     bh_embed_set(e, BH_EMBED_TITLE, title);
     bh_embed_set(e, BH_EMBED_DESCRIPTION, text);
     bh_embed_color(e, 0xED4245);
-    if (bh_message_send(c, channel, m, NULL) < 0)
+    /* Queued: callers may hold the member's lock; it goes out after their commit. */
+    if (bh_outbox_message_send(c, channel, m) < 0)
         bh_log(RP_HOST, BH_LOG_WARN, "guild %" PRIu64 ": could not tell the admins: %s", guild,
                bh_ctx_error(c));
     bh_msg_free(m);
@@ -193,17 +194,15 @@ int rp_job_audit(bh_ctx *c)
             bh_msg_free(m);
             return 0;
         }
-        if (channel) {
-            rc = bh_message_send(c, channel, m, NULL);
-            if (rc == BH_ENOTFOUND || rc == BH_EPERM) {
-                /* Gone or closed to the bot: drop these rather than retry forever. */
-                bh_log(RP_HOST, BH_LOG_WARN, "guild %" PRIu64 ": audit channel %" PRIu64
-                                             " refused the log: %s", guild, channel,
-                       bh_ctx_error(c));
-            } else if (rc < 0) {
-                bh_msg_free(m);
-                return rc;
-            }
+        /*
+         * Queued, sent after this job commits: the job holds the rows it posts
+         * and every click of the guild schedules this job's key, so it must not
+         * wait on Discord. A channel gone or closed to the bot drops the post
+         * (the outbox logs it) rather than retrying forever.
+         */
+        if (channel && (rc = bh_outbox_message_send(c, channel, m)) < 0) {
+            bh_msg_free(m);
+            return rc;
         }
         bh_msg_free(m);
         char ids[400] = "{";

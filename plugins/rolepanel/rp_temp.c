@@ -79,17 +79,17 @@ int rp_job_expire(bh_ctx *c)
         job_key(key, sizeof key, guild, user, role);
         return bh_job_schedule(c, "expire", bh_result_i64(r, 0, 0), d, key);
     }
-    char reason[80];
+    /*
+     * The removal is queued, sent once this job commits: the job holds the
+     * member's lock, which their clicks need. The outbox retries a Discord that
+     * did not answer and drops a removal Discord refuses (member or role gone).
+     */
+    char reason[80], path[128];
     snprintf(reason, sizeof reason, "Role panel #%" PRId64 ": temporary role expired", panel);
-    rc = bh_role_remove(c, guild, user, role, reason);
-    if (rc == BH_ENOTFOUND) {
-        rc = 0; /* the role or the member is gone: nothing left to remove */
-    } else if (rc < 0) {
-        bh_log(RP_HOST, BH_LOG_WARN, "could not remove expired role %" PRIu64 " from %" PRIu64
-                                     ": %s (attempt %d)", role, user, bh_ctx_error(c),
-               bh_job_attempt(c) + 1);
-        return rc; /* retried with backoff, up to [host] job_max_attempts */
-    }
+    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/members/%" PRIu64 "/roles/%" PRIu64, guild,
+             user, role);
+    if ((rc = bh_outbox_rest(c, "DELETE", path, NULL, reason)) < 0)
+        return rc;
     int64_t n = bh_db_exec(c, "DELETE FROM rolepanel.temp_roles WHERE guild_id = $1 AND "
                               "user_id = $2 AND role_id = $3",
                            BH_ARGS(bh_i64((int64_t)guild), bh_i64((int64_t)user),

@@ -117,7 +117,7 @@ json_t *emu_ix_view(emu *e, json_t *ix)
         if (m)
             json_array_append(followups, m);
     }
-    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:o, s:O, s:O, s:O, s:I}",
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:o, s:O, s:O, s:O, s:I, s:O}",
                      "id", json_object_get(ix, "id"), "type", json_object_get(ix, "type"),
                      "token", json_object_get(ix, "token"), "acked", json_object_get(ix, "acked"),
                      "response", json_object_get(ix, "response"),
@@ -125,7 +125,8 @@ json_t *emu_ix_view(emu *e, json_t *ix)
                      "original", om ? om : json_null(), "followups", followups,
                      "modal", json_object_get(ix, "modal"), "log", json_object_get(ix, "log"),
                      "version", json_object_get(ix, "version"),
-                     "age_ms", (json_int_t)(emu_now_ms() - (uint64_t)json_integer_value(json_object_get(ix, "created_ms"))));
+                     "age_ms", (json_int_t)(emu_now_ms() - (uint64_t)json_integer_value(json_object_get(ix, "created_ms"))),
+                     "created_ms", json_object_get(ix, "created_ms"));
 }
 
 /* ---- "/raffle create prize:Nintendo Switch spots:10" ------------------------------------ */

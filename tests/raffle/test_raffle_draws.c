@@ -171,7 +171,7 @@ int main(void)
     int64_t id3 = rt_create(&t, "spots:10 auto_draw:true", "Empty", "Nobody comes", "1s", msg3);
     CHECK(rt_channel_wait(&t, "raffles", "**Empty** (raffle #", 2, 10000) == 2);
     CHECK_EQ_INT(q(&t, "SELECT count(*) FROM raffle.raffles WHERE id = %lld AND state = 'drawn'", id3), 1);
-    CHECK_EQ_INT(rt_channel_count(&t, "raffles", "no eligible entries, so there is no winner"), 1);
+    CHECK_EQ_INT(rt_channel_wait(&t, "raffles", "no eligible entries, so there is no winner", 1, 5000), 1);
 
     /* auto_draw with a manager's /raffle draw while open: closed, drawn once, said so. */
     char msg4[32];
@@ -183,7 +183,7 @@ int main(void)
     RT_HAS(s, "is closed and its winners are drawn");
     free(s);
     CHECK_EQ_INT(q(&t, "SELECT count(*) FROM raffle.draws WHERE raffle_id = %lld", id4), 1);
-    CHECK_EQ_INT(rt_channel_count(&t, "raffles", "Winner of **Quick**"), 1);
+    CHECK_EQ_INT(rt_channel_wait(&t, "raffles", "Winner of **Quick**", 1, 5000), 1);
 
     e2e_teardown(&t);
     printf("test_raffle_draws: ok\n");

@@ -90,7 +90,7 @@ int main(void)
     char *cl = rt_cmd(&t, NULL, text);
     RT_HAS(cl, "is closed");
     free(cl);
-    CHECK_EQ_INT(rt_channel_count(&t, "raffles", "is closed"), 1);
+    CHECK_EQ_INT(rt_channel_wait(&t, "raffles", "is closed", 1, 5000), 1);
     /* The message shows it closed, with the claim buttons disabled. */
     CHECK(rt_message_wait(&t, msg, "Closed <t:", 5000));
     m = rt_message(&t, msg);
@@ -110,7 +110,7 @@ int main(void)
     snprintf(sql, sizeof sql, "SELECT count(*) FROM raffle.winners WHERE user_id = %s",
              rt_user_id(&t, "alice"));
     CHECK_EQ_INT(rt_sql(&t, sql), 1);
-    CHECK_EQ_INT(rt_channel_count(&t, "raffles", "Winner of **Booster box**"), 1);
+    CHECK_EQ_INT(rt_channel_wait(&t, "raffles", "Winner of **Booster box**", 1, 5000), 1);
     /* A second draw changes nothing. */
     d = rt_cmd(&t, NULL, text);
     RT_HAS(d, "is drawn");

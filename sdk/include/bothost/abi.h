@@ -302,6 +302,11 @@ typedef struct bh_api {
 
     /* The plugin's [plugin.<name>] INI section: a refused value, with its file:line. */
     int (*config_error)(bh_host *h, const char *key, const char *fmt, va_list ap);
+
+    /* The outbox: Discord calls sent after the call's transaction commits. */
+    int (*outbox_rest)(bh_ctx *c, const char *method, const char *path, const json_t *body,
+                       const char *reason);
+    int (*outbox_message_send)(bh_ctx *c, uint64_t channel, bh_msg *m);
 } bh_api;
 
 /* What every plugin exports, through BH_PLUGIN(). */

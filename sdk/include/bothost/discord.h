@@ -48,6 +48,32 @@ static inline int bh_message_delete(bh_ctx *c, uint64_t channel, uint64_t messag
     return bh__api->message_delete(c, channel, message);
 }
 
+/*
+ * ---- The outbox: Discord calls after the commit ----
+ *
+ * A handler must not wait on Discord while its transaction holds row locks:
+ * every other member's click on those rows would wait too (and a job always runs
+ * inside its transaction). Queue the call instead. The request is written with
+ * the handler's database connection, so it exists only if the handler's
+ * transaction commits (outside a transaction: at once), and the host sends it
+ * after the commit, on a worker, with the same rate-limit handling. Requests of
+ * one path go out in the order they were queued; a queued request survives a
+ * crash and is sent at least once. A transient failure (no answer, a server
+ * error) is retried like a job; a refusal (missing permission, unknown channel)
+ * is logged and dropped. Interaction answers and webhooks cannot be queued.
+ * Nothing comes back: use the direct calls when you need the answer (an id).
+ */
+static inline int bh_outbox_rest(bh_ctx *c, const char *method, const char *path,
+                                 const json_t *body, const char *reason)
+{
+    return bh__api->outbox_rest(c, method, path, body, reason);
+}
+/* bh_message_send() after the commit: the message is checked (BH_ELIMIT) and copied now. */
+static inline int bh_outbox_message_send(bh_ctx *c, uint64_t channel, bh_msg *m)
+{
+    return bh__api->outbox_message_send(c, channel, m);
+}
+
 /* Gives or takes a member's role. */
 static inline int bh_role_add(bh_ctx *c, uint64_t guild, uint64_t user, uint64_t role,
                               const char *reason)

@@ -1,7 +1,7 @@
 /*
  * Durable jobs: scheduling with and without keys, cancelling, which job a claim
  * gets, success committing with the job's deletion, failure rolling back and
- * retrying until dead, and four workers sharing 1,000 jobs.
+ * retrying until dead, chains that run in order, and four workers sharing 1,000 jobs.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -206,6 +206,42 @@ static void test_success_atomic(void)
     db_session_end(&s);
 }
 
+/* A chain runs in order: a job waits while an earlier one of its chain is pending or running. */
+static void test_chain_order(void)
+{
+    reset();
+    db_session s, s2;
+    db_session_init(&s, pool);
+    db_session_init(&s2, pool);
+    json_t *p1 = json_pack("{s:i}", "v", 1), *p2 = json_pack("{s:i}", "v", 2);
+    CHECK_EQ_INT(db_jobs_append(&s, "alpha", "bothost.rest", "/channels/1/messages", p1), 0);
+    CHECK_EQ_INT(db_jobs_append(&s, "alpha", "bothost.rest", "/channels/1/messages", p2), 0);
+    CHECK_EQ_INT(db_jobs_append(&s, "alpha", "bothost.rest", "/channels/2/messages", p1), 0);
+    CHECK_EQ_INT(db_jobs_append(&s, "alpha", "bothost.rest", "", p1), BH_EINVAL);
+    db_job a, b, c;
+    CHECK_EQ_INT(db_jobs_claim(&s, ALL, 2, &a), 1);
+    CHECK_EQ_INT((int)json_integer_value(json_object_get(a.payload, "v")), 1);
+    /* While the first of channel 1 runs, a second worker gets channel 2's, not the next of 1. */
+    CHECK_EQ_INT(db_jobs_claim(&s2, ALL, 2, &b), 1);
+    char *chain = tsup_pg_value(direct, "SELECT chain FROM bothost.jobs WHERE id = (SELECT max(id) FROM bothost.jobs)");
+    CHECK_EQ_STR(chain, "/channels/2/messages");
+    free(chain);
+    CHECK_EQ_INT(b.id, q("SELECT max(id) FROM bothost.jobs"));
+    CHECK_EQ_INT(db_jobs_finish(&s2, &b, 1, NULL, 5, 1000), 0);
+    CHECK_EQ_INT(db_jobs_claim(&s2, ALL, 2, &c), 0);
+    /* A failure keeps the chain waiting (order over speed); a dead job releases it. */
+    CHECK_EQ_INT(db_jobs_finish(&s, &a, 0, "no answer", 1, 0), 0);
+    CHECK_EQ_INT(q("SELECT count(*) FROM bothost.jobs WHERE state = 'dead'"), 1);
+    CHECK_EQ_INT(db_jobs_claim(&s2, ALL, 2, &c), 1);
+    CHECK_EQ_INT((int)json_integer_value(json_object_get(c.payload, "v")), 2);
+    CHECK_EQ_INT(db_jobs_finish(&s2, &c, 1, NULL, 5, 1000), 0);
+    CHECK_EQ_INT(q("SELECT count(*) FROM bothost.jobs WHERE state = 'pending'"), 0);
+    json_decref(p1);
+    json_decref(p2);
+    db_session_end(&s);
+    db_session_end(&s2);
+}
+
 static void test_failure_retry_dead(void)
 {
     reset();
@@ -391,6 +427,7 @@ int main(void)
     test_claim_order();
     test_success_atomic();
     test_failure_retry_dead();
+    test_chain_order();
     test_concurrent_workers();
     PQfinish(direct);
     db_pool_destroy(pool);

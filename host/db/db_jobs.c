@@ -123,7 +123,8 @@ int db_jobs_claim(db_session *s, const char *const *plugins, int nplugins, db_jo
             " WHERE state = 'pending' AND run_at <= now() AND plugin = ANY($1::text[])"
             " ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
             " UPDATE bothost.jobs j SET state = 'running' FROM next WHERE j.id = next.id"
-            " RETURNING j.id, j.plugin, j.kind, j.payload::text, j.attempts",
+            " RETURNING j.id, j.plugin, j.kind, j.payload::text, j.attempts,"
+            " greatest(extract(epoch FROM clock_timestamp() - j.run_at), 0)::float8",
             BH_ARGS(bh_text(arr)));
     free(arr);
     if (rc < 0)
@@ -140,6 +141,7 @@ int db_jobs_claim(db_session *s, const char *const *plugins, int nplugins, db_jo
     json_error_t jerr;
     job->payload = json_loads(db_result_text(r, 0, 3), JSON_DECODE_ANY, &jerr);
     job->attempts = (int)db_result_i64(r, 0, 4);
+    job->lag_s = db_result_f64(r, 0, 5);
     db_result_free(r);
     r = NULL;
     if (!job->payload) {

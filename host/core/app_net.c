@@ -395,7 +395,7 @@ static void on_gateway_bot(rest_response *res, void *arg)
                  plug_api_table.strerror(rc));
         tell_fatal(d, rc == BH_EINVAL ? APP_EXIT_SHARDS : APP_EXIT_FAILURE, d->gw_reason);
     } else {
-        log_msg(LOG_INFO, "gateway", "connecting shards %d-%d of %d (max_concurrency %d, %d "
+        log_msg(LOG_DEBUG, "gateway", "connecting shards %d-%d of %d (max_concurrency %d, %d "
                 "session starts left today)", go.shard_first,
                 go.shard_last < 0 ? go.shards - 1 : go.shard_last, go.shards, go.max_concurrency,
                 remaining);

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="gcc make cmake pkg-config
 libuv1-dev libwebsockets-dev libwebsockets-evlib-uv libcurl4-openssl-dev libjansson-dev libinih-dev libpq-dev
-zlib1g-dev libssl-dev postgresql clang libclang-rt-dev"
+zlib1g-dev libssl-dev postgresql clang libclang-rt-dev prometheus"
 
 missing=""
 for p in $PACKAGES; do

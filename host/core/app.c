@@ -18,6 +18,7 @@
 #include "core/work_pool.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "metrics/metrics.h"
 #include "plugin/plug.h"
 #include "sched/sched.h"
 
@@ -43,6 +44,7 @@ typedef struct app {
     int reload_rc;
     char reload_err[8192];
     plug_apply_report reload_report;
+    uint64_t reload_started_ns;
 
     /* Start-up: wait for the database, migrate, load plugins (off the loop), then connect. */
     uv_work_t start_req;
@@ -169,10 +171,31 @@ static void reload_work(uv_work_t *req)
 
 static void start_reload(app *a);
 
+static const double reload_buckets[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+static void describe_metrics(void)
+{
+    metrics_describe("bothost_reloads_total", METRICS_COUNTER,
+                     "Reloads (SIGHUP) finished, whatever their outcome.");
+    metrics_describe("bothost_reload_failures_total", METRICS_COUNTER,
+                     "Reloads that kept something old: the file was refused or a plugin failed.");
+    metrics_describe_histogram("bothost_reload_duration_seconds",
+                               "How long a reload took, from SIGHUP to the swap.", reload_buckets,
+                               sizeof reload_buckets / sizeof reload_buckets[0]);
+    /* Families exported as 0 before the first reload, so that rates work from the start. */
+    metrics_counter_add("bothost_reloads_total", NULL, 0);
+    metrics_counter_add("bothost_reload_failures_total", NULL, 0);
+}
+
 static void reload_done(uv_work_t *req, int status)
 {
     app *a = req->data;
     a->reloading = 0;
+    metrics_counter_add("bothost_reloads_total", NULL, 1);
+    if (a->reload_rc < 0 || a->reload_report.failed > 0)
+        metrics_counter_add("bothost_reload_failures_total", NULL, 1);
+    metrics_histogram_observe("bothost_reload_duration_seconds", NULL,
+                              (double)(uv_hrtime() - a->reload_started_ns) / 1e9);
     if (a->reload_rc < 0) {
         log_config_errors(LOG_ERROR, "reload refused, keeping the running configuration: ",
                           a->reload_err);
@@ -210,6 +233,7 @@ static void start_reload(app *a)
     }
     notify_send("RELOADING=1");
     a->reloading = 1;
+    a->reload_started_ns = uv_hrtime();
     a->reload_req.data = a;
     if (uv_queue_work(&a->loop, &a->reload_req, reload_work, reload_done) != 0) {
         a->reloading = 0;
@@ -486,6 +510,7 @@ int app_run(const char *config_path)
         goto out;
     }
     a.started = a.cfg;
+    describe_metrics();
     log_msg(LOG_INFO, "host", "bothost %s starting (plugin ABI %d.%d), config %s", BH_VERSION,
             BH_ABI_MAJOR, BH_ABI_MINOR, config_path);
     char dir[4096];

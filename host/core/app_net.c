@@ -395,7 +395,7 @@ static void on_gateway_bot(rest_response *res, void *arg)
                  plug_api_table.strerror(rc));
         tell_fatal(d, rc == BH_EINVAL ? APP_EXIT_SHARDS : APP_EXIT_FAILURE, d->gw_reason);
     } else {
-        log_msg(LOG_INFO, "gateway", "connecting shards %d-%d of %d (max_concurrency %d, %d "
+        log_msg(LOG_DEBUG, "gateway", "connecting shards %d-%d of %d (max_concurrency %d, %d "
                 "session starts left today)", go.shard_first,
                 go.shard_last < 0 ? go.shards - 1 : go.shard_last, go.shards, go.max_concurrency,
                 remaining);
@@ -494,6 +494,40 @@ static int ready_database(void *arg, char *reason, size_t size)
 static int ready_gateway(void *arg, char *reason, size_t size)
 {
     return app_net_ready(arg, reason, size);
+}
+
+/* HELP and TYPE of what the collectors below write. */
+static void describe_metrics(void)
+{
+    static const struct {
+        const char *name;
+        metrics_type type;
+        const char *help;
+    } m[] = {
+        {"bothost_db_connections", METRICS_GAUGE, "Database connections, open and in use."},
+        {"bothost_db_pool_size", METRICS_GAUGE, "[database] pool_size: the most connections."},
+        {"bothost_rest_ratelimit_waits_total", METRICS_COUNTER,
+         "REST requests that waited for a rate limit bucket."},
+        {"bothost_rest_ratelimit_wait_seconds_total", METRICS_COUNTER,
+         "Time REST requests spent waiting for rate limits."},
+        {"bothost_rest_429_total", METRICS_COUNTER, "429 answers from Discord."},
+        {"bothost_rest_retries_total", METRICS_COUNTER,
+         "REST attempts repeated after a 5xx or a network error."},
+        {"bothost_rest_in_flight", METRICS_GAUGE, "REST requests sent, not yet answered."},
+        {"bothost_rest_queued", METRICS_GAUGE, "REST requests waiting to be sent."},
+        {"bothost_rest_requests_total", METRICS_COUNTER, "REST requests by route and status."},
+        {"bothost_rest_request_seconds_total", METRICS_COUNTER,
+         "Time REST requests took, by route and status (waits included)."},
+        {"bothost_gateway_shard_up", METRICS_GAUGE,
+         "1 when the gateway shard is READY, by shard and state."},
+        {"bothost_gateway_events_total", METRICS_COUNTER, "Gateway dispatches, by shard."},
+        {"bothost_gateway_reconnects_total", METRICS_COUNTER,
+         "Gateway connections opened after the first, by shard."},
+        {"bothost_gateway_latency_seconds", METRICS_GAUGE,
+         "The last heartbeat round trip, by shard."},
+    };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+        metrics_describe(m[i].name, m[i].type, m[i].help);
 }
 
 static void collect(metrics_writer *w, void *arg)
@@ -615,6 +649,7 @@ int app_net_start(app_net **out, const app_net_opts *o)
         log_msg(LOG_INFO, "http", "health and metrics on http://%s (port %d)", c->http_listen,
                 net_listen_port(d->net));
     http_add_ready_check("database", ready_database, d);
+    describe_metrics();
     metrics_add_collector(collect, d);
     metrics_add_collector(collect_routes, d);
     uv_timer_init(o->loop, &d->db_timer);

@@ -134,6 +134,7 @@ typedef struct db_job {
     char kind[65];
     json_t *payload;        /* owned: json_decref() it (db_jobs_finish does) */
     int attempts;           /* runs before this one */
+    double lag_s;           /* how long it was due when claimed (the server's clock) */
 } db_job;
 
 /*

@@ -142,7 +142,8 @@ int db_jobs_claim(db_session *s, const char *const *plugins, int nplugins, db_jo
             " AND e.id < j.id))"
             " ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
             " UPDATE bothost.jobs u SET state = 'running' FROM next WHERE u.id = next.id"
-            " RETURNING u.id, u.plugin, u.kind, u.payload::text, u.attempts",
+            " RETURNING u.id, u.plugin, u.kind, u.payload::text, u.attempts,"
+            " greatest(extract(epoch FROM clock_timestamp() - u.run_at), 0)::float8",
             BH_ARGS(bh_text(arr)));
     free(arr);
     if (rc < 0)
@@ -159,6 +160,7 @@ int db_jobs_claim(db_session *s, const char *const *plugins, int nplugins, db_jo
     json_error_t jerr;
     job->payload = json_loads(db_result_text(r, 0, 3), JSON_DECODE_ANY, &jerr);
     job->attempts = (int)db_result_i64(r, 0, 4);
+    job->lag_s = db_result_f64(r, 0, 5);
     db_result_free(r);
     r = NULL;
     if (!job->payload) {

@@ -81,12 +81,12 @@ void metrics__fmt_double(char *out, size_t size, double v)
         snprintf(out, size, "%.0f", v);
         return;
     }
-    /* The shortest text that reads back as the same double: 0.005, not 0.0050000000000000001. */
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(out, size, "%.*g", prec, v);
-        if (strtod(out, NULL) == v)
-            break;
-    }
+    /*
+     * 15 significant digits, which every double holds exactly: a sum of latencies
+     * such as 0.038 + 0.038 prints as 0.076, not as its binary neighbour
+     * 0.07600000000000001 that a round-trip format would show.
+     */
+    snprintf(out, size, "%.15g", v);
 }
 
 void metrics__buf_double(metrics_buf *b, double v)

@@ -161,10 +161,14 @@ static struct wgroup *group_find(struct wgroup **sorted, size_t n, const char *n
     return g ? *g : NULL;
 }
 
+/*
+ * Every family gets HELP and TYPE, as `promtool check metrics` requires; a
+ * name nobody described (a collector's) gets its own name as help text, so the
+ * gap shows in the scrape instead of failing it.
+ */
 static void put_header(metrics_buf *b, const char *name, const char *help, metrics_type type)
 {
-    if (help)
-        metrics__buf_printf(b, "# HELP %s %s\n", name, help);
+    metrics__buf_printf(b, "# HELP %s %s\n", name, help && *help ? help : name);
     metrics__buf_printf(b, "# TYPE %s %s\n", name, type_name(type));
 }
 

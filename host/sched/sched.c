@@ -6,6 +6,7 @@
 #include <sys/time.h>
 
 #include "core/log.h"
+#include "metrics/metrics.h"
 #include "plugin/plug_ctx.h"
 #include "plugin/plug_outbox.h"
 
@@ -27,6 +28,40 @@ struct sched {
     int64_t next_due_ms;         /* -1: unknown */
     sched_stats stats;
 };
+
+/* Seconds a job waited past its run_at before a worker claimed it. */
+static const double lag_buckets[] = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900};
+
+static void describe_metrics(void)
+{
+    metrics_describe("bothost_jobs_claimed_total", METRICS_COUNTER,
+                     "Durable jobs claimed to run, by plugin and kind.");
+    metrics_describe("bothost_jobs_succeeded_total", METRICS_COUNTER,
+                     "Durable jobs whose handler succeeded (their work committed).");
+    metrics_describe("bothost_jobs_retried_total", METRICS_COUNTER,
+                     "Durable job runs that failed and were rescheduled with backoff.");
+    metrics_describe("bothost_jobs_dead_total", METRICS_COUNTER,
+                     "Durable jobs kept as dead after [host] job_max_attempts failures.");
+    metrics_describe_histogram("bothost_job_lag_seconds",
+                               "How long a job was due before a worker claimed it.", lag_buckets,
+                               sizeof lag_buckets / sizeof lag_buckets[0]);
+}
+
+/* `finished`: the outcome was committed (else the job is claimed again later). */
+static void count_job(const db_job *job, int ok, int dead, int finished)
+{
+    char labels[160];
+    if (metrics_labels(labels, sizeof labels, "plugin", job->plugin, "kind", job->kind, NULL) < 0)
+        return;
+    metrics_counter_add("bothost_jobs_claimed_total", labels, 1);
+    if (finished)
+        metrics_counter_add(ok     ? "bothost_jobs_succeeded_total"
+                        : dead ? "bothost_jobs_dead_total"
+                               : "bothost_jobs_retried_total",
+                        labels, 1);
+    if (metrics_labels(labels, sizeof labels, "plugin", job->plugin, NULL) >= 0)
+        metrics_histogram_observe("bothost_job_lag_seconds", labels, job->lag_s);
+}
 
 static int64_t now_ms(void)
 {
@@ -86,6 +121,7 @@ static int run_one(sched *s, char **plugins, int nplugins)
         log_msg(LOG_WARN, "sched", "cannot finish job %lld: %s", (long long)job.id,
                 plug_ctx_db(c)->err);
     plug_ctx_free(c);
+    count_job(&job, ok, dead, rc >= 0);
 
     pthread_mutex_lock(&s->lock);
     s->stats.ran++;
@@ -183,6 +219,7 @@ int sched_create(sched **out, uv_loop_t *loop, work_pool *pool, plug_mgr *plugin
     if (s->opts.max_sweepers < 1)
         s->opts.max_sweepers = 1;
     s->next_due_ms = -1;
+    describe_metrics();
     pthread_mutex_init(&s->lock, NULL);
     uv_timer_init(loop, &s->timer);
     s->timer.data = s;

@@ -67,7 +67,7 @@ static void test_counter_gauge(void)
                        "\\\\ command.\n# TYPE bothost_interactions_total counter\n"));
     CHECK(strstr(text, "# HELP bothost_pool_in_use Connections in use.\n"
                        "# TYPE bothost_pool_in_use gauge\nbothost_pool_in_use{pool=\"db\"} 2\n"));
-    CHECK(strstr(text, "# TYPE bothost_temp gauge\nbothost_temp 0.125\n"));
+    CHECK(strstr(text, "# HELP bothost_temp bothost_temp\n# TYPE bothost_temp gauge\nbothost_temp 0.125\n"));
     CHECK(value(text, "bothost_interactions_total{plugin=\"raffle\",command=\"raffle "
                       "create\",outcome=\"ok\"}") == 3.5);
     CHECK(value(text, "bothost_interactions_total") == 7);
@@ -225,6 +225,21 @@ static void test_collectors(void)
     metrics_reset();
 }
 
+/* Sums print as decimals, without the noise of their binary representation. */
+static void test_numbers(void)
+{
+    CHECK_EQ_INT(metrics_counter_add("bothost_wait_seconds_total", NULL, 0.038), 0);
+    CHECK_EQ_INT(metrics_counter_add("bothost_wait_seconds_total", NULL, 0.038), 0);
+    CHECK_EQ_INT(metrics_gauge_set("bothost_third", NULL, 1.0 / 3), 0);
+    CHECK_EQ_INT(metrics_gauge_set("bothost_tiny", NULL, 1.5e-9), 0);
+    char *text = render();
+    CHECK(strstr(text, "\nbothost_wait_seconds_total 0.076\n"));
+    CHECK(strstr(text, "\nbothost_third 0.333333333333333\n"));
+    CHECK(strstr(text, "\nbothost_tiny 1.5e-09\n"));
+    free(text);
+    metrics_reset();
+}
+
 static void test_cap(void)
 {
     metrics_set_max_series(100);
@@ -301,6 +316,7 @@ int main(void)
     test_histogram();
     test_labels();
     test_collectors();
+    test_numbers();
     test_cap();
     test_threads();
     printf("ok\n");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,42 @@ struct tsup_proc {
 };
 
 extern char **environ;
+
+/*
+ * Keeping host logs (ctest sets BH_TEST_LOG_DIR for the suites that run bothost
+ * against bothost-emu): every line a child writes to stderr is appended to
+ * <dir>/<test>.<pid>.log, and the emulators this test starts append the tokens
+ * they issue to <dir>/<test>.<pid>.tokens (BH_EMU_TOKEN_LOG), as does
+ * tsup_proc_start() with a DISCORD_TOKEN it passes on. tests/secrets scans the
+ * logs for the tokens once the suites have run.
+ */
+static FILE *keep_log;
+static char keep_tokens[4096];
+
+__attribute__((constructor)) static void keep_logs_init(void)
+{
+    const char *dir = getenv("BH_TEST_LOG_DIR");
+    if (!dir || !dir[0])
+        return;
+    mkdir(dir, 0755);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.%d.log", dir, program_invocation_short_name, (int)getpid());
+    keep_log = fopen(path, "a");
+    snprintf(keep_tokens, sizeof keep_tokens, "%s/%s.%d.tokens", dir,
+             program_invocation_short_name, (int)getpid());
+    setenv("BH_EMU_TOKEN_LOG", keep_tokens, 1);
+}
+
+static void keep_token(const char *token)
+{
+    if (!keep_tokens[0] || !token[0])
+        return;
+    FILE *f = fopen(keep_tokens, "a");
+    if (f) {
+        fprintf(f, "%s\n", token);
+        fclose(f);
+    }
+}
 
 /* Children still running: a test that fails (exit) takes them down, or ctest waits on their pipes. */
 #define MAX_CHILDREN 64
@@ -54,6 +91,9 @@ static void track(pid_t pid, pid_t replace)
 
 tsup_proc *tsup_proc_start(char *const argv[], char *const env[])
 {
+    for (int i = 0; env && env[i]; i++)
+        if (!strncmp(env[i], "DISCORD_TOKEN=", 14))
+            keep_token(env[i] + 14);
     int pipefd[2];
     CHECK(pipe2(pipefd, O_CLOEXEC) == 0);
     pid_t pid = fork();
@@ -85,6 +125,10 @@ static void add_line(tsup_proc *p, const char *s, size_t n)
     }
     p->lines[p->nlines++] = strndup(s, n);
     fprintf(stderr, "  | %.*s\n", (int)n, s);
+    if (keep_log) {
+        fprintf(keep_log, "[%d] %.*s\n", (int)p->pid, (int)n, s);
+        fflush(keep_log);
+    }
 }
 
 void tsup_proc_pump(tsup_proc *p, int timeout_ms)

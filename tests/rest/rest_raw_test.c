@@ -221,13 +221,13 @@ static void t_refused(void)
     rest_stats st;
     rest_stats_get(f.r, &st);
     CHECK_EQ_INT(st.network_errors, 9);
-    fx_close(&f); /* uv_loop_close() == 0: the leaked poll handles were reaped */
+    fx_close(&f); /* uv_loop_close() == 0: every socket's poll handle was closed */
 }
 
 /*
- * A connect() that fails at once (TCP to the broadcast address), inside
- * lws_client_connect_via_info: the path where lws 4.1 leaks its poll handle,
- * which fx_close() would find (uv_loop_close() == UV_EBUSY).
+ * A connect() that fails at once (TCP to the broadcast address): no poll
+ * handle may be left behind, which fx_close() would find (uv_loop_close() ==
+ * UV_EBUSY); lws 4.1 leaked one here.
  */
 static void t_unreachable(void)
 {

@@ -549,6 +549,8 @@ static void collect(metrics_writer *w, void *arg)
         metrics_write_counter(w, "bothost_rest_retries_total", "", (double)rs.retries);
         metrics_write_gauge(w, "bothost_rest_in_flight", "", rs.in_flight);
         metrics_write_gauge(w, "bothost_rest_queued", "", rs.queued);
+        metrics_write_counter(w, "bothost_rest_connections_total", "", (double)rs.connections);
+        metrics_write_counter(w, "bothost_rest_timeouts_total", "", (double)rs.timeouts);
     }
     if (d->gw) {
         int first, last, total;

@@ -1,6 +1,6 @@
 /*
  * The network context: one libwebsockets context running on the host's libuv
- * loop, shared by the gateway shards, the REST client and the health/metrics
+ * loop, shared by the gateway shards and the health/metrics
  * server. Everything here runs on the loop thread, except net_wake().
  *
  * Pitfalls this file exists for (Debian's lws 4.1.6): lws on a foreign loop

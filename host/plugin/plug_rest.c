@@ -47,18 +47,24 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
     free(text);
     if (res)
         c->http_status = res->status;
+    /*
+     * Errors name the route template, never the path: the path of an interaction
+     * or webhook call carries its token, and errors end up in logs.
+     */
     if (rc < 0) {
         if (res) {
             c->discord_code = res->code;
             if (res->code)
-                plug_set_error(c, "Discord %d: %s (%s)", res->code, res->message,
-                               res->route ? res->route : path);
+                plug_set_error(c, "Discord %d: %s (%s)", res->code, res->message, res->route);
             else
-                /* The route template, never the path: webhook and interaction paths hold tokens. */
-                plug_set_error(c, "%s: %s (HTTP %d)", res->route ? res->route : method,
-                               res->message, res->status);
+                plug_set_error(c, "%s: %s (HTTP %d)", res->route, res->message, res->status);
         } else {
-            plug_set_error(c, "%s %s refused: %s", method, path, plug_api_table.strerror(rc));
+            const char *route = rest_route_name(method, path);
+            if (route)
+                plug_set_error(c, "%s refused: %s", route, plug_api_table.strerror(rc));
+            else
+                plug_set_error(c, "%s of a path not in the host's route table refused: %s",
+                               method ? method : "(no method)", plug_api_table.strerror(rc));
         }
     } else if (out && res && res->json) {
         *out = json_incref(res->json);

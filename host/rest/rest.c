@@ -173,12 +173,11 @@ int rest_request(rest *r, const rest_req *req, rest_cb cb, void *arg)
     const rest_route *route;
     char major[1024];
     if (rest_route_match(req->method, req->path, &route, major, sizeof major) < 0) {
-        char shown[96];
-        /* The path may hold an interaction token: show only its start. */
-        snprintf(shown, sizeof shown, "%.40s", req->path);
+        /* The path may hold a token: show only its first segment ("/interactions"). */
+        int seg = (int)strcspn(req->path + 1, "/?") + 1;
         log_fields(LOG_WARN, "rest", NULL,
-                   "%s %s... is not in the route table (host/rest/rest_routes.c)", req->method,
-                   shown);
+                   "%s %.*s/... is not in the route table (host/rest/rest_routes.c)", req->method,
+                   seg > 64 ? 64 : seg, req->path);
         return BH_EINVAL;
     }
     rest_op *op = calloc(1, sizeof *op);

@@ -152,6 +152,12 @@ int rest_request(rest *r, const rest_req *req, rest_cb cb, void *arg);
  */
 int rest_call(rest *r, const rest_req *req, rest_response **out);
 
+/*
+ * The route template of `method` + `path` ("POST /channels/{channel_id}/messages"),
+ * for naming a request in logs and errors; NULL when no route matches. Any thread.
+ */
+const char *rest_route_name(const char *method, const char *path);
+
 /* Frees a response and its JSON. NULL is accepted. */
 void rest_response_free(rest_response *res);
 

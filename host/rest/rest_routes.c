@@ -119,3 +119,12 @@ int rest_route_match(const char *method, const char *path, const rest_route **ro
     }
     return BH_EINVAL;
 }
+
+const char *rest_route_name(const char *method, const char *path)
+{
+    const rest_route *route;
+    char major[1024];
+    if (!method || !path || rest_route_match(method, path, &route, major, sizeof major) < 0)
+        return NULL;
+    return route->name;
+}

@@ -353,6 +353,11 @@ static int emu_lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *u
     emu *e = ctx ? lws_context_user(ctx) : NULL;
 
     switch (reason) {
+    case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+        /* Every accepted TCP connection: tests check that clients keep theirs alive. */
+        if (e)
+            emu_stat_add(e, "http", "tcp_accepted", 1);
+        return 0;
     case LWS_CALLBACK_HTTP:
         return emu_http_begin(e, wsi, pss);
     case LWS_CALLBACK_HTTP_BODY:

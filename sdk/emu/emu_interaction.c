@@ -65,6 +65,25 @@ static void emu_token(emu *e, char *out, size_t n)
     out[len] = '\0';
 }
 
+/*
+ * With BH_EMU_TOKEN_LOG set, every token issued is appended to that file, one a
+ * line, so a test suite can check that none of them reached a log.
+ */
+static void emu_token_record(const char *token)
+{
+    static FILE *f;
+    static int tried;
+    if (!tried) {
+        const char *path = getenv("BH_EMU_TOKEN_LOG");
+        tried = 1;
+        f = path && path[0] ? fopen(path, "a") : NULL;
+    }
+    if (f) {
+        fprintf(f, "%s\n", token);
+        fflush(f);
+    }
+}
+
 json_t *emu_ix_create(emu *e, int type, json_t *guild, json_t *channel, const char *user_id,
                       json_t *data, json_t *message)
 {
@@ -75,6 +94,7 @@ json_t *emu_ix_create(emu *e, int type, json_t *guild, json_t *channel, const ch
 
     emu_snowflake(e, id);
     emu_token(e, token, sizeof token);
+    emu_token_record(token);
     snprintf(perms, sizeof perms, "%llu", (unsigned long long)emu_perms_channel(e, guild, channel, user_id));
     snprintf(app_perms, sizeof app_perms, "%llu", (unsigned long long)emu_perms_channel(e, guild, channel, e->bot_id));
     member = emu_member_json(e, guild, user_id, 1);

@@ -100,14 +100,16 @@ const char *tsup_host_write_ini_discord(const tsup_host_dirs *d, const char *db_
     snprintf(path, sizeof path, "%s/bothost.ini", d->root);
     FILE *f = fopen(path, "w");
     CHECK(f);
+    /* Kept logs (tsup_proc.c) are at debug, so the secret scan sees every REST line. */
+    const char *level = getenv("BH_TEST_LOG_DIR") ? "debug" : "info";
     fprintf(f,
             "[discord]\napi_base = %s\n"
             "[database]\nurl = %s\npool_size = 8\n"
-            "[host]\nworkers = 4\nlog_level = info\nstate_dir = %s\nshutdown_timeout_ms = 5000\n"
+            "[host]\nworkers = 4\nlog_level = %s\nstate_dir = %s\nshutdown_timeout_ms = 5000\n"
             "job_poll_ms = 200\njob_backoff_ms = 50\n"
             "[http]\nlisten = %s\n"
             "[plugins]\ndir = %s\nmigrations = %s\nenabled = %s\n%s",
-            api_base, db_conninfo, d->state, http_listen, d->plugins, d->migrations, enabled,
+            api_base, db_conninfo, level, d->state, http_listen, d->plugins, d->migrations, enabled,
             extra ? extra : "");
     CHECK(fclose(f) == 0);
     return path;

@@ -36,6 +36,11 @@ typedef struct ia_opts {
     rest *rest;
     struct cache *cache;   /* may be NULL */
     int auto_defer_ms;
+    /*
+     * Interactions accepted at once (queued or running); past it, each new one
+     * is answered at once with an ephemeral "busy, try again". 0: 2000.
+     */
+    int max_pending;
 } ia_opts;
 
 int ia_mgr_create(ia_mgr **out, const ia_opts *o);

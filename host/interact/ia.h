@@ -9,7 +9,8 @@
  * lock per interaction decides between the handler's first answer and the
  * host's auto-defer, whichever comes first. When the handler returns, the host
  * answers what it left unanswered (an error, or a plain acknowledgement), logs
- * the command in bothost.command_log, and the loop frees the call.
+ * the command in bothost.command_log, and the loop frees the call. Past
+ * max_pending interactions in flight, a new one is answered "busy" at once.
  */
 #ifndef BH_IA_H
 #define BH_IA_H
@@ -36,6 +37,11 @@ typedef struct ia_opts {
     rest *rest;
     struct cache *cache;   /* may be NULL */
     int auto_defer_ms;
+    /*
+     * Interactions accepted at once (queued or running); past it, each new one
+     * is answered at once with an ephemeral "busy, try again". 0: 2000.
+     */
+    int max_pending;
 } ia_opts;
 
 int ia_mgr_create(ia_mgr **out, const ia_opts *o);

@@ -13,6 +13,7 @@
 #include "interact/ia_api.h"
 #include "interact/ia_build.h"
 #include "interact/ia_internal.h"
+#include "metrics/metrics.h"
 #include "plugin/plug_internal.h"
 #include "plugin/plug_rest.h"
 
@@ -32,6 +33,25 @@ int64_t ia_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define DISCORD_EPOCH_MS 1420070400000LL
+/* Clocks further apart than this make the snowflake's time useless. */
+#define MAX_CLOCK_SKEW_MS 10000
+
+int64_t ia_ack_deadline(uint64_t id, int64_t arrived_ms)
+{
+    int64_t by_arrival = arrived_ms + IA_ACK_WINDOW_MS;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t created = (int64_t)(id >> 22) + DISCORD_EPOCH_MS;
+    int64_t age = wall - created;
+    if (age < -MAX_CLOCK_SKEW_MS || age > MAX_CLOCK_SKEW_MS)
+        return by_arrival;
+    /* Discord's window runs from the interaction's creation, which its id tells. */
+    int64_t by_creation = ia_now_ms() - age + IA_ACK_WINDOW_MS;
+    return by_creation < by_arrival ? by_creation : by_arrival;
 }
 
 /* A component, or a modal submitted from one: Discord allows updating that message. */
@@ -84,7 +104,7 @@ static void set_state(ia_call *call, int st)
  * How long after an interaction arrived its initial response may still be
  * retried: Discord's 3 seconds, less a margin for the trip there.
  */
-#define ACK_WINDOW_MS 2500
+#define ACK_WINDOW_MS IA_ACK_WINDOW_MS
 #define CALLBACK_BACKOFF_MS 100
 
 /* A failure worth sending again: a 5xx or no answer at all, not Discord refusing it. */
@@ -118,7 +138,7 @@ static int send_callback(bh_ctx *c, ia_call *call, int type, const json_t *data)
     for (;;) {
         rc = plug_rest_call(c, "POST", path, body, NULL, REST_F_NO_RETRY, NULL);
         if (rc >= 0 || !transient(c, rc) ||
-            ia_now_ms() + backoff > call->started_ms + ACK_WINDOW_MS)
+            ia_now_ms() + backoff > ia_ack_deadline(call->id, call->started_ms))
             break;
         log_fields(LOG_DEBUG, "interact", NULL, "response to %s failed (HTTP %d): retrying",
                    call->key, c->http_status);
@@ -410,13 +430,17 @@ static void defer_done(rest_response *res, void *arg)
         call->acked = 1;
     } else if (res->code == 0 && (res->status == 0 || res->status >= 500) &&
                res->result != BH_ESTATE &&
-               ia_now_ms() < call->started_ms + ACK_WINDOW_MS && call->defer_attempts < 3) {
+               ia_now_ms() < ia_ack_deadline(call->id, call->started_ms) && call->defer_attempts < 3) {
         again = 1; /* still DEFERRING: the handler keeps waiting */
     } else {
         /* Unknown interaction: too late already. Anything else: let the handler try. */
         call->state = res->code == DISCORD_UNKNOWN_INTERACTION ? IA_GONE : IA_NEW;
-        log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s failed: %s (HTTP %d)",
-                   call->key, res->message, res->status);
+        /* One not sent because it was late already is counted, not logged: a flood has thousands. */
+        if (res->status == 0 && res->code == DISCORD_UNKNOWN_INTERACTION)
+            metrics_counter_add("bothost_interaction_acks_expired_total", "", 1);
+        else
+            log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s failed: %s (HTTP %d)",
+                       call->key, res->message, res->status);
     }
     if (!again)
         pthread_cond_broadcast(&call->cv);
@@ -437,10 +461,15 @@ static void send_auto_defer(ia_call *call)
         snprintf(body, sizeof body, "{\"type\":%d,\"data\":{\"flags\":64}}", call->defer_type);
     else
         snprintf(body, sizeof body, "{\"type\":%d}", call->defer_type);
-    rest_req req = {.method = "POST", .path = path, .body = body, .flags = REST_F_NO_RETRY};
     call->defer_attempts++;
     call->loop_refs++;
-    if (rest_request(call->mgr->o.rest, &req, defer_done, call) < 0) {
+    int rc = ia_pace_send(call->mgr, ia_ack_deadline(call->id, call->started_ms), path, body,
+                          defer_done, call);
+    if (rc == BH_ETIMEDOUT) {
+        call->loop_refs--;
+        set_state(call, IA_GONE);
+        metrics_counter_add("bothost_interaction_acks_expired_total", "", 1);
+    } else if (rc < 0) {
         call->loop_refs--;
         set_state(call, IA_NEW);
         log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s could not be sent", call->key);
@@ -566,7 +595,10 @@ out:
 static void unrouted_done(rest_response *res, void *arg)
 {
     (void)arg;
-    if (res->result < 0)
+    /* Too late (not sent, or Discord's 10062): counted, not logged; a flood has thousands. */
+    if (res->code == DISCORD_UNKNOWN_INTERACTION)
+        metrics_counter_add("bothost_interaction_acks_expired_total", "", 1);
+    else if (res->result < 0)
         log_fields(LOG_WARN, "interact", NULL, "answer to an unrouted interaction failed: %s",
                    res->message);
     rest_response_free(res);
@@ -586,8 +618,8 @@ void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *te
                                          "content", text, "flags", BH_MSG_EPHEMERAL);
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
-    rest_req req = {.method = "POST", .path = path, .body = s, .flags = REST_F_NO_RETRY};
-    if (rest_request(m->o.rest, &req, unrouted_done, NULL) < 0)
+    int64_t deadline = ia_ack_deadline(strtoull(id, NULL, 10), ia_now_ms());
+    if (!s || ia_pace_send(m, deadline, path, s, unrouted_done, NULL) < 0)
         log_fields(LOG_WARN, "interact", NULL, "cannot answer an unrouted interaction");
     free(s);
 }

@@ -21,6 +21,8 @@ int ia_mgr_create(ia_mgr **out, const ia_opts *o)
                      "Interactions handled, by plugin, kind and outcome.");
     metrics_describe("bothost_interaction_duration_seconds", METRICS_HISTOGRAM,
                      "Time from an interaction's arrival to its handler's end.");
+    metrics_describe("bothost_interaction_acks_expired_total", METRICS_COUNTER,
+                     "Host acknowledgements not sent: past Discord's 3 s before their turn.");
     *out = m;
     return 0;
 }
@@ -179,6 +181,35 @@ static void run_call(void *arg)
     call_done(call);
 }
 
+/*
+ * Past max_pending, a new interaction is answered "busy" at once instead of
+ * queued: its handler could not start in time, and a queue that only grows
+ * would defer thousands at once and run their handlers minutes late.
+ */
+static int over_capacity(ia_mgr *m, ia_call *call)
+{
+    int max = m->o.max_pending > 0 ? m->o.max_pending : IA_DEFAULT_MAX_PENDING;
+    if (ia_mgr_inflight(m) < max)
+        return 0;
+    m->busy++;
+    char labels[300];
+    metrics_labels(labels, sizeof labels, "plugin", plug_gen_name(call->call.gen), "kind",
+                   kind_name(call->type), "outcome", "busy", NULL);
+    metrics_counter_add("bothost_interactions_total", labels, 1);
+    ia_answer_unrouted(m, call->ia, call->type, "The bot is busy right now; try again in a moment.");
+    int64_t now = ia_now_ms();
+    if (now - m->busy_logged_ms >= 1000) {
+        log_fields(LOG_WARN, "interact", NULL,
+                   "overloaded: %" PRIu64 " interaction(s) answered \"busy\" so far (%d in "
+                   "flight, max_pending %d)",
+                   m->busy, ia_mgr_inflight(m), max);
+        m->busy_logged_ms = now;
+    }
+    plug_call_release(m->o.plugins, &call->call);
+    call_free(call);
+    return 1;
+}
+
 static int ensure_async(ia_mgr *m)
 {
     if (m->done_async.data)
@@ -219,6 +250,8 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
         call_free(call);
         return;
     }
+    if (over_capacity(m, call))
+        return;
     call->ctx = plug_ctx_new(type == 2   ? BH_CTX_COMMAND
                              : type == 3 ? BH_CTX_COMPONENT
                              : type == 4 ? BH_CTX_AUTOCOMPLETE
@@ -256,6 +289,7 @@ int ia_mgr_inflight(ia_mgr *m)
 
 void ia_mgr_close(ia_mgr *m)
 {
+    ia_pace_drop_all(m);
     if (!m->done_async.data)
         return;
     if (ia_mgr_inflight(m) == 0)

@@ -17,6 +17,15 @@ enum ia_state {
     IA_GONE,         /* Discord no longer knows the interaction */
 };
 
+/* The host's own initial responses on the wire at once (ia_pace.c). */
+#define IA_PACE_WINDOW 64
+/* Interactions accepted at once when ia_opts.max_pending is 0; beyond, "busy". */
+#define IA_DEFAULT_MAX_PENDING 2000
+/* Discord's 3 s for an initial response, less a margin for the trip there. */
+#define IA_ACK_WINDOW_MS 2500
+
+struct ia_pace_item;
+
 struct ia_mgr {
     ia_opts o;
     uv_async_t done_async;
@@ -24,6 +33,13 @@ struct ia_mgr {
     struct ia_call *done_list;
     int inflight;
     int closing;
+
+    /* Loop thread only. */
+    struct ia_pace_item *pace_head, *pace_tail;
+    int pace_queued, pace_inflight;
+    uint64_t pace_expired;       /* host responses dropped: past the window before their turn */
+    uint64_t busy;               /* interactions answered "busy" */
+    int64_t busy_logged_ms;
 };
 
 typedef struct ia_call {
@@ -93,6 +109,25 @@ void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *te
  */
 enum { IA_HOOK_BEFORE_CLAIM = 0, IA_HOOK_AFTER_CLAIM };
 extern void (*ia_test_hook)(ia_call *call, int where);
+
+/*
+ * ia_pace.c (loop thread): sends the host's own initial response `body` to
+ * `path` with at most IA_PACE_WINDOW on the wire, oldest first. `cb` runs once,
+ * later, with the answer, or with result BH_ETIMEDOUT and code 10062 when
+ * `deadline_ms` passed before its turn (then nothing was sent). BH_ETIMEDOUT
+ * at once when the deadline is already past, BH_ENOMEM; then `cb` never runs.
+ */
+int ia_pace_send(ia_mgr *m, int64_t deadline_ms, const char *path, const char *body, rest_cb cb,
+                 void *arg);
+/* Ends every queued response as expired (shutdown). */
+void ia_pace_drop_all(ia_mgr *m);
+
+/*
+ * The monotonic time by which an initial response must be sent: Discord's 3 s
+ * (less a margin) from the interaction's creation, read from its snowflake id
+ * when the clocks agree within 10 s, and never later than from its arrival.
+ */
+int64_t ia_ack_deadline(uint64_t id, int64_t arrived_ms);
 
 /* Monotonic milliseconds. */
 int64_t ia_now_ms(void);

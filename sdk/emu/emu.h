@@ -106,6 +106,9 @@ void emu_resp_header(emu_resp *r, const char *name, const char *value);
 void emu_resp_error(emu_resp *r, int status, int code, const char *message);
 void emu_resp_clear(emu_resp *r);
 
+/* emu_flood.c: POST/GET /_emu/flood; 0 when the request is not for it. */
+int emu_flood_handle(emu *e, const emu_req *req, emu_resp *resp);
+
 /* Routes one request: REST under /api/v10, control under /_emu. */
 void emu_route(emu *e, const emu_req *req, emu_resp *resp);
 

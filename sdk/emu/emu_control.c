@@ -606,6 +606,8 @@ void emu_control_handle(emu *e, const emu_req *req, emu_resp *resp)
         emu_ctl_err(&c, 400, "the body is not JSON%s", NULL);
         return;
     }
+    if (emu_flood_handle(e, req, resp))
+        return;
     if (IS("GET", 0, NULL, NULL, NULL))
         emu_ctl_info(&c);
     else if (IS("POST", 1, "command", NULL, NULL))

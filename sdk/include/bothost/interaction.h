@@ -136,7 +136,8 @@ static inline int bh_member_roles(bh_ctx *c, uint64_t *out, int max)
 
 /*
  * A new message, owned by the call (freed when it ends, or by bh_msg_free()).
- * Every builder checks Discord's limits: the first one broken is kept as the
+ * Every builder checks Discord's limits, in characters (code points), and that
+ * every text is valid UTF-8: the first one broken is kept as the
  * message's error (bh_msg_error()), later calls do nothing, and sending it fails
  * with BH_ELIMIT and that text. A NULL message (out of memory) is accepted
  * everywhere and fails the same way.
@@ -149,7 +150,11 @@ static inline void bh_msg_free(bh_msg *m)
 {
     bh__api->msg_free(m);
 }
-/* The text (2000 characters at most). By default only user mentions ping. */
+/*
+ * The text: 2000 characters at most, counted as Discord counts them (code
+ * points, so an emoji or a CJK character is one), valid UTF-8 only. By default
+ * only user mentions ping.
+ */
 static inline int bh_msg_content(bh_msg *m, const char *text)
 {
     return bh__api->msg_content(m, text);

@@ -5,7 +5,8 @@
  * - the owner still cannot hand out what nobody can (managed roles, @everyone)
  *   or what is above the bot;
  * - a panel whose last role was deleted while its editor was open is refused at
- *   Post by the server, not posted empty.
+ *   Post by the server, not posted empty;
+ * - the posted description ends with its last role, not a blank line.
  */
 #include <string.h>
 #include <unistd.h>
@@ -38,6 +39,12 @@ int main(void)
     CHECK(strstr(rpt_panel_add_role(&t, &p, "bothost", "Bot", NULL), "managed"));
     CHECK(strstr(rpt_panel_add_role(&t, &p, "Moderator", "Mods", NULL), "bot's highest role"));
     CHECK(strstr(rpt_panel_post(&t, &p, "raffles"), "Posted"));
+    /* The posted description lists the roles, with no blank line after the last. */
+    json_t *posted = rpt_message(&t, p.channel, p.message);
+    const char *desc = json_string_value(
+        json_object_get(json_array_get(json_object_get(posted, "embeds"), 0), "description"));
+    CHECK(desc && strstr(desc, "<@&") && desc[strlen(desc) - 1] != '\n');
+    json_decref(posted);
     CHECK(strstr(rpt_take(&t, &p, "bob", "Gamer"), "Added"));
     CHECK(rpt_has_role(&t, "bob", "Gamer"));
     CHECK(strstr(rpt_take(&t, &p, "bob", "Raffle Winner"), "Added"));

@@ -793,6 +793,41 @@ int cache_can_manage_role(const cache *c, uint64_t guild_id, int32_t actor_top_p
     return rc;
 }
 
+/*
+ * Discord's rule for giving or taking a role: the owner may manage any
+ * assignable role; anyone else needs MANAGE_ROLES (ADMINISTRATOR includes it)
+ * and the role strictly below their highest role. Administrator does not lift
+ * the hierarchy. Called with the read lock held.
+ */
+static int member_manage(const struct cache_guild *g, uint64_t user, const uint64_t *roles,
+                         int n, uint64_t role_id, enum cache_deny *w)
+{
+    int owner = user == g->owner_id;
+    int32_t top = highest_position(g, roles, n);
+    int rc = role_check(g, role_id, !owner, top, w);
+    if (!owner && (rc == 0 || (rc == BH_EPERM && *w == CACHE_DENY_HIERARCHY))) {
+        uint64_t perms = base_perms(g, user, roles, n);
+        if (!(perms & PERM_MANAGE_ROLES)) {
+            *w = CACHE_DENY_PERMISSION;
+            rc = BH_EPERM;
+        }
+    }
+    return rc;
+}
+
+int cache_member_can_manage_role(const cache *c, uint64_t guild_id, uint64_t user_id,
+                                 const uint64_t *role_ids, int n, uint64_t role_id,
+                                 enum cache_deny *why)
+{
+    enum cache_deny w = CACHE_DENY_NONE;
+    const struct cache_guild *g = rlock_guild(c, guild_id);
+    int rc = g ? member_manage(g, user_id, role_ids, n < 0 ? 0 : n, role_id, &w) : BH_ENOTFOUND;
+    runlock(c);
+    if (why)
+        *why = w;
+    return rc;
+}
+
 int cache_bot_can_manage_role(const cache *c, uint64_t guild_id, uint64_t role_id,
                               enum cache_deny *why)
 {
@@ -800,22 +835,12 @@ int cache_bot_can_manage_role(const cache *c, uint64_t guild_id, uint64_t role_i
     int rc;
     const struct cache_guild *g = rlock_guild(c, guild_id);
     uint64_t bot = c->bot_id;
-    if (!g) {
+    if (!g)
         rc = BH_ENOTFOUND;
-    } else if (!bot) {
+    else if (!bot)
         rc = BH_ESTATE;
-    } else {
-        int owner = bot == g->owner_id;
-        int32_t top = highest_position(g, g->bot_roles, (int)g->n_bot_roles);
-        rc = role_check(g, role_id, !owner, top, &w);
-        if (rc == 0 || (rc == BH_EPERM && w == CACHE_DENY_HIERARCHY)) {
-            uint64_t perms = base_perms(g, bot, g->bot_roles, (int)g->n_bot_roles);
-            if (!(perms & PERM_MANAGE_ROLES)) {
-                w = CACHE_DENY_PERMISSION;
-                rc = BH_EPERM;
-            }
-        }
-    }
+    else
+        rc = member_manage(g, bot, g->bot_roles, (int)g->n_bot_roles, role_id, &w);
     runlock(c);
     if (why)
         *why = w;
@@ -828,8 +853,8 @@ const char *cache_deny_text(enum cache_deny why)
     case CACHE_DENY_NONE: return "allowed";
     case CACHE_DENY_EVERYONE: return "the @everyone role cannot be assigned";
     case CACHE_DENY_MANAGED: return "the role is managed by an integration";
-    case CACHE_DENY_HIERARCHY: return "the role is not below the bot's highest role";
-    case CACHE_DENY_PERMISSION: return "the bot lacks the Manage Roles permission";
+    case CACHE_DENY_HIERARCHY: return "the role is not below the actor's highest role";
+    case CACHE_DENY_PERMISSION: return "the actor lacks the Manage Roles permission";
     }
     return "unknown reason";
 }

@@ -200,6 +200,18 @@ int cache_can_manage_role(const cache *c, uint64_t guild_id, int32_t actor_top_p
 int cache_bot_can_manage_role(const cache *c, uint64_t guild_id, uint64_t role_id,
                               enum cache_deny *why);
 
+/*
+ * "Can this member give or take this role?" by Discord's rules: the guild's owner
+ * may manage every role but @everyone and managed ones; anyone else needs
+ * MANAGE_ROLES (ADMINISTRATOR includes it) in their base permissions and the
+ * role strictly below their highest role (ADMINISTRATOR does not lift that).
+ * `role_ids` are the member's roles as Discord sends them. 0 when allowed,
+ * BH_EPERM with *why (if not NULL), BH_ENOTFOUND (guild or role unknown).
+ */
+int cache_member_can_manage_role(const cache *c, uint64_t guild_id, uint64_t user_id,
+                                 const uint64_t *role_ids, int n, uint64_t role_id,
+                                 enum cache_deny *why);
+
 /* A sentence for a deny reason, for logs and user-facing errors. */
 const char *cache_deny_text(enum cache_deny why);
 

@@ -410,4 +410,7 @@ const bh_api plug_api_table = {
     .config_error = api_config_error,
     .outbox_rest = plug_outbox_rest,
     .outbox_message_send = plug_outbox_message_send,
+    .guild_owner = plug_api_guild_owner,
+    .member_can_manage_role = plug_api_member_can_manage_role,
+    .bot_can_manage_role = plug_api_bot_can_manage_role,
 };

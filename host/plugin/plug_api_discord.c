@@ -318,3 +318,51 @@ uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel
                      : cache_base_permissions(k, guild, user, roles, n, &perms);
     return rc < 0 ? 0 : perms;
 }
+
+uint64_t plug_api_guild_owner(bh_ctx *c, uint64_t guild)
+{
+    struct cache *k = cache_for(c, guild);
+    cache_guild_info info;
+    return k && cache_guild(k, guild, &info) == 0 ? info.owner_id : 0;
+}
+
+_Static_assert((int)BH_ROLE_EVERYONE == (int)CACHE_DENY_EVERYONE &&
+                   (int)BH_ROLE_MANAGED == (int)CACHE_DENY_MANAGED &&
+                   (int)BH_ROLE_HIERARCHY == (int)CACHE_DENY_HIERARCHY &&
+                   (int)BH_ROLE_PERMISSION == (int)CACHE_DENY_PERMISSION,
+               "bh_role_deny mirrors cache_deny");
+
+/* A refusal for the caller: why in *why, in words in bh_ctx_error(). */
+static int manage_answer(bh_ctx *c, int rc, enum cache_deny w, uint64_t role, int *why)
+{
+    if (why)
+        *why = (int)w;
+    if (rc == BH_EPERM)
+        plug_set_error(c, "role %" PRIu64 ": %s", role, cache_deny_text(w));
+    else if (rc == BH_ENOTFOUND)
+        plug_set_error(c, "role %" PRIu64 " is not known", role);
+    else if (rc < 0)
+        plug_set_error(c, "role %" PRIu64 ": %s", role, plug_api_table.strerror(rc));
+    return rc;
+}
+
+int plug_api_member_can_manage_role(bh_ctx *c, uint64_t guild, uint64_t user,
+                                    const uint64_t *roles, int n, uint64_t role, int *why)
+{
+    struct cache *k = cache_for(c, guild);
+    enum cache_deny w = CACHE_DENY_NONE;
+    if (!k)
+        return manage_answer(c, BH_ENOSYS, w, role, why);
+    int rc = cache_member_can_manage_role(k, guild, user, roles, n, role, &w);
+    return manage_answer(c, rc, w, role, why);
+}
+
+int plug_api_bot_can_manage_role(bh_ctx *c, uint64_t guild, uint64_t role, int *why)
+{
+    struct cache *k = cache_for(c, guild);
+    enum cache_deny w = CACHE_DENY_NONE;
+    if (!k)
+        return manage_answer(c, BH_ENOSYS, w, role, why);
+    int rc = cache_bot_can_manage_role(k, guild, role, &w);
+    return manage_answer(c, rc, w, role, why);
+}

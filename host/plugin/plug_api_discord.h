@@ -25,6 +25,10 @@ int plug_api_member_ban(bh_ctx *c, uint64_t guild, uint64_t user, int delete_mes
 int plug_api_member_unban(bh_ctx *c, uint64_t guild, uint64_t user, const char *reason);
 int plug_api_member_get(bh_ctx *c, uint64_t guild, uint64_t user, json_t **out);
 
+uint64_t plug_api_guild_owner(bh_ctx *c, uint64_t guild);
+int plug_api_member_can_manage_role(bh_ctx *c, uint64_t guild, uint64_t user,
+                                    const uint64_t *roles, int n, uint64_t role, int *why);
+int plug_api_bot_can_manage_role(bh_ctx *c, uint64_t guild, uint64_t role, int *why);
 int plug_api_guild_role(bh_ctx *c, uint64_t guild, uint64_t role, bh_role_info *out);
 int plug_api_bot_top_position(bh_ctx *c, uint64_t guild);
 uint64_t plug_api_bot_user_id(bh_ctx *c);

@@ -322,8 +322,9 @@ int raffle_on_pick(bh_ctx *c)
     int first = (int)page * PICK_PAGE, last = first + PICK_PAGE < nfree ? first + PICK_PAGE : nfree;
     char text[1000], cid[64], label[16];
     snprintf(text, sizeof text,
-             "Pick spots in **%s**: %d free, showing %d to %d (page %lld of %d).%s",
-             r.title, nfree, first + 1, last, (long long)page + 1, pages,
+             "Pick spots in **%s**: %d free, showing spots %s to %s (page %lld of %d).%s",
+             r.title, nfree, bh_result_text(res, first, 0), bh_result_text(res, last - 1, 0),
+             (long long)page + 1, pages,
              left < INT32_MAX ? " You may take more spots up to your limit." : "");
     bh_msg *m = bh_msg_new(c);
     bh_msg_content(m, text);
@@ -374,6 +375,10 @@ int raffle_on_take(bh_ctx *c)
     if ((rc = claim(c, &r, want, n, &o)) < 0)
         return rc;
     bh_msg *m = claim_answer(c, &r, &o);
+    /* The picker's selects offer spots that may be taken now: they go with it. */
+    json_t *none = json_pack("{s:[]}", "components");
+    bh_msg_raw(m, none);
+    json_decref(none);
     rc = bh_update(c, m);
     bh_msg_free(m);
     return rc;

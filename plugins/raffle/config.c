@@ -63,7 +63,8 @@ int raffle_require_manager(bh_ctx *c, raffle_cfg *cfg)
 static void show(bh_ctx *c, const raffle_cfg *cfg, const char *head)
 {
     char role[40] = "not set (Manage Server only)", ch[40] = "not set", log[40] = "not set";
-    char limit[40] = "no limit";
+    char limit[40] = "no limit", window[40];
+    raffle_fmt_duration(window, sizeof window, cfg->claim_window_s);
     if (cfg->manager_role)
         snprintf(role, sizeof role, "<@&%" PRIu64 ">", cfg->manager_role);
     if (cfg->channel)
@@ -74,9 +75,9 @@ static void show(bh_ctx *c, const raffle_cfg *cfg, const char *head)
         snprintf(limit, sizeof limit, "%d spot(s)", cfg->max_per_member);
     bh_reply_text(c,
                   "%s\nManager role: %s\nRaffle channel: %s\nLog channel: %s\n"
-                  "Max spots per member: %s\nClaim window: %lldh\nFree giveaways only: %s\n"
+                  "Max spots per member: %s\nClaim window: %s\nFree giveaways only: %s\n"
                   "Payment instructions: %s",
-                  head, role, ch, log, limit, (long long)(cfg->claim_window_s / 3600),
+                  head, role, ch, log, limit, window,
                   cfg->free_only ? "yes" : "no",
                   cfg->payment_text[0] ? cfg->payment_text : "not set");
 }

@@ -378,7 +378,7 @@ int raffle_on_draw(bh_ctx *c)
         char reason[120];
         snprintf(reason, sizeof reason, "closed for the draw by <@%" PRIu64 ">",
                  bh_id(c, BH_ID_USER));
-        if ((rc = raffle_end(c, r.id, bh_id(c, BH_ID_USER), reason)) < 0)
+        if ((rc = raffle_end(c, r.id, bh_id(c, BH_ID_USER), reason, 1)) < 0)
             return rc;
     }
     char msg[1900];
@@ -435,8 +435,14 @@ int raffle_on_reroll(bh_ctx *c)
     int k = draw_store(c, r.id, "reroll", actor, 1, won, &draw_id, &members);
     if (k < 0)
         return k;
-    if (k == 1 &&
-        (rc = (int)bh_db_exec(c,
+    if (k == 0) {
+        /* Nobody could take the place: the winner keeps it, nothing is recorded. */
+        bh_db_rollback(c);
+        return bh_reply_text(c, "No eligible entry is left to replace <@%" PRIu64 "> in raffle "
+                                "#%lld, so nothing changed: they are still a winner.",
+                             old, (long long)r.id);
+    }
+    if ((rc = (int)bh_db_exec(c,
                               "INSERT INTO raffle.winners (raffle_id, user_id, spot, place, "
                               "draw_id) VALUES ($1, $2, $3, $4, $5)",
                               BH_ARGS(bh_i64(r.id), bh_i64((int64_t)won[0].user),
@@ -446,23 +452,17 @@ int raffle_on_reroll(bh_ctx *c)
                          "INSERT INTO raffle.rerolls (raffle_id, old_user_id, new_user_id, reason, "
                          "by_user_id, draw_id) VALUES ($1, $2, $3, $4, $5, $6)",
                          BH_ARGS(bh_i64(r.id), bh_i64((int64_t)old),
-                                 k == 1 ? bh_i64((int64_t)won[0].user) : bh_null(), bh_text(reason),
+                                 bh_i64((int64_t)won[0].user), bh_text(reason),
                                  bh_i64((int64_t)actor), bh_i64(draw_id)));
     if (rc < 0 || (rc = raffle_event(c, r.id, "rerolled", actor, reason)) < 0 ||
         (rc = bh_db_commit(c)) < 0)
         return rc;
 
     char text[800];
-    if (k == 1)
-        snprintf(text, sizeof text,
-                 "\xF0\x9F\x94\x81 Reroll for **%s** (raffle #%lld): the new winner is <@%" PRIu64
-                 "> (spot #%d), replacing <@%" PRIu64 ">.",
-                 r.title, (long long)r.id, won[0].user, won[0].spot, old);
-    else
-        snprintf(text, sizeof text,
-                 "\xF0\x9F\x94\x81 Reroll for **%s** (raffle #%lld): <@%" PRIu64
-                 "> no longer wins, and no eligible entry is left to replace them.",
-                 r.title, (long long)r.id, old);
+    snprintf(text, sizeof text,
+             "\xF0\x9F\x94\x81 Reroll for **%s** (raffle #%lld): the new winner is <@%" PRIu64
+             "> (spot #%d), replacing <@%" PRIu64 ">.",
+             r.title, (long long)r.id, won[0].user, won[0].spot, old);
     if (raffle_announce(c, r.channel, text) < 0)
         bh_log(raffle_host, BH_LOG_WARN, "raffle %lld: reroll announcement failed: %s",
                (long long)r.id, bh_ctx_error(c));
@@ -530,8 +530,9 @@ int raffle_on_verify(bh_ctx *c)
                      "excluded::text, entries_sha256, "
                      "encode(sha256(convert_to(entries::text, 'UTF8')), 'hex'), random_hex, "
                      "requested, result::text, jsonb_array_length(entries), "
-                     "jsonb_array_length(excluded) FROM raffle.draws WHERE raffle_id = $1 "
-                     "ORDER BY id LIMIT 20",
+                     "jsonb_array_length(excluded), "
+                     "row_number() OVER (PARTITION BY kind ORDER BY id) "
+                     "FROM raffle.draws WHERE raffle_id = $1 ORDER BY id LIMIT 20",
                      BH_ARGS(bh_i64(r.id)));
     if (rc < 0)
         return rc;
@@ -563,17 +564,23 @@ int raffle_on_verify(bh_ctx *c)
         }
         json_decref(jr);
         const char *hex = bh_result_text(res, i, 7);
+        char bytes[340];
+        /* No eligible entry: nothing was drawn, so no random byte was read. */
+        if (hex[0])
+            snprintf(bytes, sizeof bytes, "`%.320s%s`", hex, strlen(hex) > 320 ? "..." : "");
+        else
+            snprintf(bytes, sizeof bytes, "none (no eligible entry to draw from)");
         snprintf(text, sizeof text,
                  "Entries: %s spot(s), excluded past winners: %s\nSnapshot SHA-256: `%s`%s\n"
-                 "Random bytes (getrandom): `%.320s%s`\nResult: %s\nRe-check: %s %s",
+                 "Random bytes (getrandom): %s\nResult: %s\nRe-check: %s %s",
                  bh_result_text(res, i, 10), bh_result_text(res, i, 11), bh_result_text(res, i, 5),
-                 same_hash ? "" : " (CHANGED since the draw)", hex, strlen(hex) > 320 ? "..." : "",
+                 same_hash ? "" : " (CHANGED since the draw)", bytes,
                  winners[0] ? winners : "nobody", ok && same_hash ? "\xE2\x9C\x85" : "\xE2\x9D\x8C",
                  same_hash ? why : "the snapshot changed");
         char name[100];
         snprintf(name, sizeof name, "%s %s",
                  strcmp(bh_result_text(res, i, 1), "draw") == 0 ? "Draw" : "Reroll",
-                 bh_result_text(res, i, 0));
+                 bh_result_text(res, i, 12));
         bh_embed_field(e, name, text, 0);
     }
     bh_result_free(res);

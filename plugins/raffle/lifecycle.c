@@ -11,7 +11,8 @@
 
 enum end_cond { END_ANY = 0, END_DUE, END_FULL };
 
-static int end_if(bh_ctx *c, int64_t id, uint64_t actor, const char *reason, int cond)
+static int end_if(bh_ctx *c, int64_t id, uint64_t actor, const char *reason, int cond,
+                  int draw_next)
 {
     bh_result *res;
     int rc = bh_db_query(
@@ -38,7 +39,7 @@ static int end_if(bh_ctx *c, int64_t id, uint64_t actor, const char *reason, int
     if (r.price_cents > 0)
         len += (size_t)snprintf(text + len, sizeof text - len, ", %d paid", r.paid);
     snprintf(text + len, sizeof text - len, ".%s",
-             r.auto_draw ? "" : " The winners will be drawn by a manager.");
+             r.auto_draw || draw_next ? "" : " The winners will be drawn by a manager.");
     rc = raffle_announce(c, r.channel, text);
     if (rc < 0)
         bh_log(raffle_host, BH_LOG_WARN, "raffle %lld: closing announcement failed: %s",
@@ -54,9 +55,9 @@ static int end_if(bh_ctx *c, int64_t id, uint64_t actor, const char *reason, int
     return 1;
 }
 
-int raffle_end(bh_ctx *c, int64_t id, uint64_t actor, const char *reason)
+int raffle_end(bh_ctx *c, int64_t id, uint64_t actor, const char *reason, int draw_next)
 {
-    return end_if(c, id, actor, reason, END_ANY);
+    return end_if(c, id, actor, reason, END_ANY, draw_next);
 }
 
 /* The durable "close" job: {"raffle": id, "why": "end"|"full"}. */
@@ -67,7 +68,7 @@ int raffle_job_close(bh_ctx *c)
     const char *why = json_string_value(json_object_get(p, "why"));
     int full = why && strcmp(why, "full") == 0;
     int rc = end_if(c, id, 0, full ? "every spot is taken" : "its time is up",
-                    full ? END_FULL : END_DUE);
+                    full ? END_FULL : END_DUE, 0);
     if (rc == 0)
         bh_log(raffle_host, BH_LOG_DEBUG, "raffle %lld: close job found nothing to close",
                (long long)id);
@@ -112,7 +113,7 @@ int raffle_on_close(bh_ctx *c)
         return rc;
     char reason[120];
     snprintf(reason, sizeof reason, "closed by <@%" PRIu64 ">", bh_id(c, BH_ID_USER));
-    rc = raffle_end(c, r.id, bh_id(c, BH_ID_USER), reason);
+    rc = raffle_end(c, r.id, bh_id(c, BH_ID_USER), reason, 0);
     if (rc < 0)
         return rc;
     if (rc == 0) {
@@ -187,7 +188,8 @@ int raffle_autocomplete(bh_ctx *c)
     const json_t *v = json_object_get(o, "value");
     char typed[64] = "";
     if (json_is_string(v))
-        raffle_trim(typed, sizeof typed, json_string_value(v));
+        raffle_trim(typed, sizeof typed, json_string_value(v)[0] == '#' ? json_string_value(v) + 1
+                                                                       : json_string_value(v));
     else if (json_is_integer(v))
         snprintf(typed, sizeof typed, "%lld", (long long)json_integer_value(v));
     bh_result *res;
@@ -204,8 +206,8 @@ int raffle_autocomplete(bh_ctx *c)
         raffle_clip(title, sizeof title, bh_result_text(res, i, 1), 70);
         snprintf(name, sizeof name, "#%s %s (%s)", bh_result_text(res, i, 0), title,
                  bh_result_text(res, i, 2));
-        json_array_append_new(choices, json_pack("{s:s,s:I}", "name", name, "value",
-                                                 (json_int_t)bh_result_i64(res, i, 0)));
+        json_array_append_new(choices, json_pack("{s:s,s:s}", "name", name, "value",
+                                                 bh_result_text(res, i, 0)));
     }
     bh_result_free(res);
     rc = bh_autocomplete(c, choices);

@@ -2,8 +2,10 @@
 #include "raffle.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -247,4 +249,42 @@ int raffle_parse_spots(const char *s, int max, int *out, int cap)
         if (m == 0 || out[m - 1] != out[i])
             out[m++] = out[i];
     return m;
+}
+
+void raffle_fmt_duration(char *out, size_t n, int64_t seconds)
+{
+    static const struct {
+        int64_t s;
+        const char *unit;
+    } units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+    size_t len = 0;
+    out[0] = '\0';
+    if (seconds <= 0) {
+        snprintf(out, n, "0s");
+        return;
+    }
+    for (size_t i = 0; i < sizeof units / sizeof units[0] && len < n; i++) {
+        int64_t k = seconds / units[i].s;
+        if (k == 0)
+            continue;
+        seconds -= k * units[i].s;
+        int w = snprintf(out + len, n - len, "%s%lld%s", len ? " " : "", (long long)k,
+                         units[i].unit);
+        len = w > 0 && (size_t)w < n - len ? len + (size_t)w : n - 1;
+    }
+}
+
+int64_t raffle_parse_id(const char *s)
+{
+    char buf[32];
+    raffle_trim(buf, sizeof buf, s);
+    const char *p = buf[0] == '#' ? buf + 1 : buf;
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    char *end;
+    errno = 0;
+    long long v = strtoll(p, &end, 10);
+    if (*end || errno || v <= 0)
+        return -1;
+    return v;
 }

@@ -240,7 +240,7 @@ int raffle_on_mgr(bh_ctx *c)
     } else if (!strcmp(action, "close")) {
         char reason[120];
         snprintf(reason, sizeof reason, "closed by <@%" PRIu64 ">", actor);
-        rc = raffle_end(c, r.id, actor, reason);
+        rc = raffle_end(c, r.id, actor, reason, 0);
         if (rc < 0)
             return rc;
         snprintf(note, sizeof note, rc ? "Closed." : "It was not open any more.");
@@ -248,7 +248,7 @@ int raffle_on_mgr(bh_ctx *c)
         if (!strcmp(r.state, "open")) {
             char reason[120];
             snprintf(reason, sizeof reason, "closed for the draw by <@%" PRIu64 ">", actor);
-            if ((rc = raffle_end(c, r.id, actor, reason)) < 0)
+            if ((rc = raffle_end(c, r.id, actor, reason, 1)) < 0)
                 return rc;
         }
         if ((rc = raffle_draw(c, r.id, actor, note, sizeof note)) < 0)

@@ -28,11 +28,13 @@ static json_t *sub(json_t *root, const char *name, const char *desc)
     return json_object_get(s, "options");
 }
 
+/* A string, so that "#12" (as the footer and /raffle list show it) and "12" both work. */
 static void opt_raffle(json_t *o, int required)
 {
-    json_object_set_new(opt(o, 4, "raffle", "Raffle number (#id)", required), "min_value",
-                        json_integer(1));
-    json_object_set_new(json_array_get(o, json_array_size(o) - 1), "autocomplete", json_true());
+    json_object_set_new(opt(o, 3, "raffle", "Raffle number (12 or #12)", required),
+                        "autocomplete", json_true());
+    json_object_set_new(json_array_get(o, json_array_size(o) - 1), "max_length",
+                        json_integer(20));
 }
 
 static void opt_range(json_t *o, json_int_t min, json_int_t max)

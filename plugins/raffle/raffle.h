@@ -78,6 +78,10 @@ uint64_t raffle_bot_perms(bh_ctx *c, uint64_t guild, uint64_t channel);
 
 /* ---- parse.c ---- */
 int64_t raffle_now_ms(void);
+/* Seconds as the largest units that fit: "7d", "2d 6h", "1h 30m", "45s". */
+void raffle_fmt_duration(char *out, size_t n, int64_t seconds);
+/* A raffle number as members type it, "12" or "#12": the id, or -1. */
+int64_t raffle_parse_id(const char *s);
 /* "2d 6h", "90m", "1w", ... into seconds; -1 when it is not a duration. */
 int64_t raffle_parse_duration(const char *s);
 /* "2025-12-24 18:00[:SS][Z| UTC]" or with 'T': Unix ms; -1 when it is not one. */
@@ -108,6 +112,8 @@ int raffle_load(bh_ctx *c, int64_t id, uint64_t guild, raffle *out);
 int raffle_from_cid(bh_ctx *c, int part, raffle *out);
 /* The same for a command's "raffle" option. */
 int raffle_from_option(bh_ctx *c, raffle *out);
+/* The "raffle" option's number ("12" or "#12"): the id, -1 when unreadable, 0 when absent. */
+int64_t raffle_option_id(bh_ctx *c);
 int raffle_event(bh_ctx *c, int64_t id, const char *kind, uint64_t actor, const char *detail);
 /* Posts a line in the guild's log channel, if any; failures are only logged. */
 void raffle_report(bh_ctx *c, uint64_t guild, const char *fmt, ...)
@@ -151,9 +157,10 @@ int raffle_on_mgr(bh_ctx *c);
 /* ---- lifecycle.c ---- */
 /*
  * Ends an open raffle exactly once: 1 when this call closed it, 0 when it was
- * not open any more, or an error. actor 0: the scheduler.
+ * not open any more, or an error. actor 0: the scheduler. draw_next: the caller
+ * draws right after (the announcement does not say a manager will).
  */
-int raffle_end(bh_ctx *c, int64_t id, uint64_t actor, const char *reason);
+int raffle_end(bh_ctx *c, int64_t id, uint64_t actor, const char *reason, int draw_next);
 int raffle_cancel(bh_ctx *c, raffle *r, uint64_t actor, const char *reason);
 int raffle_on_close(bh_ctx *c);
 int raffle_on_cancel(bh_ctx *c);

@@ -138,6 +138,9 @@ bh_msg *raffle_render(bh_ctx *c, const raffle *r)
             r->min_member_days);
     if (r->close_when_full)
         add(text, sizeof text, &len, "Closes when full\n");
+    /* Each rule ends its line; the last newline would show as a blank line. */
+    while (len > 0 && text[len - 1] == '\n')
+        text[--len] = '\0';
     if (len)
         bh_embed_field(e, "Rules", text, 0);
     snprintf(text, sizeof text, "Raffle #%lld \xC2\xB7 %s \xC2\xB7 draws are auditable: /raffle verify",

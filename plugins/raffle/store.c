@@ -72,12 +72,20 @@ int raffle_from_cid(bh_ctx *c, int part, raffle *out)
     return rc < 0 ? rc : 1;
 }
 
+int64_t raffle_option_id(bh_ctx *c)
+{
+    const json_t *v = json_object_get(bh_option(c, "raffle"), "value");
+    if (json_is_integer(v))
+        return json_integer_value(v);
+    return json_is_string(v) ? raffle_parse_id(json_string_value(v)) : 0;
+}
+
 int raffle_from_option(bh_ctx *c, raffle *out)
 {
-    int64_t id = bh_opt_int(c, "raffle", 0);
+    int64_t id = raffle_option_id(c);
     uint64_t guild = bh_id(c, BH_ID_GUILD);
     if (id <= 0 || !guild) {
-        int rc = bh_reply_text(c, "raffle: give the raffle's number (see /raffle list).");
+        int rc = bh_reply_text(c, "raffle: give the raffle's number, 12 or #12 (see /raffle list).");
         return rc < 0 ? rc : 0;
     }
     int rc = raffle_load(c, id, guild, out);

@@ -56,6 +56,7 @@ enum rp_reason {
     RP_R_PANEL_GONE,
     RP_R_MEMBER_GONE,
     RP_R_FAILED,
+    RP_R_ACTOR_PERMISSION, /* the admin adding a role may not manage roles */
 };
 
 /* Permissions that make a role dangerous to hand out: confirmation needed. */
@@ -150,25 +151,30 @@ int rp_has(const uint64_t *set, int n, uint64_t id);
 
 /* ---- rp_safety.c ---- */
 /*
- * A guild's roles and the bot's rank, from the host's guild cache, or from
- * Discord (REST) when the cache does not know the guild: after a restart that
- * resumed the gateway session, Discord sends no GUILD_CREATE to fill it.
+ * A guild's roles and the bot's rank, from the host's guild cache (which asks
+ * Discord itself for a guild it does not know, e.g. after a resumed session).
+ * The rules (owner, Administrator, hierarchy, managed roles) are the host's:
+ * bh_member_can_manage_role() and bh_bot_can_manage_role().
  */
 typedef struct rp_guild rp_guild;
 rp_guild *rp_guild_open(bh_ctx *c, uint64_t guild);
 void rp_guild_close(rp_guild *g);
 int rp_guild_role(rp_guild *g, uint64_t role, bh_role_info *out);
-/* Whether the cache did not know the guild (channel permissions are then unknown). */
+/* Whether the cache does not know the guild (channel permissions are then unknown). */
 int rp_guild_cold(const rp_guild *g);
 /*
  * Whether a panel may give or take `role` now: it exists, is not @everyone or
- * managed, is below the bot's highest role, the bot has Manage Roles, and it is
- * below `admin_top` (the configuring admin's highest role; 0 skips that check).
+ * managed, the bot may manage it, and it is below `admin_top` (the highest role
+ * of the admin who added it; 0: the owner added it, or no check).
  * Fills *info when the role exists. Returns RP_OK or an RP_R_* reason.
  */
 int rp_role_check(rp_guild *g, uint64_t role, uint64_t admin_top, bh_role_info *info);
-/* The acting member's highest role (0 if none) and its position. */
-uint64_t rp_actor_top_role(rp_guild *g, int *position);
+/*
+ * Whether the acting member may put `role` on a panel by Discord's rules.
+ * *voucher gets what to store as the role's admin_top: their highest role, or
+ * 0 for the owner. RP_OK, RP_R_ESCALATION, RP_R_ACTOR_PERMISSION or another reason.
+ */
+int rp_actor_may_give(rp_guild *g, uint64_t role, uint64_t *voucher);
 /* Whether the acting member may manage panels (Manage Roles or Administrator). */
 int rp_actor_is_admin(bh_ctx *c);
 /* The dangerous permissions of a role, in words ("Administrator, Ban Members"), or "". */

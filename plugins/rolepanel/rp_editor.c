@@ -63,15 +63,14 @@ static int roles_changed(ed *e, int page, uint64_t role)
 
 /*
  * Whether the acting admin may put `role` on a panel: the bot's checks plus
- * no escalation. *top gets the admin's highest role. Writes the refusal in notice.
+ * Discord's rules for the admin. *top gets the voucher to store with the role.
+ * Writes the refusal in notice.
  */
 static int may_add(ed *e, uint64_t role, bh_role_info *info, uint64_t *top)
 {
-    int top_pos;
-    *top = rp_actor_top_role(e->g, &top_pos);
     int why = rp_role_check(e->g, role, 0, info);
-    if (why == RP_OK && info->position >= top_pos)
-        why = RP_R_ESCALATION;
+    if (why == RP_OK)
+        why = rp_actor_may_give(e->g, role, top);
     if (why != RP_OK) {
         char text[400];
         rp_reason_text(e->p, why, role, text, sizeof text);

@@ -29,6 +29,12 @@ static int roles_ok(rp_guild *g, const rp_panel *p, char *notice, size_t n)
 int rp_post(bh_ctx *c, rp_panel *p, uint64_t channel, char *notice, size_t n)
 {
     notice[0] = '\0';
+    /* The editor hides Post without roles, but an editor can be stale (a role deleted since). */
+    if (p->nroles == 0) {
+        snprintf(notice, n, "This panel has no roles (a role may have been deleted since the "
+                            "editor was drawn): add one, then post.");
+        return BH_EINVAL;
+    }
     rp_guild *g = rp_guild_open(c, p->guild_id);
     if (!g)
         return BH_ENOMEM;

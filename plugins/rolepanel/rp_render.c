@@ -38,6 +38,10 @@ static void body(const rp_panel *p, char *out, size_t n)
         rp_append(out, n, "\nRequires <@&%" PRIu64 ">.", p->required_role);
     if (p->excluded_role)
         rp_append(out, n, "\nNot for members with <@&%" PRIu64 ">.", p->excluded_role);
+    /* Each role line ends with one: the last one would show as a blank line. */
+    size_t len = strlen(out);
+    while (len > 0 && out[len - 1] == '\n')
+        out[--len] = '\0';
 }
 
 static int select_max(const rp_panel *p)

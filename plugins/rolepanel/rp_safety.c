@@ -17,52 +17,8 @@ int rp_actor_is_admin(bh_ctx *c)
 struct rp_guild {
     bh_ctx *c;
     uint64_t id;
-    int cold;          /* the cache does not know the guild: REST answers below */
-    json_t *roles;     /* GET /guilds/{id}/roles */
-    int bot_top;
-    uint64_t bot_perms;
+    int cold; /* the host's cache does not know the guild, even after asking Discord */
 };
-
-static uint64_t id_of(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? strtoull(s, NULL, 10) : 0;
-}
-
-/* The bot's rank and guild permissions from Discord: its member object and the roles. */
-static int warm_from_rest(rp_guild *g)
-{
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/roles", g->id);
-    int rc = bh_rest(g->c, "GET", path, NULL, NULL, &g->roles);
-    if (rc < 0)
-        return rc;
-    uint64_t bot = bh_bot_user_id(g->c);
-    if (!bot) {
-        json_t *me = NULL;
-        if ((rc = bh_rest(g->c, "GET", "/users/@me", NULL, NULL, &me)) < 0)
-            return rc;
-        bot = id_of(me, "id");
-        json_decref(me);
-    }
-    json_t *member = NULL;
-    if ((rc = bh_member_get(g->c, g->id, bot, &member)) < 0)
-        return rc;
-    bh_role_info info;
-    if (rp_guild_role(g, g->id, &info) == 0)
-        g->bot_perms = info.permissions;
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(member, "roles"), i, v) {
-        if (rp_guild_role(g, strtoull(json_string_value(v) ?: "0", NULL, 10), &info) == 0) {
-            g->bot_perms |= info.permissions;
-            if (info.position > g->bot_top)
-                g->bot_top = info.position;
-        }
-    }
-    json_decref(member);
-    return 0;
-}
 
 rp_guild *rp_guild_open(bh_ctx *c, uint64_t guild)
 {
@@ -72,43 +28,23 @@ rp_guild *rp_guild_open(bh_ctx *c, uint64_t guild)
     g->c = c;
     g->id = guild;
     bh_role_info everyone;
-    /* @everyone exists in every guild the cache knows. */
-    if (bh_guild_role(c, guild, guild, &everyone) == 0)
-        return g;
-    g->cold = 1;
-    if (warm_from_rest(g) < 0)
-        bh_log(RP_HOST, BH_LOG_WARN, "guild %" PRIu64 " is not in the cache and Discord did not "
-                                     "say its roles: %s", guild, bh_ctx_error(c));
+    /* @everyone exists in every guild the cache knows; the host fills an unknown one. */
+    if (bh_guild_role(c, guild, guild, &everyone) < 0) {
+        g->cold = 1;
+        bh_log(RP_HOST, BH_LOG_WARN, "guild %" PRIu64 " is not in the host's cache: %s", guild,
+               bh_ctx_error(c));
+    }
     return g;
 }
 
 void rp_guild_close(rp_guild *g)
 {
-    if (!g)
-        return;
-    json_decref(g->roles);
     free(g);
 }
 
 int rp_guild_role(rp_guild *g, uint64_t role, bh_role_info *out)
 {
-    if (!g->cold)
-        return bh_guild_role(g->c, g->id, role, out);
-    size_t i;
-    json_t *v;
-    json_array_foreach(g->roles, i, v) {
-        if (id_of(v, "id") != role)
-            continue;
-        memset(out, 0, sizeof *out);
-        out->id = role;
-        snprintf(out->name, sizeof out->name, "%s", json_string_value(json_object_get(v, "name")) ?: "");
-        out->position = (int)json_integer_value(json_object_get(v, "position"));
-        out->permissions = id_of(v, "permissions");
-        out->color = (uint32_t)json_integer_value(json_object_get(v, "color"));
-        out->managed = json_is_true(json_object_get(v, "managed"));
-        return 0;
-    }
-    return BH_ENOTFOUND;
+    return bh_guild_role(g->c, g->id, role, out);
 }
 
 int rp_guild_cold(const rp_guild *g)
@@ -116,17 +52,8 @@ int rp_guild_cold(const rp_guild *g)
     return g->cold;
 }
 
-static int bot_top(rp_guild *g)
-{
-    return g->cold ? g->bot_top : bh_bot_top_position(g->c, g->id);
-}
-
-static uint64_t bot_perms(rp_guild *g)
-{
-    return g->cold ? g->bot_perms : bh_bot_permissions(g->c, g->id, 0);
-}
-
-uint64_t rp_actor_top_role(rp_guild *g, int *position)
+/* The acting member's highest role (0 if none) and its position. */
+static uint64_t rp_actor_top_role(rp_guild *g, int *position)
 {
     uint64_t roles[256], top = 0;
     int n = bh_member_roles(g->c, roles, 256), best = 0;
@@ -144,6 +71,28 @@ uint64_t rp_actor_top_role(rp_guild *g, int *position)
     return top;
 }
 
+int rp_actor_may_give(rp_guild *g, uint64_t role, uint64_t *voucher)
+{
+    uint64_t roles[256], user = bh_id(g->c, BH_ID_USER);
+    int n = bh_member_roles(g->c, roles, 256), why = BH_ROLE_OK;
+    if (n > 256)
+        n = 256;
+    *voucher = 0;
+    int rc = bh_member_can_manage_role(g->c, g->id, user, roles, n, role, &why);
+    if (rc == BH_ENOTFOUND)
+        return RP_R_ROLE_GONE;
+    if (rc < 0)
+        return why == BH_ROLE_PERMISSION ? RP_R_ACTOR_PERMISSION
+               : why == BH_ROLE_HIERARCHY ? RP_R_ESCALATION
+               : why == BH_ROLE_MANAGED   ? RP_R_MANAGED
+               : why == BH_ROLE_EVERYONE  ? RP_R_EVERYONE
+                                          : RP_R_FAILED;
+    /* The owner vouches for any role; anyone else as far as their highest role reaches. */
+    if (user != bh_guild_owner(g->c, g->id))
+        *voucher = rp_actor_top_role(g, NULL);
+    return RP_OK;
+}
+
 int rp_role_check(rp_guild *g, uint64_t role, uint64_t admin_top, bh_role_info *info)
 {
     bh_role_info tmp;
@@ -154,12 +103,16 @@ int rp_role_check(rp_guild *g, uint64_t role, uint64_t admin_top, bh_role_info *
         return RP_R_EVERYONE;
     if (rp_guild_role(g, role, info) < 0)
         return RP_R_ROLE_GONE;
-    if (info->managed)
-        return RP_R_MANAGED;
-    if (!(bot_perms(g) & (BH_PERM_MANAGE_ROLES | BH_PERM_ADMINISTRATOR)))
-        return RP_R_BOT_PERMISSION;
-    if (info->position >= bot_top(g))
-        return RP_R_BOT_HIERARCHY;
+    int why = BH_ROLE_OK;
+    int rc = bh_bot_can_manage_role(g->c, g->id, role, &why);
+    if (rc == BH_ENOTFOUND)
+        return RP_R_ROLE_GONE;
+    if (rc < 0)
+        return why == BH_ROLE_MANAGED      ? RP_R_MANAGED
+               : why == BH_ROLE_EVERYONE   ? RP_R_EVERYONE
+               : why == BH_ROLE_PERMISSION ? RP_R_BOT_PERMISSION
+               : why == BH_ROLE_HIERARCHY  ? RP_R_BOT_HIERARCHY
+                                           : RP_R_FAILED;
     if (admin_top) {
         bh_role_info top;
         /* The admin's highest role is gone: nobody vouches for this role any more. */
@@ -200,6 +153,7 @@ const char *rp_reason_name(int reason)
     case RP_R_BOT_HIERARCHY: return "bot_hierarchy";
     case RP_R_BOT_PERMISSION: return "bot_permission";
     case RP_R_ESCALATION: return "escalation";
+    case RP_R_ACTOR_PERMISSION: return "actor_permission";
     case RP_R_DANGEROUS: return "dangerous_role";
     case RP_R_PANEL_GONE: return "panel_gone";
     case RP_R_MEMBER_GONE: return "member_gone";
@@ -240,6 +194,9 @@ void rp_reason_text(const rp_panel *p, int reason, uint64_t role, char *out, siz
     case RP_R_BOT_PERMISSION: snprintf(out, n, "The bot lacks permission: it needs Manage Roles."); break;
     case RP_R_ESCALATION:
         snprintf(out, n, "%s is at or above the highest role of the admin who configured it.", r);
+        break;
+    case RP_R_ACTOR_PERMISSION:
+        snprintf(out, n, "Giving %s needs the Manage Roles permission.", r);
         break;
     case RP_R_DANGEROUS:
         snprintf(out, n, "%s now carries dangerous permissions; an admin must confirm it again.", r);

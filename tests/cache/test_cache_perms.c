@@ -245,6 +245,25 @@ static void test_hierarchy(cache *c)
     CHECK_EQ_INT(cache_can_manage_role(c, GUILD, 6, R_HELP, NULL), 0);
     CHECK_EQ_INT(cache_can_manage_role(c, GUILD, 100, R_BOOST, &why), BH_EPERM);
     CHECK_EQ_INT(why, CACHE_DENY_MANAGED);
+
+    /* Any member: the owner with no role at all may manage every assignable role. */
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, OWNER, NULL, 0, R_ADMIN, &why), 0);
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, OWNER, NULL, 0, R_HIGH, &why), 0);
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, OWNER, NULL, 0, R_BOOST, &why), BH_EPERM);
+    CHECK_EQ_INT(why, CACHE_DENY_MANAGED);
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, OWNER, NULL, 0, GUILD, &why), BH_EPERM);
+    CHECK_EQ_INT(why, CACHE_DENY_EVERYONE);
+    /* Administrator gives Manage Roles but not a pass on the hierarchy. */
+    uint64_t admin[] = {R_ADMIN};
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, USER, admin, 1, R_MOD, &why), 0);
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, USER, admin, 1, R_ADMIN, &why), BH_EPERM);
+    CHECK_EQ_INT(why, CACHE_DENY_HIERARCHY);
+    /* High enough but without Manage Roles: the permission is the reason. */
+    uint64_t mod[] = {R_MOD};
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, USER, mod, 1, R_HELP, &why), BH_EPERM);
+    CHECK_EQ_INT(why, CACHE_DENY_PERMISSION);
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, USER, mod, 1, 999, &why), BH_ENOTFOUND);
+    CHECK_EQ_INT(cache_member_can_manage_role(c, 12345, USER, mod, 1, R_HELP, &why), BH_ENOTFOUND);
 }
 
 static void test_updates(cache *c)

@@ -47,7 +47,9 @@ int main(void)
     int64_t b = rt_create(&t, "spots:5", "Survivor", "Ends after a restart and a reload", "12s",
                           msg_b);
     e2e_stop_host(&t);
-    sleep(3);
+    /* The database's clock decides when A is overdue: wait until it is, host down. */
+    CHECK_EQ_INT(q_wait(&t, "SELECT count(*) FROM raffle.raffles WHERE id = %lld AND "
+                            "ends_at < now()", a, 1, 10000), 1);
     CHECK_EQ_INT(q(&t, "SELECT count(*) FROM raffle.raffles WHERE id = %lld AND state = 'open'", a), 1);
     rt_restart(&t);
     /* Overdue: closed at start by the scheduler, once. */
@@ -113,7 +115,10 @@ int main(void)
                             race[i], 1, 10000), 1);
         CHECK_EQ_INT(rt_channel_wait(&t, "raffles", title, 1, 5000), 1);
     }
-    sleep(1);
+    /* Nothing left that could announce a second close: no close job, nothing queued. */
+    CHECK_EQ_INT(q_wait(&t, "SELECT count(*) FROM bothost.jobs WHERE plugin = 'raffle' AND state = "
+                            "'pending' AND (kind = 'bothost.rest' OR (kind = 'close' AND "
+                            "(payload->>'raffle')::bigint >= %lld))", race[0], 0, 10000), 0);
     for (int i = 0; i < RACE; i++) {
         char title[48];
         snprintf(title, sizeof title, "**Race %d** (raffle #", i);
@@ -144,7 +149,12 @@ int main(void)
     s = rt_cmd(&t, NULL, text);
     RT_HAS(s, "updated");
     free(s);
-    sleep(1);
+    /* The second extend's render has run (and found the message lost): nothing is pending. */
+    CHECK_EQ_INT(q_wait(&t, "SELECT count(*) FROM raffle.render_due WHERE raffle_id = %lld", c, 0,
+                        10000), 0);
+    CHECK_EQ_INT(q_wait(&t, "SELECT count(*) FROM bothost.jobs WHERE plugin = 'raffle' AND state = "
+                            "'pending' AND (kind = 'bothost.rest' OR key = 'render-%lld')", c, 0,
+                        10000), 0);
     CHECK_EQ_INT(rt_channel_count(&t, "logs", "I can no longer update"), 1);
     json_t *r = et_ctl(&t.emu, "GET", "/_emu/requests?method=PATCH&limit=1000", NULL, &status);
     int patches = 0;

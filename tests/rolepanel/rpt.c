@@ -49,8 +49,38 @@ const char *rpt_command(e2e *t, const char *user, const char *text)
     return created(r, status, text);
 }
 
+/*
+ * Waits until the message (ephemeral ones too) offers the control: an answer
+ * seen by the test does not mean the message it redraws already shows the next
+ * step, so the test waits for the message state rather than for time.
+ */
+static void wait_control(e2e *t, const char *message_id, const char *custom_id)
+{
+    char needle[160];
+    snprintf(needle, sizeof needle, "\"custom_id\":\"%s\"", custom_id);
+    for (int waited = 0; waited < 30000; waited += 50) {
+        int status = 0, found = 0;
+        json_t *r = et_ctl(&t->emu, "GET", "/_emu/messages", NULL, &status);
+        size_t i;
+        json_t *m;
+        json_array_foreach(json_object_get(r, "messages"), i, m) {
+            if (strcmp(json_string_value(json_object_get(m, "id")) ?: "", message_id))
+                continue;
+            char *d = json_dumps(m, JSON_COMPACT);
+            found = d && strstr(d, needle);
+            free(d);
+        }
+        json_decref(r);
+        if (found)
+            return;
+        usleep(50000);
+    }
+    fprintf(stderr, "message %s never offered %s\n", message_id, custom_id);
+}
+
 const char *rpt_click(e2e *t, const char *user, const char *message_id, const char *custom_id)
 {
+    wait_control(t, message_id, custom_id);
     int status = 0;
     json_t *r = et_ctl(&t->emu, "POST", "/_emu/click",
                        json_pack("{s:s,s:s,s:s}", "message_id", message_id, "custom_id",
@@ -62,6 +92,7 @@ const char *rpt_click(e2e *t, const char *user, const char *message_id, const ch
 const char *rpt_select(e2e *t, const char *user, const char *message_id, const char *custom_id,
                        const char *const *values)
 {
+    wait_control(t, message_id, custom_id);
     json_t *v = json_array();
     for (int i = 0; values && values[i]; i++)
         json_array_append_new(v, json_string(values[i]));

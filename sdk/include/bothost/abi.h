@@ -142,6 +142,15 @@ typedef struct bh_role_info {
     int managed;       /* bots, boosts, integrations: nobody can assign it */
 } bh_role_info;
 
+/* Why a role cannot be given or taken (bh_member_can_manage_role(), bh_bot_can_manage_role()). */
+enum bh_role_deny {
+    BH_ROLE_OK = 0,
+    BH_ROLE_EVERYONE,   /* @everyone is nobody's to give */
+    BH_ROLE_MANAGED,    /* an integration's role (bot, boosts, subscription) */
+    BH_ROLE_HIERARCHY,  /* not strictly below the actor's highest role */
+    BH_ROLE_PERMISSION, /* the actor has neither Manage Roles nor Administrator */
+};
+
 /* Discord permission bits used by the plugins (Discord has more). */
 #define BH_PERM_KICK_MEMBERS (1ull << 1)
 #define BH_PERM_BAN_MEMBERS (1ull << 2)
@@ -307,6 +316,12 @@ typedef struct bh_api {
     int (*outbox_rest)(bh_ctx *c, const char *method, const char *path, const json_t *body,
                        const char *reason);
     int (*outbox_message_send)(bh_ctx *c, uint64_t channel, bh_msg *m);
+
+    /* Discord's role management rules, from the guild cache. */
+    uint64_t (*guild_owner)(bh_ctx *c, uint64_t guild);
+    int (*member_can_manage_role)(bh_ctx *c, uint64_t guild, uint64_t user,
+                                  const uint64_t *roles, int n, uint64_t role, int *why);
+    int (*bot_can_manage_role)(bh_ctx *c, uint64_t guild, uint64_t role, int *why);
 } bh_api;
 
 /* What every plugin exports, through BH_PLUGIN(). */

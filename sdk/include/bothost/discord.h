@@ -158,6 +158,35 @@ static inline uint64_t bh_member_permissions(bh_ctx *c, uint64_t guild, uint64_t
     return bh__api->member_permissions(c, guild, channel, user, roles, n);
 }
 
+/* The guild's owner (0 when the guild is not known). */
+static inline uint64_t bh_guild_owner(bh_ctx *c, uint64_t guild)
+{
+    return bh__api->guild_owner(c, guild);
+}
+
+/*
+ * Whether a member may give or take `role`, by Discord's rules: the guild's
+ * owner may manage every role but @everyone and managed ones, whatever roles
+ * they hold; anyone else needs Manage Roles (Administrator includes it) and the
+ * role strictly below their highest role (Administrator does not lift that).
+ * `roles` are the member's role ids (bh_member_roles() for the acting member).
+ * 0 when allowed; BH_EPERM with *why (may be NULL) a bh_role_deny; BH_ENOTFOUND
+ * for a role or guild Discord does not know. Decide with this rather than your
+ * own copy of the rules.
+ */
+static inline int bh_member_can_manage_role(bh_ctx *c, uint64_t guild, uint64_t user,
+                                            const uint64_t *roles, int n, uint64_t role,
+                                            int *why)
+{
+    return bh__api->member_can_manage_role(c, guild, user, roles, n, role, why);
+}
+
+/* The same question for the bot itself: can it give `role` to members now? */
+static inline int bh_bot_can_manage_role(bh_ctx *c, uint64_t guild, uint64_t role, int *why)
+{
+    return bh__api->bot_can_manage_role(c, guild, role, why);
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -413,4 +413,5 @@ const bh_api plug_api_table = {
     .guild_owner = plug_api_guild_owner,
     .member_can_manage_role = plug_api_member_can_manage_role,
     .bot_can_manage_role = plug_api_bot_can_manage_role,
+    .outbox_rest_report = plug_outbox_rest_report,
 };

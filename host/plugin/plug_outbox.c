@@ -34,6 +34,13 @@ static int method_valid(const char *m)
 int plug_outbox_rest(bh_ctx *c, const char *method, const char *path, const json_t *body,
                      const char *reason)
 {
+    return plug_outbox_rest_report(c, method, path, body, reason, NULL, NULL);
+}
+
+int plug_outbox_rest_report(bh_ctx *c, const char *method, const char *path,
+                            const json_t *body, const char *reason, const char *refused_kind,
+                            const json_t *context)
+{
     if (!method_valid(method) || !path || path[0] != '/' || strlen(path) > 200) {
         plug_set_error(c, "bh_outbox_rest: POST, PUT, PATCH or DELETE and a path starting "
                           "with '/' (at most 200 bytes) are required");
@@ -48,6 +55,12 @@ int plug_outbox_rest(bh_ctx *c, const char *method, const char *path, const json
         plug_set_error(c, "bh_outbox_rest: only inside a handler");
         return BH_ESTATE;
     }
+    if (refused_kind && (!refused_kind[0] || strlen(refused_kind) > 64 ||
+                         strncmp(refused_kind, PLUG_RESERVED_KIND_PREFIX,
+                                 strlen(PLUG_RESERVED_KIND_PREFIX)) == 0)) {
+        plug_set_error(c, "bh_outbox_rest_report: the job kind must be 1 to 64 characters");
+        return BH_EINVAL;
+    }
     json_t *p = json_pack("{s:s, s:s}", "method", method, "path", path);
     if (!p)
         return BH_ENOMEM;
@@ -55,6 +68,10 @@ int plug_outbox_rest(bh_ctx *c, const char *method, const char *path, const json
         json_object_set(p, "body", (json_t *)body);
     if (reason)
         json_object_set_new(p, "reason", json_string(reason));
+    if (refused_kind) {
+        json_object_set_new(p, "refused_kind", json_string(refused_kind));
+        json_object_set(p, "context", context ? (json_t *)context : json_null());
+    }
     int rc = db_jobs_append(&c->db, c->gen->name, PLUG_OUTBOX_KIND, path, p);
     json_decref(p);
     if (rc < 0) {
@@ -110,10 +127,25 @@ int plug_outbox_run(bh_ctx *c, const char *plugin, const json_t *payload)
     int rc = plug_rest_call(c, method, path, json_object_get(payload, "body"), reason, 0, NULL);
     if (rc >= 0)
         return 0;
-    if (refused_for_good(rc, c->discord_code)) {
+    if (!refused_for_good(rc, c->discord_code))
+        return rc;
+    const char *kind = json_string_value(json_object_get(payload, "refused_kind"));
+    if (!kind) {
         log_fields(LOG_WARN, "outbox", fields, "Discord refused %s %s, dropped: %s", method,
                    path, c->err);
         return 0;
     }
-    return rc;
+    /* The plugin asked to hear of it: its job, in the same transaction as the deletion. */
+    log_fields(LOG_INFO, "outbox", fields, "Discord refused %s %s, reported to job %s: %s",
+               method, path, kind, c->err);
+    json_t *report = json_pack("{s:O, s:i, s:i, s:s}", "context",
+                               json_object_get(payload, "context") ?: json_null(), "code",
+                               c->discord_code, "result", rc, "error", c->err);
+    if (!report)
+        return BH_ENOMEM;
+    int sc = db_jobs_schedule(&c->db, plugin, kind, 0, report, NULL);
+    json_decref(report);
+    if (sc < 0)
+        snprintf(c->err, sizeof c->err, "%s", c->db.err);
+    return sc < 0 ? sc : 0;
 }

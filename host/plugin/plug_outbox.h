@@ -17,6 +17,9 @@
 int plug_outbox_rest(bh_ctx *c, const char *method, const char *path, const json_t *body,
                      const char *reason);
 int plug_outbox_message_send(bh_ctx *c, uint64_t channel, bh_msg *m);
+int plug_outbox_rest_report(bh_ctx *c, const char *method, const char *path,
+                            const json_t *body, const char *reason, const char *refused_kind,
+                            const json_t *context);
 
 /*
  * Sends one queued request of `plugin` (a claimed job's payload) on the

@@ -163,6 +163,7 @@ static int raffle_load_plugin(bh_host *h)
     rc = rc ? rc : bh_modal_handle(h, "ship", raffle_on_ship_modal);
     rc = rc ? rc : bh_job_handle(h, "close", raffle_job_close);
     rc = rc ? rc : bh_job_handle(h, "render", raffle_job_render);
+    rc = rc ? rc : bh_job_handle(h, "lost", raffle_job_lost);
     return rc;
 }
 

@@ -126,11 +126,11 @@ int raffle_announce(bh_ctx *c, uint64_t channel, const char *text);
 bh_msg *raffle_render(bh_ctx *c, const raffle *r);
 /* Schedules the debounced re-render of raffle `id` (delay_ms: 0 for now). */
 int raffle_render_later(bh_ctx *c, int64_t id, int64_t delay_ms);
-/* Whether a Discord failure means the message or its channel is gone for good. */
-int raffle_is_lost(bh_ctx *c, int rc);
 /* Records and reports a raffle message that can no longer be edited. */
-void raffle_message_lost(bh_ctx *c, const raffle *r, int rc);
+void raffle_message_lost(bh_ctx *c, const raffle *r, int rc, int code, const char *err);
 int raffle_job_render(bh_ctx *c);
+/* The "lost" job: the outbox reports that Discord refused a render's edit. */
+int raffle_job_lost(bh_ctx *c);
 
 /* ---- claims.c ---- */
 int raffle_on_claim(bh_ctx *c);

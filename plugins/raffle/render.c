@@ -5,7 +5,9 @@
  * a key per raffle about a second ahead (render_delay_ms), and scheduling with
  * the same key replaces the pending job. A burst of claims therefore costs one
  * edit, and the edit that runs last reads the tables after the last claim
- * committed.
+ * committed. The job queues its edit in the host's outbox rather than waiting
+ * on Discord (claims schedule its key, so they would wait with it); a refused
+ * edit comes back as the "lost" job, which records and reports it once.
  */
 #include "raffle.h"
 
@@ -199,18 +201,17 @@ int raffle_render_later(bh_ctx *c, int64_t id, int64_t delay_ms)
     return rc;
 }
 
-int raffle_is_lost(bh_ctx *c, int rc)
+/* Whether a refused edit means the message or its channel is gone for good. */
+static int is_lost(int rc, int code)
 {
-    int code = bh_discord_code(c);
     return rc == BH_ENOTFOUND || rc == BH_EPERM || code == 10008 || code == 10003 ||
            code == 50013 || code == 50001;
 }
 
-void raffle_message_lost(bh_ctx *c, const raffle *r, int rc)
+void raffle_message_lost(bh_ctx *c, const raffle *r, int rc, int code, const char *error)
 {
     char err[300];
-    snprintf(err, sizeof err, "%s", bh_ctx_error(c));
-    int code = bh_discord_code(c);
+    snprintf(err, sizeof err, "%s", error ? error : "");
     bh_result *res;
     /* Reported once: the first failure records it, later ones find it recorded. */
     if (bh_db_query(c, &res,
@@ -258,12 +259,47 @@ int raffle_job_render(bh_ctx *c)
     bh_result_free(res);
     if (lost)
         return 0;
+    /*
+     * The edit goes out after this job commits: the job holds the raffle's
+     * render key, which every claim schedules, so it must not wait on Discord.
+     * A refusal comes back as the "lost" job.
+     */
     bh_msg *m = raffle_render(c, &r);
-    rc = bh_message_edit(c, r.channel, r.message, m);
-    bh_msg_free(m);
-    if (rc < 0 && raffle_is_lost(c, rc)) {
-        raffle_message_lost(c, &r, rc);
-        return 0;
+    if (bh_msg_error(m)) {
+        bh_log(raffle_host, BH_LOG_ERROR, "raffle %lld: its message cannot be built: %s",
+               (long long)id, bh_msg_error(m));
+        bh_msg_free(m);
+        return BH_ELIMIT;
     }
+    json_t *body = bh_msg_json(m);
+    bh_msg_free(m);
+    char path[96];
+    snprintf(path, sizeof path, "/channels/%" PRIu64 "/messages/%" PRIu64, r.channel, r.message);
+    json_t *ctx = json_pack("{s:I}", "raffle", (json_int_t)id);
+    rc = bh_outbox_rest_report(c, "PATCH", path, body, NULL, "lost", ctx);
+    json_decref(ctx);
+    json_decref(body);
     return rc < 0 ? rc : 0;
+}
+
+int raffle_job_lost(bh_ctx *c)
+{
+    const json_t *p = bh_ctx_data(c);
+    int64_t id = (int64_t)json_integer_value(
+        json_object_get(json_object_get(p, "context"), "raffle"));
+    int result = (int)json_integer_value(json_object_get(p, "result"));
+    int code = (int)json_integer_value(json_object_get(p, "code"));
+    raffle r;
+    int rc = raffle_load(c, id, 0, &r);
+    if (rc == BH_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return rc;
+    if (is_lost(result, code))
+        raffle_message_lost(c, &r, result, code,
+                            json_string_value(json_object_get(p, "error")));
+    else
+        bh_log(raffle_host, BH_LOG_WARN, "raffle %lld: Discord refused an edit of its message: %s",
+               (long long)id, json_string_value(json_object_get(p, "error")) ?: "");
+    return 0;
 }

@@ -322,6 +322,11 @@ typedef struct bh_api {
     int (*member_can_manage_role)(bh_ctx *c, uint64_t guild, uint64_t user,
                                   const uint64_t *roles, int n, uint64_t role, int *why);
     int (*bot_can_manage_role)(bh_ctx *c, uint64_t guild, uint64_t role, int *why);
+
+    /* The outbox, telling the plugin when Discord refuses a request for good. */
+    int (*outbox_rest_report)(bh_ctx *c, const char *method, const char *path,
+                              const json_t *body, const char *reason, const char *refused_kind,
+                              const json_t *context);
 } bh_api;
 
 /* What every plugin exports, through BH_PLUGIN(). */

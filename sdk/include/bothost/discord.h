@@ -68,6 +68,19 @@ static inline int bh_outbox_rest(bh_ctx *c, const char *method, const char *path
 {
     return bh__api->outbox_rest(c, method, path, body, reason);
 }
+/*
+ * bh_outbox_rest(), and when Discord refuses the request for good (a missing
+ * permission, an unknown message or channel), the host runs your job of kind
+ * `refused_kind` (registered with bh_job_handle()) with the payload
+ * {"context": context, "code": Discord's code (10008...), "result": the BH_E*
+ * code, "error": Discord's message}, in the transaction that drops the request.
+ */
+static inline int bh_outbox_rest_report(bh_ctx *c, const char *method, const char *path,
+                                        const json_t *body, const char *reason,
+                                        const char *refused_kind, const json_t *context)
+{
+    return bh__api->outbox_rest_report(c, method, path, body, reason, refused_kind, context);
+}
 /* bh_message_send() after the commit: the message is checked (BH_ELIMIT) and copied now. */
 static inline int bh_outbox_message_send(bh_ctx *c, uint64_t channel, bh_msg *m)
 {

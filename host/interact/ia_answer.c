@@ -469,6 +469,8 @@ static void send_auto_defer(ia_call *call)
         call->loop_refs--;
         set_state(call, IA_GONE);
         metrics_counter_add("bothost_interaction_acks_expired_total", "", 1);
+        log_fields(LOG_DEBUG, "interact", NULL, "auto-defer of %s not sent: past Discord's 3 s",
+                   call->key);
     } else if (rc < 0) {
         call->loop_refs--;
         set_state(call, IA_NEW);

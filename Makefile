@@ -27,12 +27,12 @@ build: deps $(BUILD)/CMakeCache.txt
 test: test-release test-asan fuzz test-builds
 
 test-release: build
-	cd $(BUILD) && ctest --output-on-failure --timeout 900
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure --timeout 1800
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) --timeout 1800
 
 # Compile only: the tree builds warning-free (-Werror) as Debug, RelWithDebInfo and
 # Release with GCC and clang, since -O3 and each compiler see different warnings.

@@ -22,7 +22,7 @@ extern "C" {
 
 /* The major is bumped only on an incompatible change; the minor when the table grows. */
 #define BH_ABI_MAJOR 1
-#define BH_ABI_MINOR 0
+#define BH_ABI_MINOR 1
 
 /* One loaded generation of one plugin: what load() and unload() receive. */
 typedef struct bh_host bh_host;

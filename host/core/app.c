@@ -53,7 +53,8 @@ typedef struct app {
     int start_busy;              /* start_req is queued */
     int start_rc;                /* enum start_result, from start_work() */
     int start_attempts;          /* database attempts that failed in a row */
-    char start_err[256];         /* why the last attempt failed */
+    char start_err[256];         /* why the last attempt failed (loop thread) */
+    char work_err[256];          /* start_work()'s, copied into start_err by start_done() */
     char start_logged[256];      /* the failure last logged: each kind once */
     plug_apply_report start_report;
 
@@ -375,15 +376,15 @@ static void start_work(uv_work_t *req)
 {
     app *a = req->data;
     char dir[4096], err[1024];
-    a->start_err[0] = '\0';
-    if (db_pool_ping(a->db, a->start_err, sizeof a->start_err) < 0) {
+    a->work_err[0] = '\0';
+    if (db_pool_ping(a->db, a->work_err, sizeof a->work_err) < 0) {
         a->start_rc = START_RETRY;
         return;
     }
     core_migrations_dir(a->cfg, dir, sizeof dir);
     int applied = 0;
     if (db_migrate(a->db, "core", dir, &applied, err, sizeof err) < 0) {
-        if (db_pool_ping(a->db, a->start_err, sizeof a->start_err) < 0) {
+        if (db_pool_ping(a->db, a->work_err, sizeof a->work_err) < 0) {
             a->start_rc = START_RETRY; /* it went away meanwhile */
             return;
         }
@@ -425,6 +426,7 @@ static void start_done(uv_work_t *req, int status)
     (void)status;
     app *a = req->data;
     a->start_busy = 0;
+    snprintf(a->start_err, sizeof a->start_err, "%s", a->work_err);
     if (a->stopping)
         return;
     if (a->start_rc == START_FAIL) {

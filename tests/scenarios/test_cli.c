@@ -143,7 +143,12 @@ int main(void)
     char *argv[] = {(char *)tsup_bothost_path(), "-c", (char *)ini, NULL};
     char *env[] = {"DISCORD_TOKEN=MTAxNTc.secret-token.value", NULL};
     tsup_proc *host = tsup_proc_start(argv, env);
-    CHECK(tsup_proc_wait_line(host, "msg=\"ready:", 30000));
+    /* At info a start-up is one line of the host's: what runs, where, how long it took. */
+    const char *ready = tsup_proc_wait_line(host, "msg=\"ready:", 30000);
+    CHECK(ready && strstr(ready, "ready: bothost ") &&
+          strstr(ready, "; plugins loadtest 1.0.a; 4 worker(s); ") && strstr(ready, " s\""));
+    CHECK_EQ_INT(tsup_proc_count(host, "level=info component=host"), 1);
+    CHECK_EQ_INT(tsup_proc_count(host, "level=info component=loader"), 0);
     tsup_proc_signal(host, SIGTERM);
     CHECK(tsup_proc_wait_line(host, "msg=\"stopped (", 30000));
     CHECK_EQ_INT(tsup_proc_count(host, "secret-token"), 0);

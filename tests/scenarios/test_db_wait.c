@@ -1,8 +1,8 @@
 /*
  * A host started while PostgreSQL is down waits for it: health and metrics
  * answer meanwhile (/health/ready 503, saying why), the failure is logged once
- * (one line, not the pool's and the host's) rather than per attempt, and once the server is back the host migrates, loads
- * its plugins and becomes ready, without a restart.
+ * (one line, not the pool's and the host's) rather than per attempt, and once the server is back
+ * the host migrates, loads its plugins and becomes ready, without a restart.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -67,7 +67,10 @@ int main(void)
     /* The server comes back: the host carries on by itself. */
     CHECK_EQ_INT(tsup_pg_private_ctl("start", dir), 0);
     CHECK(tsup_proc_wait_line(host, "the database answers, after", 30000));
-    CHECK(tsup_proc_wait_line(host, "msg=\"ready:", 30000));
+    const char *ready = tsup_proc_wait_line(host, "msg=\"ready:", 30000);
+    char health[32];
+    snprintf(health, sizeof health, "; health on :%d; ", port);
+    CHECK(ready && strstr(ready, health));
     CHECK_EQ_INT(tsup_proc_count(host, "connected to the database again"), 0);
     int status = 0;
     for (int i = 0; i < 300 && (status = ready_status(port, body, sizeof body)) != 200; i++)

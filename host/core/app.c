@@ -53,9 +53,11 @@ typedef struct app {
     int start_busy;              /* start_req is queued */
     int start_rc;                /* enum start_result, from start_work() */
     int start_attempts;          /* database attempts that failed in a row */
-    char start_err[256];         /* why the last attempt failed */
+    char start_err[256];         /* why the last attempt failed (loop thread) */
+    char work_err[256];          /* start_work()'s, copied into start_err by start_done() */
     char start_logged[256];      /* the failure last logged: each kind once */
     plug_apply_report start_report;
+    uint64_t started_ns;         /* when the process began starting, for the ready line */
 
     int ready_sent;              /* READY=1 told to systemd: the gateway is up */
     int stopping;
@@ -89,9 +91,10 @@ static void log_config_errors(int level, const char *prefix, const char *errors)
     }
 }
 
-static void log_report(const char *what, const plug_apply_report *r)
+/* At info a reload is one line; a start-up's plugins are said on the ready line. */
+static void log_report(const char *what, int level, const plug_apply_report *r)
 {
-    log_fields(r->failed ? LOG_WARN : LOG_INFO, "loader", NULL,
+    log_fields(r->failed ? LOG_WARN : level, "loader", NULL,
                "%s: loaded=%d reloaded=%d unloaded=%d kept=%d failed=%d in %.1f ms%s%s", what,
                r->loaded, r->reloaded, r->unloaded, r->kept, r->failed, r->ms,
                r->summary[0] ? ": " : "", r->summary);
@@ -206,7 +209,7 @@ static void reload_done(uv_work_t *req, int status)
             log_msg(LOG_WARN, "config", "restart bothost to apply: %s (still running on the "
                     "values it started with)", changed);
         log_set_level(a->reload_cfg->log_level);
-        log_report("reload", &a->reload_report);
+        log_report("reload", LOG_INFO, &a->reload_report);
         if (a->cfg != a->started)
             cfg_free(a->cfg);
         a->cfg = a->reload_cfg;
@@ -366,6 +369,27 @@ static int core_migrations_dir(const cfg *c, char *dir, size_t len)
     return 0;
 }
 
+/* The one info line of a start-up: what runs, where, and how long it took to get there. */
+static void log_ready(app *a)
+{
+    plug_info info[64];
+    int n = plug_live_info(a->plugins, info, 64);
+    char plugins[1024] = "";
+    size_t pos = 0;
+    for (int i = 0; i < n && i < 64 && pos < sizeof plugins; i++)
+        pos += (size_t)snprintf(plugins + pos, sizeof plugins - pos, "%s%s %s", i ? ", " : "",
+                                info[i].name, info[i].version);
+    char health[32] = "no health listener";
+    if (a->cfg->http_listen[0])
+        snprintf(health, sizeof health, "health on :%d", app_net_http_port(a->net));
+    double secs = (double)(uv_hrtime() - a->started_ns) / 1e9;
+    log_msg(LOG_INFO, "host",
+            "ready: bothost %s (plugin ABI %d.%d); plugins %s; %d worker(s); %s; pid %ld; "
+            "in %.2f s",
+            BH_VERSION, BH_ABI_MAJOR, BH_ABI_MINOR, n ? plugins : "none", a->cfg->workers, health,
+            (long)getpid(), secs);
+}
+
 /*
  * Thread pool: the blocking part of start-up. A database that does not answer
  * is worth waiting for (START_RETRY); one that answers but refuses the core
@@ -375,15 +399,15 @@ static void start_work(uv_work_t *req)
 {
     app *a = req->data;
     char dir[4096], err[1024];
-    a->start_err[0] = '\0';
-    if (db_pool_ping(a->db, a->start_err, sizeof a->start_err) < 0) {
+    a->work_err[0] = '\0';
+    if (db_pool_ping(a->db, a->work_err, sizeof a->work_err) < 0) {
         a->start_rc = START_RETRY;
         return;
     }
     core_migrations_dir(a->cfg, dir, sizeof dir);
     int applied = 0;
     if (db_migrate(a->db, "core", dir, &applied, err, sizeof err) < 0) {
-        if (db_pool_ping(a->db, a->start_err, sizeof a->start_err) < 0) {
+        if (db_pool_ping(a->db, a->work_err, sizeof a->work_err) < 0) {
             a->start_rc = START_RETRY; /* it went away meanwhile */
             return;
         }
@@ -425,6 +449,7 @@ static void start_done(uv_work_t *req, int status)
     (void)status;
     app *a = req->data;
     a->start_busy = 0;
+    snprintf(a->start_err, sizeof a->start_err, "%s", a->work_err);
     if (a->stopping)
         return;
     if (a->start_rc == START_FAIL) {
@@ -448,7 +473,7 @@ static void start_done(uv_work_t *req, int status)
     if (a->start_attempts)
         log_msg(LOG_INFO, "db", "the database answers, after %d failed attempt(s)",
                 a->start_attempts);
-    log_report("start", &a->start_report);
+    log_report("start", LOG_DEBUG, &a->start_report);
     sched_opts so = {.poll_ms = a->cfg->job_poll_ms,
                      .max_sweepers = a->cfg->workers,
                      .max_attempts = a->cfg->job_max_attempts,
@@ -461,7 +486,7 @@ static void start_done(uv_work_t *req, int status)
     }
     plug_mgr_set_job_nudge(a->plugins, nudge_sched, a->sched);
     __atomic_store_n(&a->start_state, START_DONE, __ATOMIC_RELAXED);
-    log_msg(LOG_INFO, "host", "ready: %d worker(s), pid %ld", a->cfg->workers, (long)getpid());
+    log_ready(a);
     app_net_connect(a->net);
     if (a->reload_pending) {
         a->reload_pending = 0;
@@ -511,7 +536,8 @@ int app_run(const char *config_path)
     }
     a.started = a.cfg;
     describe_metrics();
-    log_msg(LOG_INFO, "host", "bothost %s starting (plugin ABI %d.%d), config %s", BH_VERSION,
+    a.started_ns = uv_hrtime();
+    log_msg(LOG_DEBUG, "host", "bothost %s starting (plugin ABI %d.%d), config %s", BH_VERSION,
             BH_ABI_MAJOR, BH_ABI_MINOR, config_path);
     char dir[4096];
     if (open_db(a.cfg, &a.db) < 0 || core_migrations_dir(a.cfg, dir, sizeof dir) < 0)

@@ -215,7 +215,7 @@ static void register_commands(void *arg)
                              (bh_param[]){{BH_P_TEXT, {.s = scope}}}, 1) >= 0)
             stored = db_result_text(r, 0, 0);
         if (stored && strcmp(stored, hash) == 0) {
-            log_fields(LOG_DEBUG, "commands", NULL, "%zu command(s) unchanged since the last "
+            log_fields(LOG_INFO, "commands", NULL, "%zu command(s) unchanged since the last "
                        "registration (%s)", json_array_size(cmds), scope);
         } else if (c && text) {
             char path[128];

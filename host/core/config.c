@@ -407,6 +407,8 @@ static char *read_line(char *str, int num, void *stream)
         return str;
     }
     const char *p = str;
+    if (ps->line == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* inih skips a UTF-8 byte order mark */
     while (*p == ' ' || *p == '\t')
         p++;
     if (*p == '\0' || *p == '\n' || *p == '\r' || *p == ';' || *p == '#')

@@ -45,7 +45,12 @@ void db_pool_release(db_pool *p, db_conn *c);
 /* Gives a connection back closed: its state is unknown; the slot reconnects on next use. */
 void db_pool_discard(db_pool *p, db_conn *c);
 
-/* Runs SELECT 1 on a pooled connection: 0 when the database answers. */
+/*
+ * Runs SELECT 1 on a pooled connection: 0 when the database answers. The caller
+ * reports a failure (err): the pool logs a ping's connect failure at debug only
+ * (start-up's wait says it once; /health/ready says it), where a session's is a
+ * warning, once per kind of failure.
+ */
 int db_pool_ping(db_pool *p, char *err, size_t errlen);
 
 /* Connections open and in use, for /metrics. */

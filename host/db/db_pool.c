@@ -23,7 +23,7 @@ struct db_pool {
     int size;
     int acquire_timeout_ms; /* how long a session waits for a free connection */
     db_conn *slots;
-    char connect_err[512];  /* the last connect failure logged: each kind once, until one works */
+    char connect_err[512];  /* the last connect failure warned of: each kind once, until one works */
 };
 
 void db_pool_set_acquire_timeout(db_pool *p, int ms)
@@ -209,7 +209,8 @@ static int conn_is_stale(PGconn *pg)
     return 1;
 }
 
-static int conn_open(db_pool *p, db_conn *c, char *err, size_t errlen)
+/* quiet: the caller reports a failure itself (a ping), so the pool says it at debug only. */
+static int conn_open(db_pool *p, db_conn *c, int quiet, char *err, size_t errlen)
 {
     const char *keys[] = {"dbname", "options", "fallback_application_name", NULL};
     const char *vals[] = {p->conninfo, p->options, "bothost", NULL};
@@ -225,7 +226,7 @@ static int conn_open(db_pool *p, db_conn *c, char *err, size_t errlen)
             snprintf(err, errlen, "cannot connect to the database: %s", msg);
         /* A server that is away fails every attempt alike: say it once, not per attempt. */
         pthread_mutex_lock(&p->mu);
-        int same = strcmp(p->connect_err, msg) == 0;
+        int same = quiet || strcmp(p->connect_err, msg) == 0;
         if (!same)
             snprintf(p->connect_err, sizeof p->connect_err, "%s", msg);
         pthread_mutex_unlock(&p->mu);
@@ -257,7 +258,7 @@ static void deadline_after(struct timespec *ts, int ms)
     }
 }
 
-int db_pool_acquire(db_pool *p, db_conn **out, int wait_ms, char *err, size_t errlen)
+static int acquire(db_pool *p, db_conn **out, int wait_ms, int quiet, char *err, size_t errlen)
 {
     *out = NULL;
     struct timespec deadline;
@@ -304,7 +305,7 @@ int db_pool_acquire(db_pool *p, db_conn **out, int wait_ms, char *err, size_t er
         conn_set(p, c, NULL);
     }
     if (!c->pg) {
-        int rc = conn_open(p, c, err, errlen);
+        int rc = conn_open(p, c, quiet, err, errlen);
         if (rc < 0) {
             db_pool_release(p, c);
             return rc;
@@ -312,6 +313,11 @@ int db_pool_acquire(db_pool *p, db_conn **out, int wait_ms, char *err, size_t er
     }
     *out = c;
     return 0;
+}
+
+int db_pool_acquire(db_pool *p, db_conn **out, int wait_ms, char *err, size_t errlen)
+{
+    return acquire(p, out, wait_ms, 0, err, errlen);
 }
 
 void db_pool_release(db_pool *p, db_conn *c)
@@ -344,7 +350,7 @@ void db_pool_discard(db_pool *p, db_conn *c)
 int db_pool_ping(db_pool *p, char *err, size_t errlen)
 {
     db_conn *c;
-    int rc = db_pool_acquire(p, &c, 2000, err, errlen);
+    int rc = acquire(p, &c, 2000, 1, err, errlen);
     if (rc < 0)
         return rc;
     PGresult *res = PQexec(c->pg, "SELECT 1");

@@ -50,7 +50,7 @@ struct bh_host {
     int ncfg;
     char *cfg_fingerprint;       /* the section as text, to see it changed */
 
-    char err[512];               /* why staging failed */
+    char err[2048];              /* why staging failed (every unknown key, each with its line) */
     bh_host *next_retired;
 };
 

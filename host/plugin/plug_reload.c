@@ -222,6 +222,46 @@ static const char *command_clash(plug_mgr *m, const cfg *c, bh_host *g, bh_host 
     return NULL;
 }
 
+/*
+ * The migrations folder of g. It must exist, even empty: db_migrate() takes a
+ * missing one for "no migrations", and the plugin would run without its tables.
+ */
+static int migrations_dir(const cfg *c, bh_host *g, char *dir, size_t len)
+{
+    snprintf(dir, len, "%s/%s", c->migrations_dir, g->name);
+    struct stat st;
+    int found = stat(dir, &st) == 0;
+    if (found && S_ISDIR(st.st_mode))
+        return 0;
+    const char *why = found ? "not a folder" : strerror(errno);
+    int line = cfg_line(c, "plugins", "migrations");
+    char where[64] = "";
+    if (line)
+        snprintf(where, sizeof where, ":%d", line);
+    snprintf(g->err, sizeof g->err,
+             "%s%s: [plugins] migrations: %.1500s: %s (a plugin without migrations needs an empty "
+             "folder)",
+             c->path, where, dir, why);
+    return -1;
+}
+
+/* Every key of [plugin.<name>] that load() did not read, each with its line; returns how many. */
+static int unknown_keys(bh_host *g)
+{
+    int n = 0;
+    size_t pos = 0;
+    for (int i = 0; i < g->ncfg; i++) {
+        if (g->cfg[i].used)
+            continue;
+        if (pos < sizeof g->err)
+            pos += (size_t)snprintf(g->err + pos, sizeof g->err - pos,
+                                    "%s%s:%d: unknown key '%s' in [plugin.%s]", n ? "; " : "",
+                                    g->cfg_file, g->cfg[i].line, g->cfg[i].key, g->name);
+        n++;
+    }
+    return n;
+}
+
 /* Opens, migrates and loads g; on failure g->err says why and g is closed. */
 static int stage(plug_mgr *m, const cfg *c, bh_host *g, bh_host **staged, int nstaged)
 {
@@ -230,7 +270,10 @@ static int stage(plug_mgr *m, const cfg *c, bh_host *g, bh_host **staged, int ns
         return rc;
 
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/%s", c->migrations_dir, g->name);
+    if (migrations_dir(c, g, dir, sizeof dir) < 0) {
+        rc = BH_EINVAL;
+        goto fail;
+    }
     int applied = 0;
     rc = m->db ? db_migrate(m->db, g->name, dir, &applied, g->err, sizeof g->err)
                : db_migrate_check(g->name, dir, g->err, sizeof g->err);
@@ -256,13 +299,9 @@ static int stage(plug_mgr *m, const cfg *c, bh_host *g, bh_host **staged, int ns
         rc = BH_EINVAL;
         goto fail_loaded;
     }
-    for (int i = 0; i < g->ncfg; i++) {
-        if (!g->cfg[i].used) {
-            snprintf(g->err, sizeof g->err, "%s:%d: unknown key '%s' in [plugin.%s]", g->cfg_file,
-                     g->cfg[i].line, g->cfg[i].key, g->name);
-            rc = BH_EINVAL;
-            goto fail_loaded;
-        }
+    if (unknown_keys(g) > 0) {
+        rc = BH_EINVAL;
+        goto fail_loaded;
     }
     const char *owner = NULL;
     const char *clash = command_clash(m, c, g, staged, nstaged, &owner);
@@ -282,13 +321,14 @@ fail:
     return rc < 0 ? rc : BH_EINVAL;
 }
 
+/* The summary keeps the start of each reason; the whole of it is logged on its own line. */
 static void report_add(plug_apply_report *r, const char *what, const char *name, const char *why)
 {
     size_t pos = strlen(r->summary);
     if (pos + 2 >= sizeof r->summary)
         return;
     if (why)
-        snprintf(r->summary + pos, sizeof r->summary - pos, "%s%s=%s(%s)", pos ? " " : "", what,
+        snprintf(r->summary + pos, sizeof r->summary - pos, "%s%s=%s(%.400s)", pos ? " " : "", what,
                  name, why);
     else
         snprintf(r->summary + pos, sizeof r->summary - pos, "%s%s=%s", pos ? " " : "", what, name);

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tsup.h"
 #include "tsup_host.h"
@@ -74,9 +75,13 @@ int main(void)
     CHECK(strstr(out, "the file declares the plugin 'loadtest', but is enabled as 'other'") ||
           strstr(out, "built for plugin ABI 2.0"));
     CHECK(strstr(out, "configuration test failed"));
-    ini = tsup_host_write_ini(&d, "host=/nonexistent", "loadtest", "[plugin.loadtest]\nlabel = x\nlable = y\n");
+    /* Every unknown key of a plugin section, each with its line. */
+    ini = tsup_host_write_ini(&d, "host=/nonexistent", "loadtest",
+                              "[plugin.loadtest]\nlabel = x\nlable = y\ncolour = z\n");
     CHECK_EQ_INT(run((char *[]){"--check", "-c", (char *)ini, NULL}, &out), 1);
     CHECK(strstr(out, "bothost.ini:21: unknown key 'lable' in [plugin.loadtest]"));
+    CHECK(strstr(out, "bothost.ini:22: unknown key 'colour' in [plugin.loadtest]"));
+    CHECK(!strstr(out, "unknown key 'label'"));
     const char *bad = tsup_write_file("bad.ini", "[host]\nworkers = many\n");
     CHECK_EQ_INT(run((char *[]){"--check", "-c", (char *)bad, NULL}, &out), 1);
     CHECK(strstr(out, "bad.ini:2: 'workers' must be a whole number"));
@@ -115,12 +120,15 @@ int main(void)
     CHECK(!strstr(out, "cooldown_ms"));
 
     /* An enabled plugin without a migrations folder would start with no tables. */
+    const char *no_folder = "/routing: No such file or directory (a plugin without migrations "
+                            "needs an empty folder)";
+    char routing_dir[700];
+    snprintf(routing_dir, sizeof routing_dir, "%s/routing", d.migrations);
+    CHECK_EQ_INT(unlink(routing_dir), 0);
     tsup_host_install_plugin(&d, "routing", "routing");
     ini = tsup_host_write_ini(&d, "host=/nonexistent", "loadtest, routing", NULL);
     CHECK_EQ_INT(run((char *[]){"--check", "-c", (char *)ini, NULL}, &out), 1);
-    CHECK(strstr(out, ": [plugins] migrations: ") &&
-          strstr(out, "/routing: No such file or directory (a plugin without migrations needs an "
-                      "empty folder)"));
+    CHECK(strstr(out, ": [plugins] migrations: ") && strstr(out, no_folder));
 
     /* migrate applies core and plugin migrations, then has nothing left to do. */
     char *conninfo = tsup_pg_fresh_db("cli_migrate");
@@ -135,10 +143,28 @@ int main(void)
     char *argv[] = {(char *)tsup_bothost_path(), "-c", (char *)ini, NULL};
     char *env[] = {"DISCORD_TOKEN=MTAxNTc.secret-token.value", NULL};
     tsup_proc *host = tsup_proc_start(argv, env);
-    CHECK(tsup_proc_wait_line(host, "msg=\"ready:", 30000));
+    /* At info a start-up is one line of the host's: what runs, where, how long it took. */
+    const char *ready = tsup_proc_wait_line(host, "msg=\"ready:", 30000);
+    CHECK(ready && strstr(ready, "ready: bothost ") &&
+          strstr(ready, "; plugins loadtest 1.0.a; 4 worker(s); ") && strstr(ready, " s\""));
+    CHECK_EQ_INT(tsup_proc_count(host, "level=info component=host"), 1);
+    CHECK_EQ_INT(tsup_proc_count(host, "level=info component=loader"), 0);
     tsup_proc_signal(host, SIGTERM);
     CHECK(tsup_proc_wait_line(host, "msg=\"stopped (", 30000));
     CHECK_EQ_INT(tsup_proc_count(host, "secret-token"), 0);
+    CHECK_EQ_INT(tsup_proc_wait(host, 30000), 0);
+
+    /* Start-up and reload refuse it the same way: not loaded, the path named. */
+    ini = tsup_host_write_ini(&d, conninfo, "loadtest, routing", NULL);
+    char *margv[] = {(char *)tsup_bothost_path(), "-c", (char *)ini, NULL};
+    host = tsup_proc_start(margv, NULL);
+    CHECK(tsup_proc_wait_line(host, no_folder, 30000));
+    CHECK(tsup_proc_wait_line(host, "msg=\"ready:", 30000));
+    CHECK_EQ_INT(tsup_proc_count(host, "plugin routing not loaded: "), 1);
+    tsup_proc_signal(host, SIGHUP);
+    CHECK(tsup_proc_wait_line(host, "msg=\"reload: ", 30000));
+    CHECK_EQ_INT(tsup_proc_count(host, "plugin routing not loaded: "), 2);
+    tsup_proc_signal(host, SIGTERM);
     CHECK_EQ_INT(tsup_proc_wait(host, 30000), 0);
 
     /*

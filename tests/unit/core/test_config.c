@@ -116,6 +116,10 @@ int main(void)
     memcpy(longline + sizeof longline - 2, "\n", 2);
     CHECK(strstr(load_err(longline), ":2: line longer than"));
 
+    /* A UTF-8 byte order mark is not a syntax error. */
+    c = load_ok("\xEF\xBB\xBF[bot]\nname = bom\n");
+    CHECK_EQ_STR(c->bot_name, "bom");
+    cfg_free(c);
     /* A header without its ']' is reported on its own line; its keys are not blamed. */
     CHECK_EQ_STR(load_err("[host\nworkers = 2\n"), ":1: '[host': a section header ends with ']'");
     /* [plugins] enabled errors carry the line of the key. */

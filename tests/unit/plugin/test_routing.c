@@ -5,14 +5,27 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "plugin/plug.h"
 #include "plugin/plug_ctx.h"
 #include "tsup.h"
 
+/* An empty migrations folder for each test plugin: an absent one is refused. */
+static void make_migrations(void)
+{
+    static const char *const names[] = {"", "/routing", "/clash_one", "/clash_two"};
+    char dir[1024];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(dir, sizeof dir, "%s/none%s", tsup_tmpdir(), names[i]);
+        mkdir(dir, 0700);
+    }
+}
+
 static cfg *config(const char *enabled)
 {
     char text[1024];
+    make_migrations();
     snprintf(text, sizeof text,
              "[plugins]\ndir = %s/tests/plugins\nmigrations = %s/none\nenabled = %s\n",
              BH_BINARY_DIR, tsup_tmpdir(), enabled);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 
 #include "tsup.h"
 
+/* Threads of a test may wait on the same process's lines: `mu` guards all but pid and fd. */
 struct tsup_proc {
+    pthread_mutex_t mu;
     pid_t pid;
     int fd;             /* its stderr */
     int eof;
@@ -70,6 +73,7 @@ tsup_proc *tsup_proc_start(char *const argv[], char *const env[])
     track(pid, 0);
     tsup_proc *p = calloc(1, sizeof *p);
     CHECK(p);
+    CHECK(pthread_mutex_init(&p->mu, NULL) == 0);
     p->pid = pid;
     p->fd = pipefd[0];
     fcntl(p->fd, F_SETFL, O_NONBLOCK);
@@ -87,7 +91,7 @@ static void add_line(tsup_proc *p, const char *s, size_t n)
     fprintf(stderr, "  | %.*s\n", (int)n, s);
 }
 
-void tsup_proc_pump(tsup_proc *p, int timeout_ms)
+static void pump_locked(tsup_proc *p, int timeout_ms)
 {
     if (p->eof)
         return;
@@ -121,6 +125,13 @@ void tsup_proc_pump(tsup_proc *p, int timeout_ms)
     }
 }
 
+void tsup_proc_pump(tsup_proc *p, int timeout_ms)
+{
+    pthread_mutex_lock(&p->mu);
+    pump_locked(p, timeout_ms);
+    pthread_mutex_unlock(&p->mu);
+}
+
 static int64_t mono_ms(void)
 {
     struct timespec ts;
@@ -131,25 +142,31 @@ static int64_t mono_ms(void)
 const char *tsup_proc_wait_line(tsup_proc *p, const char *needle, int timeout_ms)
 {
     int64_t deadline = mono_ms() + timeout_ms;
+    const char *found = NULL;
+    pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (p->cursor < p->nlines) {
+        while (!found && p->cursor < p->nlines) {
             const char *l = p->lines[p->cursor++];
             if (strstr(l, needle))
-                return l;
+                found = l;
         }
         int64_t left = deadline - mono_ms();
-        if (left <= 0 || p->eof)
-            return NULL;
-        tsup_proc_pump(p, (int)(left > 100 ? 100 : left));
+        if (found || left <= 0 || p->eof)
+            break;
+        pump_locked(p, (int)(left > 100 ? 100 : left));
     }
+    pthread_mutex_unlock(&p->mu);
+    return found;
 }
 
 int tsup_proc_count(tsup_proc *p, const char *needle)
 {
-    tsup_proc_pump(p, 0);
+    pthread_mutex_lock(&p->mu);
+    pump_locked(p, 0);
     int n = 0;
     for (size_t i = 0; i < p->nlines; i++)
         n += strstr(p->lines[i], needle) != NULL;
+    pthread_mutex_unlock(&p->mu);
     return n;
 }
 
@@ -187,6 +204,7 @@ int tsup_proc_wait(tsup_proc *p, int timeout_ms)
     for (size_t i = 0; i < p->nlines; i++)
         free(p->lines[i]);
     free(p->lines);
+    pthread_mutex_destroy(&p->mu);
     free(p);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -23,6 +23,8 @@ typedef struct click {
     uint64_t member[256];
     int nmember;
     int fresh;                /* member[] came from Discord just now */
+    int applied;              /* `done` is on Discord; undone if the transaction fails */
+    rp_decision done;
     char answer[1800];
 } click;
 
@@ -163,6 +165,44 @@ static int apply(click *k, const rp_decision *d, int *why)
     return rc;
 }
 
+/*
+ * The change reached Discord but its bookkeeping did not commit (the database
+ * went away): put the member's roles back, so that the error answer ("nothing
+ * was changed that you were not told about") holds and no role is left without
+ * its audit row or its pending removal.
+ */
+static void undo(click *k)
+{
+    const rp_decision *d = &k->done;
+    char reason[200];
+    int rc;
+    snprintf(reason, sizeof reason, "Role panel #%" PRId64 ": undone, the change could not be recorded",
+             k->p->id);
+    if (d->nadd + d->nremove == 1) {
+        rc = d->nadd ? bh_role_remove(k->c, k->guild, k->user, d->add[0], reason)
+                     : bh_role_add(k->c, k->guild, k->user, d->remove[0], reason);
+    } else {
+        json_t *roles = json_array();
+        char id[24], path[96];
+        for (int i = 0; i < k->nmember; i++) {
+            if (k->member[i] == k->guild)
+                continue;
+            snprintf(id, sizeof id, "%" PRIu64, k->member[i]);
+            json_array_append_new(roles, json_string(id));
+        }
+        json_t *body = json_pack("{s:o}", "roles", roles);
+        snprintf(path, sizeof path, "/guilds/%" PRIu64 "/members/%" PRIu64, k->guild, k->user);
+        rc = bh_rest(k->c, "PATCH", path, body, reason, NULL);
+        json_decref(body);
+    }
+    if (rc < 0)
+        bh_log(RP_HOST, BH_LOG_ERROR, "panel %" PRId64 ": cannot undo the unrecorded role change for %" PRIu64
+               ": %s", k->p->id, k->user, bh_ctx_error(k->c));
+    else
+        bh_log(RP_HOST, BH_LOG_WARN, "panel %" PRId64 ": role change for %" PRIu64 " undone: it could not "
+               "be recorded", k->p->id, k->user);
+}
+
 static int record(click *k, const rp_decision *d)
 {
     int64_t n = bh_db_exec(k->c, "UPDATE rolepanel.members SET last_change_at = clock_timestamp() "
@@ -276,6 +316,8 @@ static int run(click *k, int64_t panel, const uint64_t *chosen, int nchosen, int
                k->p->id, k->user, bh_ctx_error(k->c));
         return refuse(k, why, d.nadd ? d.add[0] : d.remove[0]);
     }
+    k->done = d;
+    k->applied = 1;
     if ((rc = record(k, &d)) < 0)
         return rc;
     describe(k, &d);
@@ -305,6 +347,8 @@ static int click_common(bh_ctx *c, int64_t panel, const uint64_t *chosen, int nc
     /* On failure the host rolls the transaction back; bh_ctx_error() keeps the first reason. */
     if (rc == 0)
         rc = bh_db_commit(c);
+    if (rc < 0 && k->applied)
+        undo(k);
     if (rc == 0)
         rc = bh_reply_text(c, "%s", k->answer);
     rp_guild_close(k->g);

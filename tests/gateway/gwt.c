@@ -56,6 +56,9 @@ void gwt_emu_start(gwt_emu *e, const char *const *flags)
     argv[n++] = "--listen";
     argv[n++] = "127.0.0.1:0";
     argv[n++] = "--no-ratelimits";
+    /* Every REST answer is checked against Discord's description: exit status 3 otherwise. */
+    argv[n++] = "--openapi";
+    argv[n++] = BH_DISCORD_OPENAPI;
     for (int i = 0; flags && flags[i] && n < 38; i++)
         argv[n++] = (char *)flags[i];
     argv[n] = NULL;

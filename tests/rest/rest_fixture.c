@@ -36,7 +36,9 @@ int emu_start(void)
         /* The emulator dies with the test, even when a CHECK ends it early. */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         dup2(out[1], 1);
-        execl(bin, bin, "--listen", "127.0.0.1:0", "--token", "test-token", (char *)NULL);
+        /* Every REST answer is checked against Discord's description: exit status 3 otherwise. */
+        execl(bin, bin, "--listen", "127.0.0.1:0", "--token", "test-token", "--openapi", BH_DISCORD_OPENAPI,
+              (char *)NULL);
         fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
         _exit(127);
     }
@@ -69,8 +71,10 @@ void emu_stop(void)
         return;
     kill(emu_pid, SIGTERM);
     int st;
-    waitpid(emu_pid, &st, 0);
+    CHECK(waitpid(emu_pid, &st, 0) == emu_pid);
     emu_pid = 0;
+    /* 0 on SIGTERM; 3 when an answer did not fit openapi.json (its stderr says which). */
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
 const char *emu_api_base(void)

@@ -11,26 +11,32 @@
 
 #define TESTPG BH_SOURCE_DIR "/tests/pg/testpg.sh"
 
+static char pg_ci[1024];
+
+void tsup_pg_use(const char *conninfo)
+{
+    snprintf(pg_ci, sizeof pg_ci, "%s", conninfo);
+}
+
 const char *tsup_pg_conninfo(void)
 {
-    static char ci[1024];
-    if (ci[0])
-        return ci;
+    if (pg_ci[0])
+        return pg_ci;
     FILE *f = fopen(BH_TEST_PG_DIR "/conninfo", "r");
     if (!f) {
         fprintf(stderr, "no test cluster: %s/conninfo is missing (run the pg_start test)\n",
                 BH_TEST_PG_DIR);
         exit(1);
     }
-    if (!fgets(ci, sizeof(ci), f))
-        ci[0] = '\0';
+    if (!fgets(pg_ci, sizeof(pg_ci), f))
+        pg_ci[0] = '\0';
     fclose(f);
-    ci[strcspn(ci, "\r\n")] = '\0';
-    if (!ci[0]) {
+    pg_ci[strcspn(pg_ci, "\r\n")] = '\0';
+    if (!pg_ci[0]) {
         fprintf(stderr, "%s/conninfo is empty\n", BH_TEST_PG_DIR);
         exit(1);
     }
-    return ci;
+    return pg_ci;
 }
 
 char *tsup_pg_with_db(const char *base, const char *dbname)

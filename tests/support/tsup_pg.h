@@ -12,6 +12,8 @@
 
 /* The fixture cluster's conninfo (BH_TEST_PG_DIR/conninfo), database "postgres". */
 const char *tsup_pg_conninfo(void);
+/* From now on tsup_pg_conninfo() is `conninfo` (e.g. a private cluster's). */
+void tsup_pg_use(const char *conninfo);
 
 /* Drops and creates database `name`; returns a malloc'd conninfo for it. */
 char *tsup_pg_fresh_db(const char *name);

@@ -1,6 +1,8 @@
 /*
  * Test support for child processes: run bothost (or anything) with its stderr
  * captured line by line, wait for a log line, signal it, wait for it to exit.
+ * Reading the lines (pump, wait_line, count) is safe from several threads at
+ * once; tsup_proc_wait() is for the one thread that owns the process.
  */
 #ifndef BH_TSUP_PROC_H
 #define BH_TSUP_PROC_H

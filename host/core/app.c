@@ -474,8 +474,12 @@ static void start_done(uv_work_t *req, int status)
         log_msg(LOG_INFO, "db", "the database answers, after %d failed attempt(s)",
                 a->start_attempts);
     log_report("start", LOG_DEBUG, &a->start_report);
+    /*
+     * Jobs get at most half the workers: an outbox job waiting on a rate-limited
+     * route blocks its worker, and interactions must still find one free.
+     */
     sched_opts so = {.poll_ms = a->cfg->job_poll_ms,
-                     .max_sweepers = a->cfg->workers,
+                     .max_sweepers = (a->cfg->workers + 1) / 2,
                      .max_attempts = a->cfg->job_max_attempts,
                      .backoff_ms = a->cfg->job_backoff_ms};
     if (sched_create(&a->sched, &a->loop, a->workers, a->plugins, a->db, &so) < 0) {

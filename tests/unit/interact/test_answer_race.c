@@ -151,8 +151,8 @@ int main(void)
     tsup_host_install_plugin(&dirs, "interact_a", "interact");
     char text[2048], copies[700];
     snprintf(text, sizeof text,
-             "[plugins]\ndir = %s\nmigrations = %s/none\nenabled = interact\n", dirs.plugins,
-             tsup_tmpdir());
+             "[plugins]\ndir = %s\nmigrations = %s\nenabled = interact\n", dirs.plugins,
+             dirs.migrations);
     snprintf(copies, sizeof copies, "%s/copies", dirs.state);
     cfg *c;
     char err[256];

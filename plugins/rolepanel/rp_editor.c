@@ -29,22 +29,15 @@ static int redraw(ed *e, int page, uint64_t role)
 }
 
 /*
- * Updates the posted message and redraws the editor. A modal's answer comes
- * first: if the edit of the posted message waits on a rate limit past the
- * host's auto-defer, a modal would be deferred as a new message and could no
- * longer update the editor (components are deferred as updates, so they wait).
+ * Updates the posted message, then redraws the editor once. A slow edit of the
+ * posted message (a rate limit) is fine: past auto_defer_ms the host defers a
+ * component, and a modal opened from the editor, as an update of the editor, so
+ * the redraw still lands there, and it is the last word on the editor.
  */
 static int synced(ed *e, int page, uint64_t role)
 {
-    if (bh_ctx_kind(e->c) != BH_CTX_MODAL || e->p->state != RP_POSTED) {
-        rp_sync(e->c, e->p, e->notice, sizeof e->notice);
-        return redraw(e, page, role);
-    }
-    int rc = redraw(e, page, role);
-    if (rc < 0)
-        return rc;
     rp_sync(e->c, e->p, e->notice, sizeof e->notice);
-    return redraw(e, page, role); /* now an edit of the same editor message */
+    return redraw(e, page, role);
 }
 
 /* Saves the settings, updates the posted message, redraws. */

@@ -403,14 +403,22 @@ static void on_gateway_bot(rest_response *res, void *arg)
     rest_response_free(res);
 }
 
-static void ask_gateway(app_net *d)
+/* One start-up lookup (a GET); a request that cannot even be queued fails like an answer. */
+static void ask(app_net *d, const char *path, rest_cb cb)
 {
-    rest_req req = {.method = "GET", .path = "/gateway/bot"};
-    if (rest_request(d->rest, &req, on_gateway_bot, d) < 0) {
+    rest_req req = {.method = "GET", .path = path};
+    if (rest_request(d->rest, &req, cb, d) < 0) {
+        char what[64];
+        snprintf(what, sizeof what, "GET %s", path);
         rest_response res = {.result = BH_ENOMEM};
         snprintf(res.message, sizeof res.message, "cannot send the request");
-        lookup_failed(d, "GET /gateway/bot", &res);
+        lookup_failed(d, what, &res);
     }
+}
+
+static void ask_gateway(app_net *d)
+{
+    ask(d, "/gateway/bot", on_gateway_bot);
 }
 
 static void on_application(rest_response *res, void *arg)
@@ -433,12 +441,7 @@ static void on_application(rest_response *res, void *arg)
 
 static void ask_application(app_net *d)
 {
-    rest_req req = {.method = "GET", .path = "/oauth2/applications/@me"};
-    if (rest_request(d->rest, &req, on_application, d) < 0) {
-        rest_response res = {.result = BH_ENOMEM};
-        snprintf(res.message, sizeof res.message, "cannot send the request");
-        lookup_failed(d, "GET /oauth2/applications/@me", &res);
-    }
+    ask(d, "/oauth2/applications/@me", on_application);
 }
 
 static const struct lws_protocols *client_protocols(void)

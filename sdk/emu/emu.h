@@ -108,6 +108,10 @@ void emu_resp_clear(emu_resp *r);
 
 /* emu_flood.c: POST/GET /_emu/flood; 0 when the request is not for it. */
 int emu_flood_handle(emu *e, const emu_req *req, emu_resp *resp);
+/* Counts an initial response (code 0) or a refused one (40060, 10062) for the flood summary. */
+void emu_flood_tally(emu *e, int code, uint64_t age_ms);
+/* Forgets the tally (emu_reset) and frees it (shutdown). */
+void emu_flood_forget(emu *e);
 
 /* Routes one request: REST under /api/v10, control under /_emu. */
 void emu_route(emu *e, const emu_req *req, emu_resp *resp);
@@ -137,6 +141,12 @@ struct emu {
     /* Interactions (emu_interaction.c). */
     json_t *interactions;       /* id -> record */
     json_t *ix_by_token;        /* token -> id */
+    struct emu_flood_run *flood;    /* a flood being made (emu_flood.c), or NULL */
+    struct emu_ix_tally {       /* kept as callbacks arrive, so GET /_emu/flood is cheap */
+        size_t acked, twice, late;
+        uint64_t max_ms;
+        uint32_t by_ms[4096];   /* first initial responses by age in ms; the last holds older */
+    } tally;
 
     /* Rate limits and faults (emu_ratelimit.c). */
     json_t *buckets;            /* key -> {limit, remaining, reset_at, window} */

@@ -539,6 +539,7 @@ int emu_reset(emu *e, char *err, size_t errlen)
     emu_state_rebuild(e);
     json_object_clear(e->interactions);
     json_object_clear(e->ix_by_token);
+    emu_flood_forget(e);
     json_array_clear(e->rest_log);
     json_object_clear(e->stats);
     emu_rl_reset(e);

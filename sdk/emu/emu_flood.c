@@ -1,26 +1,73 @@
 /*
  * Load from users: many interactions at once, and what became of them.
  *
- * POST /_emu/flood {"text": "/cmd ...", "n": N, "user"?, "channel"?} creates N
- * interactions of one slash command and queues their INTERACTION_CREATE on the
- * guild's shard at once (the gateway writes them as fast as the client reads).
+ * POST /_emu/flood {"text": "/cmd ...", "n": N, "user"?, "channel"?} makes N
+ * interactions of one slash command as fast as the emulator can, a chunk per
+ * turn of its loop so that it keeps answering the bot in between, and queues
+ * each INTERACTION_CREATE on the guild's shard as it is made (the gateway
+ * writes them as fast as the client reads). Each one's 3 s starts when it is
+ * made, as its id says.
  * GET /_emu/flood summarises every interaction since the last reset: how many
  * were acknowledged, in how long, how many got a second initial response
  * (refused with 40060) or were answered too late (10062), and how many initial
- * responses contained a given text (?text=busy).
+ * responses contained a given text (?text=busy: a walk over every
+ * interaction, so poll without it and ask once at the end). The counts are
+ * kept as callbacks arrive.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libwebsockets.h>
+
 #include "emu.h"
 
 #define EMU_FLOOD_MAX 100000
+#define EMU_FLOOD_CHUNK 250     /* made per turn of the loop, between which the emulator serves */
 
-static int emu_flood_cmp(const void *a, const void *b)
+/* A flood being made: a chunk per turn of the loop until none is left. */
+struct emu_flood_run {
+    lws_sorted_usec_list_t sul;     /* first: the timer callback finds the run from it */
+    emu *e;
+    json_t *data;                   /* the command's data, shared by every interaction */
+    char guild_id[24], channel_id[24], user_id[24];
+    json_int_t left;
+};
+
+static void emu_flood_stop(emu *e)
 {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
+    struct emu_flood_run *run = e->flood;
+    if (!run)
+        return;
+    if (e->ctx)
+        lws_sul_cancel(&run->sul);
+    json_decref(run->data);
+    free(run);
+    e->flood = NULL;
+}
+
+/* Makes the next chunk; each interaction's clock starts as it goes out, as on Discord. */
+static void emu_flood_chunk(lws_sorted_usec_list_t *sul)
+{
+    struct emu_flood_run *run = lws_container_of(sul, struct emu_flood_run, sul);
+    emu *e = run->e;
+    json_t *g = emu_guild(e, run->guild_id);
+    json_t *ch = g ? emu_find_channel(g, run->channel_id) : NULL;
+    int made = 0;
+    while (ch && made < EMU_FLOOD_CHUNK && run->left > 0 &&
+           emu_ix_create(e, 2, g, ch, run->user_id, run->data, NULL)) {
+        made++;
+        run->left--;
+    }
+    if (run->left > 0 && made < EMU_FLOOD_CHUNK) {
+        fprintf(stderr, "bothost-emu: flood stopped with %lld not made (%s)\n", (long long)run->left,
+                ch ? "cannot create an interaction" : "its guild or channel is gone");
+        emu_flood_stop(e);
+    } else if (run->left > 0) {
+        lws_sul_schedule(e->ctx, 0, &run->sul, emu_flood_chunk, 1);
+    } else {
+        emu_flood_stop(e);
+    }
 }
 
 static void emu_flood_start(emu *e, const emu_req *req, emu_resp *resp)
@@ -33,6 +80,11 @@ static void emu_flood_start(emu *e, const emu_req *req, emu_resp *resp)
     json_t *g = emu_guild(e, emu_default_guild_id(e));
     if (!text || n < 1 || n > EMU_FLOOD_MAX || !g) {
         emu_resp_json(resp, 400, json_pack("{s:s}", "error", "give \"text\" (a slash command) and \"n\" (1..100000)"));
+        return;
+    }
+    if (e->flood) {
+        emu_resp_json(resp, 409, json_pack("{s:s, s:I}", "error", "a flood is still being made",
+                                           "left", e->flood->left));
         return;
     }
     json_t *u = emu_find_user(e, g, uref ? uref : json_string_value(json_object_get(g, "owner_id")));
@@ -49,74 +101,87 @@ static void emu_flood_start(emu *e, const emu_req *req, emu_resp *resp)
     json_t *data = emu_slash_build(e, g, path, opts, err, sizeof err);
     json_decref(path);
     json_decref(opts);
-    if (!data) {
-        emu_resp_json(resp, 400, json_pack("{s:s}", "error", err));
+    struct emu_flood_run *run = data ? calloc(1, sizeof *run) : NULL;
+    if (!run) {
+        json_decref(data);
+        emu_resp_json(resp, data ? 500 : 400, json_pack("{s:s}", "error", data ? "out of memory" : err));
         return;
     }
-    const char *uid = json_string_value(json_object_get(u, "id"));
-    json_t *first = NULL, *last = NULL;
-    json_int_t made = 0;
-    for (; made < n; made++) {
-        json_t *ix = emu_ix_create(e, 2, g, ch, uid, data, NULL);
-        if (!ix)
-            break;
-        if (!first)
-            first = json_incref(json_object_get(ix, "id"));
-        json_decref(last);
-        last = json_incref(json_object_get(ix, "id"));
+    run->e = e;
+    run->data = data;
+    run->left = n;
+    snprintf(run->guild_id, sizeof run->guild_id, "%s", json_string_value(json_object_get(g, "id")));
+    snprintf(run->channel_id, sizeof run->channel_id, "%s", json_string_value(json_object_get(ch, "id")));
+    snprintf(run->user_id, sizeof run->user_id, "%s", json_string_value(json_object_get(u, "id")));
+    e->flood = run;
+    lws_sul_schedule(e->ctx, 0, &run->sul, emu_flood_chunk, 1);
+    emu_resp_json(resp, 200, json_pack("{s:I}", "queued", n));
+}
+
+void emu_flood_tally(emu *e, int code, uint64_t age_ms)
+{
+    struct emu_ix_tally *t = &e->tally;
+    size_t top = sizeof t->by_ms / sizeof t->by_ms[0] - 1;
+    if (code == 40060) {
+        t->twice++;
+    } else if (code == 10062) {
+        t->late++;
+    } else {
+        t->acked++;
+        t->by_ms[age_ms < top ? age_ms : top]++;
+        if (age_ms > t->max_ms)
+            t->max_ms = age_ms;
     }
-    json_decref(data);
-    emu_resp_json(resp, made == n ? 200 : 500,
-                  json_pack("{s:I, s:o, s:o}", "created", made, "first_id",
-                            first ? first : json_null(), "last_id", last ? last : json_null()));
+}
+
+void emu_flood_forget(emu *e)
+{
+    emu_flood_stop(e);
+    memset(&e->tally, 0, sizeof e->tally);
+}
+
+/* The age below which a share (per thousand) of the first initial responses came. */
+static json_int_t emu_flood_percentile(const struct emu_ix_tally *t, unsigned permille)
+{
+    size_t n = sizeof t->by_ms / sizeof t->by_ms[0];
+    size_t want = t->acked * permille / 1000, seen = 0;
+    for (size_t ms = 0; ms < n; ms++) {
+        seen += t->by_ms[ms];
+        if (seen > want)
+            return ms == n - 1 ? (json_int_t)t->max_ms : (json_int_t)ms;
+    }
+    return (json_int_t)t->max_ms;
+}
+
+/* How many initial responses contain the needle: a walk, so only when asked. */
+static size_t emu_flood_matching(emu *e, const char *needle)
+{
+    size_t matched = 0;
+    const char *k;
+    json_t *ix;
+    json_object_foreach(e->interactions, k, ix) {
+        const char *content = json_string_value(json_object_get(
+            json_object_get(json_object_get(ix, "response"), "data"), "content"));
+        if (content && strstr(content, needle))
+            matched++;
+    }
+    return matched;
 }
 
 static void emu_flood_summary(emu *e, const emu_req *req, emu_resp *resp)
 {
+    const struct emu_ix_tally *t = &e->tally;
     const char *needle = json_string_value(json_object_get(req->query, "text"));
-    size_t total = json_object_size(e->interactions), acked = 0, twice = 0, late = 0, matched = 0;
-    int64_t *ages = calloc(total ? total : 1, sizeof *ages);
-    size_t nages = 0;
-    const char *k;
-    json_t *ix;
-    if (!ages) {
-        emu_resp_json(resp, 500, json_pack("{s:s}", "error", "out of memory"));
-        return;
-    }
-    json_object_foreach(e->interactions, k, ix) {
-        int answered = 0;
-        size_t i;
-        json_t *entry;
-        if (json_is_true(json_object_get(ix, "acked")))
-            acked++;
-        json_array_foreach(json_object_get(ix, "log"), i, entry) {
-            const char *kind = json_string_value(json_object_get(entry, "kind"));
-            json_t *d = json_object_get(entry, "data");
-            if (!strcmp(kind, "callback") && !answered) {
-                answered = 1;
-                ages[nages++] = (int64_t)json_integer_value(json_object_get(d, "age_ms"));
-            } else if (!strcmp(kind, "callback_refused")) {
-                json_int_t code = json_integer_value(json_object_get(d, "code"));
-                twice += code == 40060;
-                late += code == 10062;
-            }
-        }
-        const char *content = json_string_value(json_object_get(
-            json_object_get(json_object_get(ix, "response"), "data"), "content"));
-        if (needle && content && strstr(content, needle))
-            matched++;
-    }
-    qsort(ages, nages, sizeof *ages, emu_flood_cmp);
-    emu_resp_json(resp, 200,
-                  json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}}", "interactions",
-                            (json_int_t)total, "acked", (json_int_t)acked, "unacked",
-                            (json_int_t)(total - acked), "answered_twice", (json_int_t)twice,
-                            "answered_late", (json_int_t)late, "text_matched",
-                            (json_int_t)matched, "ack_ms", "p50",
-                            (json_int_t)(nages ? ages[nages / 2] : 0), "p99",
-                            (json_int_t)(nages ? ages[nages * 99 / 100] : 0), "max",
-                            (json_int_t)(nages ? ages[nages - 1] : 0)));
-    free(ages);
+    size_t total = json_object_size(e->interactions);
+    json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I}}", "interactions",
+                            (json_int_t)total, "acked", (json_int_t)t->acked, "unacked",
+                            (json_int_t)(total - t->acked), "answered_twice", (json_int_t)t->twice,
+                            "answered_late", (json_int_t)t->late, "ack_ms", "p50",
+                            emu_flood_percentile(t, 500), "p99", emu_flood_percentile(t, 990),
+                            "max", (json_int_t)t->max_ms);
+    if (needle)
+        json_object_set_new(out, "text_matched", json_integer((json_int_t)emu_flood_matching(e, needle)));
+    emu_resp_json(resp, 200, out);
 }
 
 int emu_flood_handle(emu *e, const emu_req *req, emu_resp *resp)

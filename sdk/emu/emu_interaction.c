@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,13 +53,10 @@ static void emu_token(emu *e, char *out, size_t n)
     static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     unsigned char rnd[96];
     size_t i, len = n - 1 < sizeof rnd ? n - 1 : sizeof rnd;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (!f || fread(rnd, 1, len, f) != len) {
+    if (getrandom(rnd, len, 0) != (ssize_t)len) {
         for (i = 0; i < len; i++)
             rnd[i] = (unsigned char)(rand() ^ (int)e->sf_incr);
     }
-    if (f)
-        fclose(f);
     memcpy(out, "aW50ZXJhY3Rpb246", 16 < len ? 16 : len);
     for (i = 16; i < len; i++)
         out[i] = alphabet[rnd[i] & 63];

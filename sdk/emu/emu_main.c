@@ -191,6 +191,7 @@ static void emu_free(emu *e)
     json_decref(e->seed);
     json_decref(e->interactions);
     json_decref(e->ix_by_token);
+    emu_flood_forget(e);
     json_decref(e->buckets);
     json_decref(e->faults);
     json_decref(e->violations);

@@ -49,10 +49,12 @@ static json_t *emu_ix_name(const json_t *payload)
 /* The deprecated MessageInteraction Discord still sends beside interaction_metadata. */
 static json_t *emu_ix_legacy(const json_t *ix, const json_t *payload)
 {
-    const json_t *member = json_object_get(payload, "member");
-    json_t *m = json_deep_copy(member), *out;
-    json_object_del(m, "user");
-    json_object_del(m, "permissions");
+    json_t *member = json_object_get(payload, "member"), *m = json_object(), *v, *out;
+    const char *k;
+    /* The member without user and permissions; the values are shared, never changed. */
+    json_object_foreach(member, k, v)
+        if (strcmp(k, "user") && strcmp(k, "permissions"))
+            json_object_set(m, k, v);
     out = json_pack("{s:O, s:O, s:o, s:O}", "id", json_object_get(ix, "id"), "type",
                     json_object_get(ix, "type"), "name", emu_ix_name(payload), "user",
                     json_object_get(member, "user"));
@@ -121,12 +123,14 @@ void emu_rest_ix_callback(emu_call *c)
     if (json_is_true(json_object_get(ix, "acked"))) {
         emu_resp_error(c->resp, 400, 40060, "Interaction has already been acknowledged.");
         emu_ix_log(e, ix, "callback_refused", json_pack("{s:i, s:O}", "code", 40060, "body", body ? body : json_null()));
+        emu_flood_tally(e, 40060, age);
         return;
     }
     if (age > (uint64_t)e->o.interaction_ack_ms) {
         emu_resp_error(c->resp, 404, 10062, "Unknown interaction");
         emu_ix_log(e, ix, "callback_refused", json_pack("{s:i, s:I}", "code", 10062, "age_ms", (json_int_t)age));
         emu_stat_add(e, "interactions", "late_callbacks", 1);
+        emu_flood_tally(e, 10062, age);
         return;
     }
     if (!json_is_object(body) || !json_is_integer(json_object_get(body, "type"))) {
@@ -224,6 +228,7 @@ void emu_rest_ix_callback(emu_call *c)
     emu_ix_log(e, ix, "callback", json_pack("{s:I, s:O, s:I}", "type", type, "data", data ? data : json_null(),
                                             "age_ms", (json_int_t)age));
     emu_stat_add(e, "interactions", "responded", 1);
+    emu_flood_tally(e, 0, age);
     if (wr && !strcmp(wr, "true")) {
         json_t *out = json_pack("{s:{s:O, s:O}}", "interaction", "id", json_object_get(ix, "id"),
                                 "type", json_object_get(ix, "type"));

@@ -302,6 +302,7 @@ void ia_mgr_free(ia_mgr *m)
 {
     if (!m)
         return;
+    ia_pace_drop_all(m);     /* anything queued after close, during the drain */
     pthread_mutex_destroy(&m->lock);
     free(m);
 }

@@ -36,7 +36,8 @@ struct ia_mgr {
     int closing;
 
     /* Loop thread only. */
-    struct ia_pace_item *pace_head, *pace_tail;
+    struct ia_pace_item **pace_heap; /* queued responses, earliest deadline at [0] */
+    size_t pace_cap;
     int pace_queued, pace_inflight;
     uint64_t pace_expired;       /* host responses dropped: past the window before their turn */
     uint64_t busy;               /* interactions answered "busy" */
@@ -113,14 +114,14 @@ extern void (*ia_test_hook)(ia_call *call, int where);
 
 /*
  * ia_pace.c (loop thread): sends the host's own initial response `body` to
- * `path` with at most IA_PACE_WINDOW on the wire, oldest first. `cb` runs once,
+ * `path` with at most IA_PACE_WINDOW on the wire, earliest deadline first. `cb` runs once,
  * later, with the answer, or with result BH_ETIMEDOUT and code 10062 when
  * `deadline_ms` passed before its turn (then nothing was sent). BH_ETIMEDOUT
  * at once when the deadline is already past, BH_ENOMEM; then `cb` never runs.
  */
 int ia_pace_send(ia_mgr *m, int64_t deadline_ms, const char *path, const char *body, rest_cb cb,
                  void *arg);
-/* Ends every queued response as expired (shutdown). */
+/* Ends every queued response as expired and frees the queue (shutdown). */
 void ia_pace_drop_all(ia_mgr *m);
 
 /*

@@ -3,8 +3,11 @@
  * through one queue with a bounded number on the wire. Under a flood, the
  * auto-defer timers of every queued call fire together; sending them all at
  * once would open thousands of connections and starve the loop (health,
- * metrics, the gateway). Oldest first, a response whose interaction is already
- * past Discord's window is not sent at all: Discord would only answer 10062.
+ * metrics, the gateway). Earliest deadline first (a min-heap): an auto-defer
+ * queued late for an interaction that came early goes before "busy" answers
+ * queued earlier for ones that came after it. A response whose interaction is
+ * already past Discord's window is not sent at all: Discord would only answer
+ * 10062.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +19,6 @@
 #define DISCORD_UNKNOWN_INTERACTION 10062
 
 typedef struct ia_pace_item {
-    struct ia_pace_item *next;
     ia_mgr *m;
     int64_t deadline_ms;
     char *path;
@@ -60,14 +62,57 @@ static void on_sent(rest_response *res, void *arg)
     pump(m);
 }
 
+static void heap_swap(ia_pace_item **h, size_t i, size_t j)
+{
+    ia_pace_item *t = h[i];
+    h[i] = h[j];
+    h[j] = t;
+}
+
+static int heap_push(ia_mgr *m, ia_pace_item *it)
+{
+    if ((size_t)m->pace_queued == m->pace_cap) {
+        size_t cap = m->pace_cap ? m->pace_cap * 2 : 256;
+        ia_pace_item **h = realloc(m->pace_heap, cap * sizeof *h);
+        if (!h)
+            return BH_ENOMEM;
+        m->pace_heap = h;
+        m->pace_cap = cap;
+    }
+    ia_pace_item **h = m->pace_heap;
+    size_t i = (size_t)m->pace_queued++;
+    h[i] = it;
+    while (i > 0 && h[(i - 1) / 2]->deadline_ms > h[i]->deadline_ms) {
+        heap_swap(h, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+    return 0;
+}
+
+static ia_pace_item *heap_pop(ia_mgr *m)
+{
+    ia_pace_item **h = m->pace_heap;
+    ia_pace_item *top = h[0];
+    size_t n = (size_t)--m->pace_queued, i = 0;
+    h[0] = h[n];
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, min = i;
+        if (l < n && h[l]->deadline_ms < h[min]->deadline_ms)
+            min = l;
+        if (r < n && h[r]->deadline_ms < h[min]->deadline_ms)
+            min = r;
+        if (min == i)
+            break;
+        heap_swap(h, i, min);
+        i = min;
+    }
+    return top;
+}
+
 static void pump(ia_mgr *m)
 {
-    while (m->pace_head && m->pace_inflight < IA_PACE_WINDOW) {
-        ia_pace_item *it = m->pace_head;
-        m->pace_head = it->next;
-        if (!m->pace_head)
-            m->pace_tail = NULL;
-        m->pace_queued--;
+    while (m->pace_queued > 0 && m->pace_inflight < IA_PACE_WINDOW) {
+        ia_pace_item *it = heap_pop(m);
         if (ia_now_ms() >= it->deadline_ms) {
             expire(it);
             continue;
@@ -96,27 +141,19 @@ int ia_pace_send(ia_mgr *m, int64_t deadline_ms, const char *path, const char *b
     it->body = body ? strdup(body) : NULL;
     it->cb = cb;
     it->arg = arg;
-    if (!it->path || (body && !it->body)) {
+    if (!it->path || (body && !it->body) || heap_push(m, it) < 0) {
         item_free(it);
         return BH_ENOMEM;
     }
-    if (m->pace_tail)
-        m->pace_tail->next = it;
-    else
-        m->pace_head = it;
-    m->pace_tail = it;
-    m->pace_queued++;
     pump(m);
     return 0;
 }
 
 void ia_pace_drop_all(ia_mgr *m)
 {
-    while (m->pace_head) {
-        ia_pace_item *it = m->pace_head;
-        m->pace_head = it->next;
-        m->pace_queued--;
-        expire(it);
-    }
-    m->pace_tail = NULL;
+    while (m->pace_queued > 0)
+        expire(heap_pop(m));
+    free(m->pace_heap);
+    m->pace_heap = NULL;
+    m->pace_cap = 0;
 }

@@ -9,7 +9,7 @@
  *
  * N is 3,000 here (2,500 under ASan): past max_pending (2,000) the rest are
  * answered "busy". BH_FLOOD_N=n sets another N; at 20,000 on the 2-core test
- * machine about 1,750 are still given up (see host/README.md), so that size is
+ * machine a few hundred to 1,600 are still given up (see host/README.md), so that size is
  * a measurement, not a default. Settled means every interaction was made and
  * each one acknowledged, refused as late, or given up by the host
  * (bothost_interaction_acks_expired_total).

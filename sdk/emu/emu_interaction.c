@@ -13,9 +13,9 @@
 
 #include <ctype.h>
 #include <stdio.h>
-#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #define EMU_IX_TOKEN_MS (15ull * 60000ull)
 

@@ -1155,6 +1155,38 @@ static void t_rest_shapes(void)
     ET_CHECK(et_emu_stop(&e) == 0, "clean exit");
 }
 
+/* A flood is made a chunk per loop turn: one at a time, a reset stops it, all of it gets made. */
+static void t_flood(void)
+{
+    et_emu e;
+    int st = 0;
+    json_t *v;
+    ET_REQUIRE(!et_emu_start(&e, NULL), "emulator starts");
+    json_decref(register_raffle(&e));
+    v = et_ctl(&e, "POST", "/_emu/flood", json_pack("{s:s, s:i}", "text", "/ping", "n", 100000), &st);
+    ET_CHECK(st == 200 && json_integer_value(json_object_get(v, "queued")) == 100000, "queued (%d)", st);
+    json_decref(v);
+    json_decref(et_ctl(&e, "POST", "/_emu/flood", json_pack("{s:s, s:i}", "text", "/ping", "n", 5), &st));
+    ET_CHECK(st == 409, "a second flood while one is made: 409, got %d", st);
+    json_decref(et_ctl(&e, "POST", "/_emu/reset", NULL, &st));
+    ET_CHECK(st == 200, "reset (%d)", st);
+    json_decref(register_raffle(&e));
+    json_decref(et_ctl(&e, "POST", "/_emu/flood", json_pack("{s:s, s:i}", "text", "/ping", "n", 300), &st));
+    ET_CHECK(st == 200, "a flood after the reset (%d)", st);
+    json_int_t made = 0;
+    for (int i = 0; i < 200 && made < 300; i++) {
+        v = et_ctl(&e, "GET", "/_emu/flood", NULL, &st);
+        made = json_integer_value(json_object_get(v, "interactions"));
+        json_decref(v);
+        if (made < 300)
+            sleep_ms(25);
+    }
+    ET_CHECK(made == 300, "all 300 made and no more, got %lld", (long long)made);
+    json_decref(et_ctl(&e, "POST", "/_emu/flood", json_pack("{s:s, s:i}", "text", "/ping", "n", 0), &st));
+    ET_CHECK(st == 400, "n 0: 400, got %d", st);
+    ET_CHECK(et_emu_stop(&e) == 0, "clean exit");
+}
+
 static const struct {
     const char *name;
     void (*fn)(void);
@@ -1165,7 +1197,7 @@ static const struct {
     {"rest_permissions", t_rest_permissions}, {"rest_validation", t_rest_validation},
     {"interactions", t_interactions},     {"click_gateway", t_click_gateway},
     {"cli", t_cli},                       {"gateway_members", t_gateway_members},
-    {"rest_shapes", t_rest_shapes},
+    {"rest_shapes", t_rest_shapes},       {"flood", t_flood},
 };
 
 int main(int argc, char **argv)

@@ -276,6 +276,8 @@ static int emu_http_begin(emu *e, struct lws *wsi, emu_pss *pss)
 static int emu_http_body(emu_pss *pss, const void *in, size_t len)
 {
     char *nb;
+    if (len == 0) /* lws reports an empty body as (NULL, 0) */
+        return 0;
     if (pss->body_len + len > EMU_MAX_BODY)
         return -1;
     nb = realloc(pss->body, pss->body_len + len + 1);
@@ -363,7 +365,9 @@ static int emu_lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *u
     case LWS_CALLBACK_HTTP_BODY:
         return emu_http_body(pss, in, len);
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        emu_dispatch(e, pss);
+        /* lws also reports an empty body (Content-Length: 0), already dispatched in begin. */
+        if (pss->expect_body)
+            emu_dispatch(e, pss);
         return 0;
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return emu_http_write(wsi, pss);

@@ -492,6 +492,14 @@ static void t_rest_permissions(void)
     R("PUT", NULL, "/guilds/%s/members/%s/roles/%s", g, alice, emu_id(state, "roles", "Raffle Winner"));
     ET_CHECK(st == 204, "role below the bot: 204 (%d)", st);
     json_decref(v);
+    /* A POST with an empty body (Content-Length: 0) is one request, not two. */
+    R("POST", NULL, "/channels/%s/messages", emu_id(state, "channels", "general"));
+    ET_CHECK(st == 400 && has_code(v, 50035), "no body: 50035, as Discord (%d)", st);
+    json_decref(v);
+    v = et_ctl(&e, "GET", "/_emu/requests?after=0&route=/channels/%7Bchannel_id%7D/messages", NULL, &st);
+    ET_CHECK(st == 200 && json_array_size(json_object_get(v, "requests")) == 1, "logged once (%zu)",
+             json_array_size(json_object_get(v, "requests")));
+    json_decref(v);
     R("GET", NULL, "/guilds/%s/members/%s", g, alice);
     ET_CHECK(st == 200 && json_array_size(json_object_get(v, "roles")) == 3, "alice has 3 roles");
     json_decref(v);

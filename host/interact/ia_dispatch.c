@@ -210,6 +210,18 @@ static int over_capacity(ia_mgr *m, ia_call *call)
     return 1;
 }
 
+/*
+ * auto_defer_ms counts from when Discord made the interaction, as its 3 s do:
+ * one that reached us late (a backlog on the gateway) is deferred as much
+ * sooner, not after another auto_defer_ms of a window it no longer has.
+ */
+static uint64_t auto_defer_delay(ia_mgr *m, ia_call *call)
+{
+    int64_t at = ia_ack_deadline(call->id, call->started_ms) - IA_ACK_WINDOW_MS + m->o.auto_defer_ms;
+    int64_t now = ia_now_ms();
+    return at > now ? (uint64_t)(at - now) : 0;
+}
+
 static int ensure_async(ia_mgr *m)
 {
     if (m->done_async.data)
@@ -266,7 +278,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
     call->loop_refs = 1;
     uv_timer_init(m->o.loop, &call->timer);
     call->timer.data = call;
-    uv_timer_start(&call->timer, on_auto_defer, (uint64_t)m->o.auto_defer_ms, 0);
+    uv_timer_start(&call->timer, on_auto_defer, auto_defer_delay(m, call), 0);
     pthread_mutex_lock(&m->lock);
     m->inflight++;
     pthread_mutex_unlock(&m->lock);

@@ -169,6 +169,7 @@ struct emu {
     /* Response checks against Discord's OpenAPI description (emu_schema.c). */
     json_t *openapi;            /* NULL unless --openapi */
     json_t *schema_errors;      /* array of the first failures */
+    json_t *schema_cache;       /* "METHOD route status" -> its schema, null (no body) or false (undocumented) */
     json_int_t schema_checked;
     json_int_t schema_failed;
 
@@ -343,6 +344,11 @@ void emu_rest_wh_msg_delete(emu_call *c);
 /* Creates an interaction, dispatches INTERACTION_CREATE; returns the record. */
 json_t *emu_ix_create(emu *e, int type, json_t *guild, json_t *channel,
                       const char *user_id, json_t *data, json_t *message);
+/* Interactions like a first one but for id and token, made without rebuilding it all (a flood). */
+typedef struct emu_ix_like emu_ix_like;
+emu_ix_like *emu_ix_like_new(json_t *first_record);
+json_t *emu_ix_create_like(emu *e, emu_ix_like *like);
+void emu_ix_like_free(emu_ix_like *like);
 json_t *emu_ix_by_id(emu *e, const char *id);
 json_t *emu_ix_by_token(emu *e, const char *app_id, const char *token);
 void emu_ix_log(emu *e, json_t *ix, const char *kind, json_t *detail);
@@ -364,6 +370,9 @@ json_t *emu_slash_build(emu *e, json_t *guild, const json_t *path, const json_t 
 int emu_gw_members_request(emu *e, const json_t *d, uint64_t intents, json_t **chunks,
                            const char **reason);
 void emu_gw_dispatch(emu *e, const char *guild_id, const char *event, json_t *d, uint64_t intent);
+/* The same, with d already serialised as d_text (NULL: dumped here); d is still kept for RESUME. */
+void emu_gw_dispatch_text(emu *e, const char *guild_id, const char *event, json_t *d,
+                          const char *d_text, uint64_t intent);
 int emu_gw_fault(emu *e, const json_t *spec, char *err, size_t errlen);
 json_t *emu_gw_stats(emu *e);
 int emu_gw_shard_of(const char *guild_id, int num_shards);

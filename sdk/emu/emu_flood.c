@@ -30,6 +30,7 @@ struct emu_flood_run {
     lws_sorted_usec_list_t sul;     /* first: the timer callback finds the run from it */
     emu *e;
     json_t *data;                   /* the command's data, shared by every interaction */
+    emu_ix_like *like;              /* after the first: the rest are made like it */
     char guild_id[24], channel_id[24], user_id[24];
     json_int_t left;
 };
@@ -42,6 +43,7 @@ static void emu_flood_stop(emu *e)
     if (e->ctx)
         lws_sul_cancel(&run->sul);
     json_decref(run->data);
+    emu_ix_like_free(run->like);
     free(run);
     e->flood = NULL;
 }
@@ -54,8 +56,17 @@ static void emu_flood_chunk(lws_sorted_usec_list_t *sul)
     json_t *g = emu_guild(e, run->guild_id);
     json_t *ch = g ? emu_find_channel(g, run->channel_id) : NULL;
     int made = 0;
-    while (ch && made < EMU_FLOOD_CHUNK && run->left > 0 &&
-           emu_ix_create(e, 2, g, ch, run->user_id, run->data, NULL)) {
+    while (ch && made < EMU_FLOOD_CHUNK && run->left > 0) {
+        json_t *ix = run->like ? emu_ix_create_like(e, run->like) : NULL;
+        if (!ix) {
+            /* The first, or a snowflake grown a digit: made in full, the next like it. */
+            emu_ix_like_free(run->like);
+            run->like = NULL;
+            ix = emu_ix_create(e, 2, g, ch, run->user_id, run->data, NULL);
+            if (!ix)
+                break;
+            run->like = emu_ix_like_new(ix);
+        }
         made++;
         run->left--;
     }

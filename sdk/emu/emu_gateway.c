@@ -98,14 +98,10 @@ static int emu_gw_enqueue(emu_gw_conn *c, const unsigned char *data, size_t len,
     return 0;
 }
 
-static int emu_gw_send(emu_gw_conn *c, const json_t *payload)
+/* One frame's text, compressed into the connection's zlib stream if it has one. */
+static int emu_gw_send_text(emu_gw_conn *c, char *text, size_t len)
 {
-    char *text = json_dumps(payload, JSON_COMPACT);
-    size_t len;
     int rc;
-    if (!text)
-        return -1;
-    len = strlen(text);
     if (!c->zlib) {
         rc = emu_gw_enqueue(c, (unsigned char *)text, len, 0);
     } else {
@@ -140,6 +136,16 @@ static int emu_gw_send(emu_gw_conn *c, const json_t *payload)
             rc = emu_gw_enqueue(c, buf, out, 1);
         free(buf);
     }
+    return rc;
+}
+
+static int emu_gw_send(emu_gw_conn *c, const json_t *payload)
+{
+    char *text = json_dumps(payload, JSON_COMPACT);
+    int rc;
+    if (!text)
+        return -1;
+    rc = emu_gw_send_text(c, text, strlen(text));
     free(text);
     return rc;
 }
@@ -177,20 +183,45 @@ static void emu_gw_session_free(emu *e, emu_gw_session *s)
     free(s);
 }
 
-static void emu_gw_push(emu *e, emu_gw_session *s, const char *event, json_t *d)
+/* Kept for RESUME; trimmed a quarter at a time, as removing the oldest one by one moves them all. */
+static void emu_gw_keep(emu_gw_session *s, json_t *p)
 {
-    json_t *p = json_pack("{s:i, s:s, s:I, s:O}", "op", 0, "t", event, "s", ++s->seq, "d", d);
     json_array_append(s->events, p);
-    if (json_array_size(s->events) > EMU_GW_REPLAY_MAX)
-        json_array_remove(s->events, 0);
-    if (s->conn && s->conn->identified)
-        emu_gw_send(s->conn, p);
+    if (json_array_size(s->events) > EMU_GW_REPLAY_MAX + EMU_GW_REPLAY_MAX / 4) {
+        json_t *kept = json_array();
+        size_t n = json_array_size(s->events);
+        for (size_t i = n - EMU_GW_REPLAY_MAX; i < n; i++)
+            json_array_append(kept, json_array_get(s->events, i));
+        json_decref(s->events);
+        s->events = kept;
+    }
+}
+
+/* d_text, when given, is d already serialised: the frame is written around it. */
+static void emu_gw_push(emu *e, emu_gw_session *s, const char *event, json_t *d, const char *d_text)
+{
+    json_int_t seq = ++s->seq;
+    json_t *p = json_pack("{s:i, s:s, s:I, s:O}", "op", 0, "t", event, "s", seq, "d", d);
+    emu_gw_keep(s, p);
+    if (s->conn && s->conn->identified) {
+        size_t cap = d_text ? strlen(event) + strlen(d_text) + 64 : 0;
+        char *text = cap ? malloc(cap) : NULL;
+        int n = text ? snprintf(text, cap, "{\"op\":0,\"t\":\"%s\",\"s\":%" JSON_INTEGER_FORMAT ",\"d\":%s}",
+                                event, seq, d_text)
+                     : -1;
+        if (n >= 0 && (size_t)n < cap)
+            emu_gw_send_text(s->conn, text, (size_t)n);
+        else
+            emu_gw_send(s->conn, p);
+        free(text);
+    }
     emu_gw_stat(e, s->shard, "events", 1);
     emu_gw_stat(e, s->shard, event, 1);
     json_decref(p);
 }
 
-void emu_gw_dispatch(emu *e, const char *guild_id, const char *event, json_t *d, uint64_t intent)
+void emu_gw_dispatch_text(emu *e, const char *guild_id, const char *event, json_t *d,
+                          const char *d_text, uint64_t intent)
 {
     emu_gw_session *s;
     for (s = e->sessions; s; s = s->next) {
@@ -198,9 +229,14 @@ void emu_gw_dispatch(emu *e, const char *guild_id, const char *event, json_t *d,
             continue;
         if (emu_gw_shard_of(guild_id, s->num_shards) != s->shard)
             continue;
-        emu_gw_push(e, s, event, d);
+        emu_gw_push(e, s, event, d, d_text);
     }
     json_decref(d);
+}
+
+void emu_gw_dispatch(emu *e, const char *guild_id, const char *event, json_t *d, uint64_t intent)
+{
+    emu_gw_dispatch_text(e, guild_id, event, d, NULL, intent);
 }
 
 /* ---- opcodes ---------------------------------------------------------------------- */
@@ -222,13 +258,13 @@ static void emu_gw_ready(emu *e, emu_gw_conn *c)
                   "application", "id", e->app_id, "flags", json_object_get(e->application, "flags"),
                   "private_channels", "_trace", "[\"bothost-emu\"]");
     c->identified = 1;
-    emu_gw_push(e, s, "READY", d);
+    emu_gw_push(e, s, "READY", d, NULL);
     json_decref(d);
     if (s->intents & EMU_I_GUILDS) {
         json_object_foreach(e->guilds, gid, g)
             if (emu_gw_shard_of(gid, s->num_shards) == s->shard) {
                 json_t *gc = emu_guild_create_json(e, g, (s->intents & EMU_I_GUILD_PRESENCES) != 0);
-                emu_gw_push(e, s, "GUILD_CREATE", gc);
+                emu_gw_push(e, s, "GUILD_CREATE", gc, NULL);
                 json_decref(gc);
             }
     }
@@ -402,7 +438,7 @@ static void emu_gw_resume(emu *e, emu_gw_conn *c, const json_t *d)
     if (c->on_resume_url)
         emu_gw_stat(e, s->shard, "resumes_on_resume_url", 1);
     p = json_object();
-    emu_gw_push(e, s, "RESUMED", p);
+    emu_gw_push(e, s, "RESUMED", p, NULL);
     json_decref(p);
 }
 
@@ -418,7 +454,7 @@ static void emu_gw_members_chunk(emu *e, emu_gw_conn *c, const json_t *d)
     }
     json_array_foreach(chunks, i, chunk)
         if (c->sess)
-            emu_gw_push(e, c->sess, "GUILD_MEMBERS_CHUNK", chunk);
+            emu_gw_push(e, c->sess, "GUILD_MEMBERS_CHUNK", chunk, NULL);
     json_decref(chunks);
 }
 

@@ -18,6 +18,7 @@
 #include <sys/random.h>
 
 #define EMU_IX_TOKEN_MS (15ull * 60000ull)
+#define EMU_IX_TOKEN_LEN 96
 
 json_t *emu_ix_by_id(emu *e, const char *id)
 {
@@ -82,17 +83,43 @@ static void emu_token_record(const char *token)
     }
 }
 
+/* Files the record of a payload made now, and dispatches it (as d_text when given). */
+static json_t *emu_ix_record(emu *e, json_t *payload, const char *d_text, json_t *message)
+{
+    const char *id = json_string_value(json_object_get(payload, "id"));
+    const char *token = json_string_value(json_object_get(payload, "token"));
+    const char *gid = json_string_value(json_object_get(payload, "guild_id"));
+    json_t *rec = json_pack("{s:s, s:s, s:O, s:I, s:O, s:O, s:O, s:O, s:b, s:n, s:n, s:n, s:[], s:n, s:[], s:i}",
+                            "id", id, "token", token, "type", json_object_get(payload, "type"),
+                            "created_ms", (json_int_t)emu_now_ms(), "guild_id", json_object_get(payload, "guild_id"),
+                            "channel_id", json_object_get(payload, "channel_id"), "user_id",
+                            json_object_get(json_object_get(json_object_get(payload, "member"), "user"), "id"),
+                            "payload", payload, "acked", 0, "response", "original_message_id",
+                            "source_message_id", "followups", "modal", "log", "version", 0);
+    if (!rec) {
+        json_decref(payload);
+        return NULL;
+    }
+    if (message)
+        json_object_set(rec, "source_message_id", json_object_get(message, "id"));
+    emu_token_record(token);
+    json_object_set_new(e->ix_by_token, token, json_string(id));
+    json_object_set_new(e->interactions, id, rec);
+    emu_stat_add(e, "interactions", "created", 1);
+    emu_gw_dispatch_text(e, gid, "INTERACTION_CREATE", payload, d_text, 0);
+    return rec;
+}
+
 json_t *emu_ix_create(emu *e, int type, json_t *guild, json_t *channel, const char *user_id,
                       json_t *data, json_t *message)
 {
     const char *gid = json_string_value(json_object_get(guild, "id"));
     const char *cid = json_string_value(json_object_get(channel, "id"));
-    char id[24], token[97], perms[24], app_perms[24];
-    json_t *member, *payload, *rec;
+    char id[24], token[EMU_IX_TOKEN_LEN + 1], perms[24], app_perms[24];
+    json_t *member, *payload;
 
     emu_snowflake(e, id);
     emu_token(e, token, sizeof token);
-    emu_token_record(token);
     snprintf(perms, sizeof perms, "%llu", (unsigned long long)emu_perms_channel(e, guild, channel, user_id));
     snprintf(app_perms, sizeof app_perms, "%llu", (unsigned long long)emu_perms_channel(e, guild, channel, e->bot_id));
     member = emu_member_json(e, guild, user_id, 1);
@@ -110,18 +137,72 @@ json_t *emu_ix_create(emu *e, int type, json_t *guild, json_t *channel, const ch
         return NULL;
     if (message)
         json_object_set(payload, "message", message);
-    rec = json_pack("{s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:O, s:b, s:n, s:n, s:n, s:[], s:n, s:[], s:i}",
-                    "id", id, "token", token, "type", type, "created_ms", (json_int_t)emu_now_ms(),
-                    "guild_id", gid, "channel_id", cid, "user_id", user_id, "payload", payload,
-                    "acked", 0, "response", "original_message_id", "source_message_id",
-                    "followups", "modal", "log", "version", 0);
-    if (message)
-        json_object_set(rec, "source_message_id", json_object_get(message, "id"));
-    json_object_set_new(e->interactions, id, rec);
-    json_object_set_new(e->ix_by_token, token, json_string(id));
-    emu_stat_add(e, "interactions", "created", 1);
-    emu_gw_dispatch(e, gid, "INTERACTION_CREATE", payload, 0);
-    return rec;
+    return emu_ix_record(e, payload, NULL, message);
+}
+
+/*
+ * Many interactions that differ only in id and token (a flood): each payload
+ * shares the first one's members (nothing changes them), and its gateway text
+ * is the first one's with the two written over theirs: both have a fixed
+ * width, so the text is not dumped anew for each.
+ */
+struct emu_ix_like {
+    json_t *first;              /* the first one's payload */
+    char *text;                 /* its JSON, patched in place for each next one */
+    size_t id_off, token_off;   /* where its id and token are in text */
+};
+
+emu_ix_like *emu_ix_like_new(json_t *rec)
+{
+    json_t *payload = json_object_get(rec, "payload");
+    const char *id = json_string_value(json_object_get(payload, "id"));
+    const char *token = json_string_value(json_object_get(payload, "token"));
+    emu_ix_like *l = calloc(1, sizeof *l);
+    char *at;
+    if (!l || !id || !token || strlen(token) != EMU_IX_TOKEN_LEN)
+        goto fail;
+    l->first = json_incref(payload);
+    l->text = json_dumps(payload, JSON_COMPACT);
+    /* A snowflake made now and a random token: each occurs once in the text. */
+    if (!l->text || !(at = strstr(l->text, id)) || strstr(at + 1, id))
+        goto fail;
+    l->id_off = (size_t)(at - l->text);
+    if (!(at = strstr(l->text, token)) || strstr(at + 1, token))
+        goto fail;
+    l->token_off = (size_t)(at - l->text);
+    return l;
+fail:
+    emu_ix_like_free(l);
+    return NULL;
+}
+
+void emu_ix_like_free(emu_ix_like *l)
+{
+    if (!l)
+        return;
+    json_decref(l->first);
+    free(l->text);
+    free(l);
+}
+
+json_t *emu_ix_create_like(emu *e, emu_ix_like *l)
+{
+    char id[24], token[EMU_IX_TOKEN_LEN + 1];
+    const char *first_id = json_string_value(json_object_get(l->first, "id"));
+    json_t *payload;
+    emu_snowflake(e, id);
+    emu_token(e, token, sizeof token);
+    if (strlen(id) != strlen(first_id))
+        return NULL; /* a snowflake one digit longer: the caller starts a new template */
+    payload = json_copy(l->first);
+    if (!payload || json_object_set_new(payload, "id", json_string(id)) ||
+        json_object_set_new(payload, "token", json_string(token))) {
+        json_decref(payload);
+        return NULL;
+    }
+    memcpy(l->text + l->id_off, id, strlen(id));
+    memcpy(l->text + l->token_off, token, EMU_IX_TOKEN_LEN);
+    return emu_ix_record(e, payload, l->text, NULL);
 }
 
 json_t *emu_ix_view(emu *e, json_t *ix)

@@ -200,6 +200,7 @@ static void emu_free(emu *e)
     json_decref(e->stats);
     json_decref(e->openapi);
     json_decref(e->schema_errors);
+    json_decref(e->schema_cache);
 }
 
 int main(int argc, char **argv)

@@ -356,6 +356,34 @@ int emu_schema_load(emu *e, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * Finding an answer's schema scores every path of the description: remembered
+ * per route the emulator matched (and status), as thousands of calls of one
+ * route are common.
+ */
+static const json_t *emu_schema_lookup(emu *e, const emu_req *req, const char *pattern, const char *path,
+                                       int status, int *documented)
+{
+    char key[300];
+    const json_t *schema, *hit;
+    if (!pattern || !pattern[0])
+        return emu_schema_response(e->openapi, req->method, path, status, documented);
+    /* Discord describes some literal segments apart (messages/@original, members/@me): they are part of the key. */
+    size_t n = (size_t)snprintf(key, sizeof key, "%s %s %d", req->method, pattern, status);
+    for (const char *seg = strstr(path, "/@"); seg && n < sizeof key; seg = strstr(seg + 1, "/@"))
+        n += (size_t)snprintf(key + n, sizeof key - n, " %.*s", (int)strcspn(seg + 1, "/?"), seg + 1);
+    if (!e->schema_cache)
+        e->schema_cache = json_object();
+    if ((hit = json_object_get(e->schema_cache, key))) {
+        *documented = !json_is_false(hit);
+        return json_is_object(hit) ? hit : NULL;
+    }
+    schema = emu_schema_response(e->openapi, req->method, path, status, documented);
+    json_object_set_new(e->schema_cache, key,
+                        !*documented ? json_false() : schema ? json_incref((json_t *)schema) : json_null());
+    return schema;
+}
+
 void emu_schema_answer(emu *e, const emu_req *req, const char *pattern, const emu_resp *resp)
 {
     const char *path = req->path + strlen("/api/v10");
@@ -364,7 +392,7 @@ void emu_schema_answer(emu *e, const emu_req *req, const char *pattern, const em
     json_t *errors;
     if (!e->openapi || strncmp(req->path, "/api/v10/", 9))
         return;
-    schema = emu_schema_response(e->openapi, req->method, path, status, &documented);
+    schema = emu_schema_lookup(e, req, pattern, path, status, &documented);
     if (!documented)
         return;
     e->schema_checked++;

@@ -193,6 +193,7 @@ int emu_state_init(emu *e, json_t *seed, char *err, size_t errlen);
 void emu_state_free(emu *e);
 json_t *emu_seed_default(void);
 void emu_snowflake(emu *e, char out[24]);
+void emu_snowflake_at(emu *e, uint64_t ms, char out[24]); /* as if made at ms (wall clock) */
 uint64_t emu_sf_time_ms(const char *id);
 
 json_t *emu_guild(emu *e, const char *guild_id);
@@ -344,6 +345,9 @@ void emu_rest_wh_msg_delete(emu_call *c);
 /* Creates an interaction, dispatches INTERACTION_CREATE; returns the record. */
 json_t *emu_ix_create(emu *e, int type, json_t *guild, json_t *channel,
                       const char *user_id, json_t *data, json_t *message);
+/* The same, made late_ms ago (its id and its 3 s), as one the gateway delivers late. */
+json_t *emu_ix_create_late(emu *e, int type, json_t *guild, json_t *channel, const char *user_id,
+                           json_t *data, json_t *message, uint64_t late_ms);
 /* Interactions like a first one but for id and token, made without rebuilding it all (a flood). */
 typedef struct emu_ix_like emu_ix_like;
 emu_ix_like *emu_ix_like_new(json_t *first_record);

@@ -145,7 +145,13 @@ static void emu_ctl_command(emu_ctl *c)
         emu_ctl_err(c, 400, "%s", c->buf);
         return;
     }
-    emu_ctl_created(c, emu_ix_create(c->e, 2, g, ch, uid, data, NULL));
+    json_int_t late = json_integer_value(json_object_get(c->req->json, "late_ms"));
+    if (late < 0 || late > 60000) {
+        json_decref(data);
+        emu_ctl_err(c, 400, "late_ms is 0..60000%s", NULL);
+        return;
+    }
+    emu_ctl_created(c, emu_ix_create_late(c->e, 2, g, ch, uid, data, NULL, (uint64_t)late));
     json_decref(data);
 }
 

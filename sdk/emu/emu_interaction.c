@@ -84,14 +84,15 @@ static void emu_token_record(const char *token)
 }
 
 /* Files the record of a payload made now, and dispatches it (as d_text when given). */
-static json_t *emu_ix_record(emu *e, json_t *payload, const char *d_text, json_t *message)
+static json_t *emu_ix_record(emu *e, json_t *payload, uint64_t created_ms, const char *d_text,
+                             json_t *message)
 {
     const char *id = json_string_value(json_object_get(payload, "id"));
     const char *token = json_string_value(json_object_get(payload, "token"));
     const char *gid = json_string_value(json_object_get(payload, "guild_id"));
     json_t *rec = json_pack("{s:s, s:s, s:O, s:I, s:O, s:O, s:O, s:O, s:b, s:n, s:n, s:n, s:[], s:n, s:[], s:i}",
                             "id", id, "token", token, "type", json_object_get(payload, "type"),
-                            "created_ms", (json_int_t)emu_now_ms(), "guild_id", json_object_get(payload, "guild_id"),
+                            "created_ms", (json_int_t)created_ms, "guild_id", json_object_get(payload, "guild_id"),
                             "channel_id", json_object_get(payload, "channel_id"), "user_id",
                             json_object_get(json_object_get(json_object_get(payload, "member"), "user"), "id"),
                             "payload", payload, "acked", 0, "response", "original_message_id",
@@ -113,12 +114,19 @@ static json_t *emu_ix_record(emu *e, json_t *payload, const char *d_text, json_t
 json_t *emu_ix_create(emu *e, int type, json_t *guild, json_t *channel, const char *user_id,
                       json_t *data, json_t *message)
 {
+    return emu_ix_create_late(e, type, guild, channel, user_id, data, message, 0);
+}
+
+json_t *emu_ix_create_late(emu *e, int type, json_t *guild, json_t *channel, const char *user_id,
+                           json_t *data, json_t *message, uint64_t late_ms)
+{
     const char *gid = json_string_value(json_object_get(guild, "id"));
     const char *cid = json_string_value(json_object_get(channel, "id"));
     char id[24], token[EMU_IX_TOKEN_LEN + 1], perms[24], app_perms[24];
     json_t *member, *payload;
+    uint64_t created_ms = emu_now_ms() - late_ms;
 
-    emu_snowflake(e, id);
+    emu_snowflake_at(e, created_ms, id);
     emu_token(e, token, sizeof token);
     snprintf(perms, sizeof perms, "%llu", (unsigned long long)emu_perms_channel(e, guild, channel, user_id));
     snprintf(app_perms, sizeof app_perms, "%llu", (unsigned long long)emu_perms_channel(e, guild, channel, e->bot_id));
@@ -137,7 +145,7 @@ json_t *emu_ix_create(emu *e, int type, json_t *guild, json_t *channel, const ch
         return NULL;
     if (message)
         json_object_set(payload, "message", message);
-    return emu_ix_record(e, payload, NULL, message);
+    return emu_ix_record(e, payload, created_ms, NULL, message);
 }
 
 /*
@@ -202,7 +210,7 @@ json_t *emu_ix_create_like(emu *e, emu_ix_like *l)
     }
     memcpy(l->text + l->id_off, id, strlen(id));
     memcpy(l->text + l->token_off, token, EMU_IX_TOKEN_LEN);
-    return emu_ix_record(e, payload, l->text, NULL);
+    return emu_ix_record(e, payload, emu_now_ms(), l->text, NULL);
 }
 
 json_t *emu_ix_view(emu *e, json_t *ix)

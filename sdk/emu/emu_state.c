@@ -74,11 +74,16 @@ uint64_t emu_parse_iso(const char *s)
     return (uint64_t)t * 1000u + (uint64_t)(frac * 1000.0);
 }
 
-void emu_snowflake(emu *e, char out[24])
+void emu_snowflake_at(emu *e, uint64_t ms, char out[24])
 {
     const uint64_t epoch = 1420070400000ull;
-    uint64_t v = ((emu_now_ms() - epoch) << 22) | (1ull << 17) | (e->sf_incr++ & 0xfff);
+    uint64_t v = ((ms - epoch) << 22) | (1ull << 17) | (e->sf_incr++ & 0xfff);
     snprintf(out, 24, "%llu", (unsigned long long)v);
+}
+
+void emu_snowflake(emu *e, char out[24])
+{
+    emu_snowflake_at(e, emu_now_ms(), out);
 }
 
 uint64_t emu_sf_time_ms(const char *id)

@@ -175,6 +175,26 @@ int main(void)
     CHECK(strstr(body, "bothost_gateway_shard_up{shard=\"0\",state=\"ready\"} 1"));
     CHECK(strstr(body, "bothost_rest_requests_total{route=\"POST /interactions/{interaction_id}/{interaction_token}/callback\""));
 
+    /*
+     * One the gateway delivered 2.5 s late: auto_defer_ms (500) counts from its
+     * creation, so the host defers it at once; counted from its arrival the
+     * defer would come at 3 s, past Discord's window, and the user sees nothing.
+     */
+    int st = 0;
+    json_t *late = et_ctl(&t.emu, "POST", "/_emu/command",
+                          json_pack("{s:s, s:i}", "text", "/tools slow ms:1500", "late_ms", 2500), &st);
+    CHECK_EQ_INT(st, 200);
+    char late_id[32];
+    snprintf(late_id, sizeof late_id, "%s", json_string_value(json_object_get(late, "interaction_id")));
+    json_decref(late);
+    v = e2e_answer(&t, late_id, 0, 5000);
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 5);
+    version = (int)json_integer_value(json_object_get(v, "version"));
+    json_decref(v);
+    v = e2e_answer(&t, late_id, version, 5000);
+    CHECK_EQ_STR(e2e_content(v), "slow done after 1500 ms");
+    json_decref(v);
+
     /* The plugin goes away: its old button answers that it is no longer active. */
     char api[128];
     snprintf(api, sizeof api, "%s/api/v10", t.emu.url);

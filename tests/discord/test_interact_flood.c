@@ -137,6 +137,11 @@ int main(void)
     s = summary(&t, 1);
     pumping = 0;
     pthread_join(pump, NULL);
+    json_t *stats = et_ctl(&t.emu, "GET", "/_emu/stats", NULL, &status);
+    json_int_t conns = json_integer_value(json_object_get(
+        json_object_get(json_object_get(stats, "counters"), "http"), "tcp_accepted"));
+    json_decref(stats);
+    fprintf(stderr, "the emulator accepted %lld TCP connection(s) in all\n", (long long)conns);
     char *dump = json_dumps(s, JSON_COMPACT);
     fprintf(stderr, "flood of %d: %s; the emulator made them in %lld ms, the host gave up %lld (settled after %lld ms)\n",
             n, dump, (long long)made_ms, (long long)expired, (long long)took);

@@ -621,7 +621,11 @@ void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *te
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     int64_t deadline = ia_ack_deadline(strtoull(id, NULL, 10), ia_now_ms());
-    if (!s || ia_pace_send(m, deadline, path, s, unrouted_done, NULL) < 0)
-        log_fields(LOG_WARN, "interact", NULL, "cannot answer an unrouted interaction");
+    int rc = s ? ia_pace_send(m, deadline, path, s, unrouted_done, NULL) : BH_ENOMEM;
+    /* Past the window already when it reached us (a backlog): counted like the others too late. */
+    if (rc == BH_ETIMEDOUT)
+        metrics_counter_add("bothost_interaction_acks_expired_total", "", 1);
+    else if (rc < 0)
+        log_fields(LOG_WARN, "interact", NULL, "cannot answer an unrouted interaction (error %d)", rc);
     free(s);
 }

@@ -109,6 +109,18 @@ static void emu_ctl_created(emu_ctl *c, json_t *ix)
                                           "channel_id", json_object_get(ix, "channel_id")));
 }
 
+/* "late_ms": made that long ago, as one the gateway delivers late; -1 with the error sent. */
+static int emu_ctl_late(emu_ctl *c, uint64_t *late)
+{
+    json_int_t v = json_integer_value(json_object_get(c->req->json, "late_ms"));
+    if (v < 0 || v > 60000) {
+        emu_ctl_err(c, 400, "late_ms is 0..60000%s", NULL);
+        return -1;
+    }
+    *late = (uint64_t)v;
+    return 0;
+}
+
 /* POST /_emu/command {"text": "/raffle create prize:Switch"} or {"command", "options"}. */
 static void emu_ctl_command(emu_ctl *c)
 {
@@ -145,13 +157,9 @@ static void emu_ctl_command(emu_ctl *c)
         emu_ctl_err(c, 400, "%s", c->buf);
         return;
     }
-    json_int_t late = json_integer_value(json_object_get(c->req->json, "late_ms"));
-    if (late < 0 || late > 60000) {
-        json_decref(data);
-        emu_ctl_err(c, 400, "late_ms is 0..60000%s", NULL);
-        return;
-    }
-    emu_ctl_created(c, emu_ix_create_late(c->e, 2, g, ch, uid, data, NULL, (uint64_t)late));
+    uint64_t late;
+    if (!emu_ctl_late(c, &late))
+        emu_ctl_created(c, emu_ix_create_late(c->e, 2, g, ch, uid, data, NULL, late));
     json_decref(data);
 }
 
@@ -291,7 +299,10 @@ static void emu_ctl_component(emu_ctl *c, int select)
             json_object_set(data, "resolved", resolved);
         json_decref(resolved);
     }
-    emu_ctl_created(c, emu_ix_create(c->e, 3, g, ch, json_string_value(json_object_get(u, "id")), data, m));
+    uint64_t late;
+    if (!emu_ctl_late(c, &late))
+        emu_ctl_created(c, emu_ix_create_late(c->e, 3, g, ch, json_string_value(json_object_get(u, "id")), data, m,
+                                              late));
     json_decref(data);
 }
 

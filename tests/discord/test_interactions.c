@@ -204,6 +204,20 @@ int main(void)
     v = e2e_answer(&t, e2e_click(&t, msg, "interact:again:7"), 0, 5000);
     CHECK_EQ_STR(e2e_content(v), "This control is no longer active.");
     json_decref(v);
+    /* The same, delivered past Discord's 3 s: nothing is sent, and it is counted, not lost. */
+    json_decref(et_ctl(&t.emu, "POST", "/_emu/click",
+                       json_pack("{s:s, s:s, s:i}", "message_id", msg, "custom_id", "interact:again:7",
+                                 "late_ms", 3500), &st));
+    CHECK_EQ_INT(st, 200);
+    int counted = 0;
+    for (int i = 0; i < 200 && !counted; i++) {
+        CHECK_EQ_INT(e2e_http_get(&t, "/metrics", &body), 200);
+        counted = strstr(body, "\nbothost_interaction_acks_expired_total 1\n") != NULL;
+        if (!counted)
+            tsup_proc_pump(t.host, 50);
+    }
+    CHECK(counted);
+    CHECK_EQ_INT(tsup_proc_count(t.host, "cannot answer"), 0);
 
     e2e_teardown(&t);
     printf("test_interactions: ok\n");

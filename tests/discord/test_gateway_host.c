@@ -46,6 +46,7 @@ int main(void)
     static const char *const emu_args[] = {"--shards", "4", NULL};
     e2e_setup(&t, "e2e_gateway", emu_args);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
+    t.dirs.log_level = "debug"; /* the gateway's handshakes are debug lines */
     e2e_start_host(&t, "interact", "[gateway]\nshards = auto\n", "registered 2 command(s)");
     for (int s = 0; s < 4; s++) {
         char line[64];

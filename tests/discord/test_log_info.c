@@ -60,6 +60,12 @@ int main(void)
     char want[64];
     snprintf(want, sizeof want, "health and metrics on http://127.0.0.1:%d;", t.http_port);
     CHECK_EQ_INT(tsup_proc_count(t.host, want), 1);
+    /* And what the start changed: a fresh database got every core and plugin migration. */
+    CHECK_EQ_INT(tsup_proc_count(t.host, "; plugins interact 1.0.a; 4 worker(s); "), 1);
+    char migrated[64];
+    snprintf(migrated, sizeof migrated, "; %d migration(s) applied; ",
+             (int)tsup_pg_i64(t.db, "SELECT count(*) FROM bothost.schema_migrations"));
+    CHECK_EQ_INT(tsup_proc_count(t.host, migrated), 1);
     CHECK_EQ_INT(tsup_proc_wait(t.host, 30000), 0);
     t.host = NULL;
 

@@ -57,6 +57,7 @@ typedef struct app {
     char work_err[256];          /* start_work()'s, copied into start_err by start_done() */
     char start_logged[256];      /* the failure last logged: each kind once */
     plug_apply_report start_report;
+    int core_migrations;         /* applied by this start-up, for the ready line */
     uint64_t started_ns;         /* when the process began starting, for the ready line */
 
     int ready_sent;              /* READY=1 told to systemd: the gateway is up */
@@ -91,12 +92,18 @@ static void log_config_errors(int level, const char *prefix, const char *errors)
     }
 }
 
-/* At info a reload is one line; a start-up's plugins are said on the ready line. */
+/*
+ * At info a reload is one line; a start-up's plugins are said on the ready line.
+ * Migrations are counted only when some were applied.
+ */
 static void log_report(const char *what, int level, const plug_apply_report *r)
 {
+    char migrated[48] = "";
+    if (r->migrations)
+        snprintf(migrated, sizeof migrated, " migrations=%d", r->migrations);
     log_fields(r->failed ? LOG_WARN : level, "loader", NULL,
-               "%s: loaded=%d reloaded=%d unloaded=%d kept=%d failed=%d in %.1f ms%s%s", what,
-               r->loaded, r->reloaded, r->unloaded, r->kept, r->failed, r->ms,
+               "%s: loaded=%d reloaded=%d unloaded=%d kept=%d failed=%d%s in %.1f ms%s%s", what,
+               r->loaded, r->reloaded, r->unloaded, r->kept, r->failed, migrated, r->ms,
                r->summary[0] ? ": " : "", r->summary);
 }
 
@@ -329,7 +336,7 @@ static void on_hup(uv_signal_t *s, int signum)
     if (a->stopping)
         return;
     if (a->start_state != START_DONE) {
-        log_msg(LOG_INFO, "host", "SIGHUP: still starting; reloading once started");
+        log_msg(LOG_DEBUG, "host", "SIGHUP: still starting; reloading once started");
         a->reload_pending = 1;
         return;
     }
@@ -369,7 +376,10 @@ static int core_migrations_dir(const cfg *c, char *dir, size_t len)
     return 0;
 }
 
-/* The one info line of a start-up: what runs, where, and how long it took to get there. */
+/*
+ * The one info line of a start-up: what runs, where (tests read the port from
+ * it too), what it changed, and how long it took to get there.
+ */
 static void log_ready(app *a)
 {
     plug_info info[64];
@@ -379,15 +389,20 @@ static void log_ready(app *a)
     for (int i = 0; i < n && i < 64 && pos < sizeof plugins; i++)
         pos += (size_t)snprintf(plugins + pos, sizeof plugins - pos, "%s%s %s", i ? ", " : "",
                                 info[i].name, info[i].version);
-    char health[32] = "no health listener";
-    if (a->cfg->http_listen[0])
-        snprintf(health, sizeof health, "health on :%d", app_net_http_port(a->net));
+    char url[300], health[340] = "no health listener";
+    app_net_http_url(a->net, url, sizeof url);
+    if (url[0])
+        snprintf(health, sizeof health, "health and metrics on %s", url);
+    char migrated[64] = "";
+    int migrations = a->core_migrations + a->start_report.migrations;
+    if (migrations)
+        snprintf(migrated, sizeof migrated, "%d migration(s) applied; ", migrations);
     double secs = (double)(uv_hrtime() - a->started_ns) / 1e9;
     log_msg(LOG_INFO, "host",
-            "ready: bothost %s (plugin ABI %d.%d); plugins %s; %d worker(s); %s; pid %ld; "
+            "ready: bothost %s (plugin ABI %d.%d); plugins %s; %d worker(s); %s; %spid %ld; "
             "in %.2f s",
             BH_VERSION, BH_ABI_MAJOR, BH_ABI_MINOR, n ? plugins : "none", a->cfg->workers, health,
-            (long)getpid(), secs);
+            migrated, (long)getpid(), secs);
 }
 
 /*
@@ -415,8 +430,9 @@ static void start_work(uv_work_t *req)
         a->start_rc = START_FAIL;
         return;
     }
+    a->core_migrations = applied;
     if (applied)
-        log_msg(LOG_INFO, "db", "applied %d core migration(s)", applied);
+        log_msg(LOG_DEBUG, "db", "applied %d core migration(s)", applied);
     __atomic_store_n(&a->start_state, START_LOADING, __ATOMIC_RELAXED); /* read by ready_started() */
     plug_mgr_apply(a->plugins, a->cfg, 0, &a->start_report);
     a->start_rc = START_OK;

@@ -130,7 +130,7 @@ static void on_dispatch(void *arg, int shard_id, const char *name, int64_t seq, 
     if (strcmp(name, "READY") == 0) {
         const char *user = json_string_value(
             json_object_get(json_object_get(d_, "user"), "username"));
-        log_fields(LOG_INFO, "gateway", NULL, "shard %d ready as %s, %zu guild(s)", shard_id,
+        log_fields(LOG_DEBUG, "gateway", NULL, "shard %d ready as %s, %zu guild(s)", shard_id,
                    user ? user : "?", json_array_size(json_object_get(d_, "guilds")));
     }
     dispatch_event(d, name, d_);
@@ -172,7 +172,7 @@ static void on_shard_state(void *arg, int shard_id, int state)
         d->ready_told = 1;
         int first, last, total;
         gw_shard_range(d->gw, &first, &last, &total);
-        log_msg(LOG_INFO, "gateway", "gateway up: shard(s) %d-%d of %d ready", first, last, total);
+        log_msg(LOG_DEBUG, "gateway", "gateway up: shard(s) %d-%d of %d ready", first, last, total);
         if (d->o.on_ready)
             d->o.on_ready(d->o.arg);
     }
@@ -215,7 +215,7 @@ static void register_commands(void *arg)
                              (bh_param[]){{BH_P_TEXT, {.s = scope}}}, 1) >= 0)
             stored = db_result_text(r, 0, 0);
         if (stored && strcmp(stored, hash) == 0) {
-            log_fields(LOG_INFO, "commands", NULL, "%zu command(s) unchanged since the last "
+            log_fields(LOG_DEBUG, "commands", NULL, "%zu command(s) unchanged since the last "
                        "registration (%s)", json_array_size(cmds), scope);
         } else if (c && text) {
             char path[128];
@@ -230,7 +230,7 @@ static void register_commands(void *arg)
                 log_fields(LOG_ERROR, "commands", NULL, "registering %zu command(s) failed: %s",
                            json_array_size(cmds), plug_ctx_error(c));
             } else {
-                log_fields(LOG_INFO, "commands", NULL, "registered %zu command(s) (%s)",
+                log_fields(LOG_DEBUG, "commands", NULL, "registered %zu command(s) (%s)",
                            json_array_size(cmds), scope);
                 if (d->o.db) {
                     bh_param p[] = {{BH_P_TEXT, {.s = scope}},
@@ -650,9 +650,12 @@ int app_net_start(app_net **out, const app_net_opts *o)
         app_net_free(d);
         return rc;
     }
-    if (c->http_listen[0])
-        log_msg(LOG_INFO, "http", "health and metrics on http://%s (port %d)", c->http_listen,
-                net_listen_port(d->net));
+    if (c->http_listen[0]) {
+        /* At debug: the ready line says it again, once start-up is done. */
+        char url[300];
+        net_listen_url(d->net, url, sizeof url);
+        log_msg(LOG_DEBUG, "http", "health and metrics on %s", url);
+    }
     http_add_ready_check("database", ready_database, d);
     describe_metrics();
     metrics_add_collector(collect, d);
@@ -761,7 +764,10 @@ void app_net_free(app_net *d)
     free(d);
 }
 
-int app_net_http_port(app_net *d)
+void app_net_http_url(app_net *d, char *out, size_t len)
 {
-    return d->net ? net_listen_port(d->net) : 0;
+    if (d->net)
+        net_listen_url(d->net, out, len);
+    else
+        snprintf(out, len, "%s", "");
 }

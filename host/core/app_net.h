@@ -74,7 +74,7 @@ int app_net_busy(app_net *d);
 void app_net_close(app_net *d, void (*done)(void *arg), void *arg);
 void app_net_free(app_net *d);
 
-/* The bound port of [http] listen (tests use :0), or 0. */
-int app_net_http_port(app_net *d);
+/* [http] listen with its bound port (tests use :0), "http://127.0.0.1:9480"; "" without one. */
+void app_net_http_url(app_net *d, char *out, size_t len);
 
 #endif

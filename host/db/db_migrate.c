@@ -367,7 +367,7 @@ int db_migrate(db_pool *p, const char *owner, const char *dir, int *applied, cha
             goto out;
         }
         count++;
-        log_msg(LOG_INFO, "db", "applied migration %s/%s", owner, m->name);
+        log_msg(LOG_DEBUG, "db", "applied migration %s/%s", owner, m->name);
     }
     if (applied)
         *applied = count;

@@ -477,7 +477,7 @@ int gw_start(gw *g)
         g->pending += 3;
     }
     gw__session_load(g);
-    log_msg(LOG_INFO, "gateway", "starting shards %d..%d of %d (max_concurrency=%d, %s)",
+    log_msg(LOG_DEBUG, "gateway", "starting shards %d..%d of %d (max_concurrency=%d, %s)",
             g->o.shard_first, g->o.shard_last, g->o.shards, g->o.max_concurrency,
             g->o.compress ? "zlib-stream" : "uncompressed");
     for (int i = 0; i < g->nshards; i++)

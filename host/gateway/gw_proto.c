@@ -60,7 +60,7 @@ void gw__proto_identify(gw_shard *sh)
     sh->seq = 0;
     sh->identifies++;
     gw__shard_set_state(sh, GW_SHARD_IDENTIFYING);
-    log_fields(LOG_INFO, "gateway", f, "identifying (intents=%" PRIu64 ")", g->o.intents);
+    log_fields(LOG_DEBUG, "gateway", f, "identifying (intents=%" PRIu64 ")", g->o.intents);
     send_json(sh, p);
 }
 
@@ -73,7 +73,7 @@ static void send_resume(gw_shard *sh)
     if (!p)
         return;
     gw__shard_set_state(sh, GW_SHARD_RESUMING);
-    log_fields(LOG_INFO, "gateway", f, "resuming session at seq=%" PRId64, sh->seq);
+    log_fields(LOG_DEBUG, "gateway", f, "resuming session at seq=%" PRId64, sh->seq);
     send_json(sh, p);
 }
 
@@ -117,7 +117,7 @@ static void on_ready(gw_shard *sh, json_t *d)
     else
         sh->resume_url[0] = '\0';
     sh->failures = 0;
-    log_fields(LOG_INFO, "gateway", f, "ready (%zu guilds)",
+    log_fields(LOG_DEBUG, "gateway", f, "ready (%zu guilds)",
                json_array_size(json_object_get(d, "guilds")));
     gw__shard_set_state(sh, GW_SHARD_READY);
 }
@@ -140,7 +140,7 @@ static void on_dispatch(gw_shard *sh, gw_payload *p)
         shard_fields(sh, f, sizeof f);
         sh->failures = 0;
         sh->resumes++;
-        log_fields(LOG_INFO, "gateway", f, "resumed at seq=%" PRId64, sh->seq);
+        log_fields(LOG_DEBUG, "gateway", f, "resumed at seq=%" PRId64, sh->seq);
         gw__shard_set_state(sh, GW_SHARD_READY);
     }
     sh->dispatches++;
@@ -188,7 +188,7 @@ void gw__proto_handle(gw_conn *c, gw_payload *p)
     case OP_RECONNECT: {
         char f[32];
         shard_fields(sh, f, sizeof f);
-        log_fields(LOG_INFO, "gateway", f, "reconnect requested (op 7)");
+        log_fields(LOG_DEBUG, "gateway", f, "reconnect requested (op 7)");
         gw__shard_reconnect(sh, GW_CLOSE_RESUMABLE);
         break;
     }

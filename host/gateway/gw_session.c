@@ -93,7 +93,7 @@ int gw__session_save(gw *g)
         fsync(dfd);
         close(dfd);
     }
-    log_msg(LOG_INFO, "gateway", "saved %zu gateway session(s) to %s", nsaved, path);
+    log_msg(LOG_DEBUG, "gateway", "saved %zu gateway session(s) to %s", nsaved, path);
     rc = 0;
 out:
     free(text);
@@ -143,6 +143,6 @@ int gw__session_load(gw *g)
         loaded++;
     }
     json_decref(doc);
-    log_msg(LOG_INFO, "gateway", "loaded %d saved gateway session(s) from %s", loaded, path);
+    log_msg(LOG_DEBUG, "gateway", "loaded %d saved gateway session(s) from %s", loaded, path);
     return loaded;
 }

@@ -208,6 +208,17 @@ int net_listen_port(net *n)
     return n->listen_port;
 }
 
+void net_listen_url(net *n, char *out, size_t len)
+{
+    if (!n->server_vhost) {
+        snprintf(out, len, "%s", "");
+        return;
+    }
+    int v6 = strchr(n->listen_host, ':') != NULL;
+    snprintf(out, len, "http://%s%s%s:%d", v6 ? "[" : "", n->listen_host, v6 ? "]" : "",
+             n->listen_port);
+}
+
 static void on_destroy_closed(uv_handle_t *h)
 {
     net *n = h->data;

@@ -34,6 +34,11 @@ struct lws_context *net_context(net *n);
 struct lws_vhost *net_client_vhost(net *n);
 /* The port the server vhost listens on (resolved when :0 was asked), or 0. */
 int net_listen_port(net *n);
+/*
+ * The server vhost's address with the port it listens on, "http://127.0.0.1:9480"
+ * ("http://[::1]:9480"), or "" without one.
+ */
+void net_listen_url(net *n, char *out, size_t len);
 
 /* Starts destroying the context; done() runs on the loop once it is gone. */
 void net_destroy(net *n, void (*done)(void *arg), void *arg);

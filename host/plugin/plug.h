@@ -48,6 +48,7 @@ void plug_mgr_destroy(plug_mgr *m);
 /* What one plug_mgr_apply() did, for the summary line and for tests. */
 typedef struct plug_apply_report {
     int loaded, reloaded, unloaded, kept, failed;
+    int migrations;              /* migration files applied, by every plugin together */
     double ms;
     char summary[1024];          /* "loaded=hello reloaded=raffle failed=raid(...)" */
 } plug_apply_report;

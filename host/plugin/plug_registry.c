@@ -113,7 +113,7 @@ void plug_gen_unref(bh_host *g)
     pthread_mutex_unlock(&m->lock);
     if (g->desc && g->desc->unload)
         g->desc->unload(g);
-    log_fields(LOG_INFO, "loader", NULL, "plugin %s generation %llu unloaded", g->name,
+    log_fields(LOG_DEBUG, "loader", NULL, "plugin %s generation %llu unloaded", g->name,
                (unsigned long long)g->id);
     plug_gen_close(g);
     plug_gen_free(g);

@@ -262,8 +262,13 @@ static int unknown_keys(bh_host *g)
     return n;
 }
 
-/* Opens, migrates and loads g; on failure g->err says why and g is closed. */
-static int stage(plug_mgr *m, const cfg *c, bh_host *g, bh_host **staged, int nstaged)
+/*
+ * Opens, migrates and loads g, adding the migrations it applied to *migrations
+ * (they stay applied even if load() then fails); on failure g->err says why and
+ * g is closed.
+ */
+static int stage(plug_mgr *m, const cfg *c, bh_host *g, bh_host **staged, int nstaged,
+                 int *migrations)
 {
     int rc = plug_gen_open(m, g, g->err, sizeof g->err);
     if (rc < 0)
@@ -277,10 +282,11 @@ static int stage(plug_mgr *m, const cfg *c, bh_host *g, bh_host **staged, int ns
     int applied = 0;
     rc = m->db ? db_migrate(m->db, g->name, dir, &applied, g->err, sizeof g->err)
                : db_migrate_check(g->name, dir, g->err, sizeof g->err);
+    *migrations += applied;
     if (rc < 0)
         goto fail;
     if (applied > 0)
-        log_fields(LOG_INFO, "loader", NULL, "plugin %s: applied %d migration(s)", g->name,
+        log_fields(LOG_DEBUG, "loader", NULL, "plugin %s: applied %d migration(s)", g->name,
                    applied);
 
     g->in_load = 1;
@@ -369,7 +375,7 @@ int plug_mgr_apply(plug_mgr *m, const cfg *c, int force, plug_apply_report *repo
             continue;
         }
         g->id = m->next_id++;
-        if (stage(m, c, g, staged, nstaged) < 0) {
+        if (stage(m, c, g, staged, nstaged, &r->migrations) < 0) {
             log_fields(LOG_ERROR, "loader", NULL, "plugin %s not %s: %s%s", name,
                        live ? "reloaded" : "loaded", g->err,
                        live ? " (the running generation keeps serving)" : "");

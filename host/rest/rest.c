@@ -106,7 +106,7 @@ int rest_create(rest **out, uv_loop_t *loop, const rest_opts *opts)
     r->handles_open += 2;
     r->invalid_window_start = rest_now();
     r->last_sweep = rest_now();
-    log_fields(LOG_INFO, "rest", NULL, "REST client for %s://%s:%d%s", r->tls ? "https" : "http",
+    log_fields(LOG_DEBUG, "rest", NULL, "REST client for %s://%s:%d%s", r->tls ? "https" : "http",
                r->host, r->port, r->base_path);
     *out = r;
     return 0;

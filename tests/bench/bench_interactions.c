@@ -134,7 +134,8 @@ int main(int argc, char **argv)
     et_emu_check_schema = 0;
     e2e_setup(&t, "bench_interactions", NULL);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
-    e2e_start_host(&t, "interact", NULL, "registered 2 command(s)");
+    e2e_start_host(&t, "interact", NULL, "msg=\"ready: ");
+    e2e_wait_commands(&t, 30000);
 
     run r = {.t = &t, .rate = rate};
     /* Warm up: the database connections, the REST connection, the caches. */

@@ -134,7 +134,8 @@ int main(int argc, char **argv)
     et_emu_check_schema = 0;
     e2e_setup(&t, "bench_rss_idle", NULL);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
-    e2e_start_host(&t, "interact", NULL, "registered 2 command(s)");
+    e2e_start_host(&t, "interact", NULL, "msg=\"ready: ");
+    e2e_wait_commands(&t, 30000);
     idle(&t, 2);
     pid_t pid = tsup_proc_pid(t.host);
     long idle_rss = bench_vm_kb(pid, "VmRSS"), idle_hwm = bench_vm_kb(pid, "VmHWM");
@@ -162,8 +163,8 @@ int main(int argc, char **argv)
      * (three times that under a sanitizer).
      */
     int start_ms = (30000 + 10 * guilds) * (BENCH_SANITIZED ? 3 : 1);
-    e2e_start_host_within(&t, "interact", "[gateway]\nshards = auto\n", "registered 2 command(s)",
-                          start_ms);
+    e2e_start_host_within(&t, "interact", "[gateway]\nshards = auto\n", "msg=\"ready: ", start_ms);
+    e2e_wait_commands(&t, start_ms);
     pid = tsup_proc_pid(t.host);
     long want = guilds + SHARDS; /* a READY per shard, a GUILD_CREATE per guild */
     long got = 0;

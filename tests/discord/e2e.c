@@ -1,12 +1,14 @@
 #include "e2e.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static e2e *current;
 
@@ -99,10 +101,12 @@ static void start_host(e2e *t, const char *enabled, const char *extra, const cha
     char *argv[] = {(char *)tsup_bothost_path(), "-c", t->ini, NULL};
     char *env[] = {"DISCORD_TOKEN=test-token", NULL};
     t->host = tsup_proc_start(argv, env);
-    const char *http = e2e_wait_line(t, "health and metrics on", timeout_ms);
-    CHECK(http && strstr(http, "(port "));
-    t->http_port = atoi(strstr(http, "(port ") + 6);
-    e2e_wait_line(t, ready_line, timeout_ms);
+    /* The ready line says where health and metrics are; the gateway connects after it. */
+    const char *ready = e2e_wait_line(t, "msg=\"ready: ", timeout_ms);
+    t->http_port = tsup_host_http_port(ready);
+    CHECK(t->http_port > 0);
+    if (!strstr(ready, ready_line))
+        e2e_wait_line(t, ready_line, timeout_ms);
     /*
      * Every shard READY and the database answering: interactions will arrive. Shards
      * identify 5 s apart (Discord's max_concurrency 1), so 4 shards take 15 s.
@@ -114,6 +118,47 @@ static void start_host(e2e *t, const char *enabled, const char *extra, const cha
     if (e2e_http_get(t, "/health/ready", &body) != 200)
         fprintf(stderr, "e2e: timed out after %.1f s waiting for /health/ready\n", timeout_ms / 1000.0);
     CHECK_EQ_INT(e2e_http_get(t, "/health/ready", &body), 200);
+}
+
+/* Whether one of `reqs` is a registration of the bot's commands that the emulator took. */
+static int has_registration(json_t *reqs)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(reqs, i, r) {
+        const char *route = json_string_value(json_object_get(r, "route"));
+        size_t n = route ? strlen(route) : 0;
+        if (n >= 9 && strcmp(route + n - 9, "/commands") == 0 &&
+            json_integer_value(json_object_get(r, "status")) == 200)
+            return 1;
+    }
+    return 0;
+}
+
+void e2e_wait_commands(e2e *t, int timeout_ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + timeout_ms;
+    int64_t after = 0, left = timeout_ms;
+    int found = 0;
+    while (!found && left > 0) {
+        char path[128];
+        snprintf(path, sizeof path, "/_emu/requests?method=PUT&after=%" PRId64 "&wait_ms=%" PRId64,
+                 after, left);
+        int status = 0;
+        json_t *r = et_ctl(&t->emu, "GET", path, NULL, &status);
+        CHECK(status == 200 && r);
+        found = has_registration(json_object_get(r, "requests"));
+        after = json_integer_value(json_object_get(r, "next"));
+        json_decref(r);
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        left = deadline - ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    }
+    if (!found)
+        fprintf(stderr, "e2e: timed out after %.1f s waiting for the bot to register its "
+                "commands\n", timeout_ms / 1000.0);
+    CHECK(found);
 }
 
 void e2e_stop_host(e2e *t)

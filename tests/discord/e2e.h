@@ -26,7 +26,11 @@ typedef struct e2e {
 
 /* Fresh database `name`, emulator with `emu_args` (NULL-terminated, may be NULL), host dirs. */
 void e2e_setup(e2e *t, const char *name, const char *const *emu_args);
-/* Writes the INI (enabled plugins, extra INI text) and starts bothost; waits for `ready_line`. */
+/*
+ * Writes the INI (enabled plugins, extra INI text) and starts bothost; waits for `ready_line`.
+ * The host logs at t->dirs.log_level (info by default): a `ready_line` logged at debug
+ * needs t->dirs.log_level = "debug" first.
+ */
 void e2e_start_host(e2e *t, const char *enabled, const char *extra, const char *ready_line);
 /* The same with a limit for each step (e2e_start_host: 30 s), for starts whose work scales. */
 void e2e_start_host_within(e2e *t, const char *enabled, const char *extra, const char *ready_line,
@@ -34,6 +38,12 @@ void e2e_start_host_within(e2e *t, const char *enabled, const char *extra, const
 /* The same, with lines of the default INI replaced: pairs "old line", "new line", NULL-terminated. */
 void e2e_start_host_edited(e2e *t, const char *enabled, const char *extra, const char *ready_line,
                            const char *const *edits);
+/*
+ * Waits until the emulator has answered the bot's registration of its commands
+ * (a PUT of .../commands, global or for a guild) since it started, so a user
+ * can run them: the state a test needs before e2e_command(), at any log level.
+ */
+void e2e_wait_commands(e2e *t, int timeout_ms);
 /* SIGTERM, expect exit 0. */
 void e2e_stop_host(e2e *t);
 void e2e_teardown(e2e *t);

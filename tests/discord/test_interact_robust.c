@@ -60,9 +60,9 @@ int main(void)
     e2e t;
     e2e_setup(&t, "e2e_interact_robust", NULL);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
+    t.dirs.log_level = "debug"; /* it waits on "registered 2 command(s)" and REST lines */
     /* WORKERS (4) is the default of the test INI. */
-    static const char *const edits[] = {"pool_size = 8", "pool_size = 4", "log_level = info",
-                                        "log_level = debug", NULL};
+    static const char *const edits[] = {"pool_size = 8", "pool_size = 4", NULL};
     e2e_start_host_edited(&t, "interact", "[database]\nacquire_timeout_ms = 30000\n",
                           "registered 2 command(s)", edits);
 

@@ -19,7 +19,8 @@ int main(void)
     e2e t;
     e2e_setup(&t, "e2e_interactions", NULL);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
-    e2e_start_host(&t, "interact", "[host]\nauto_defer_ms = 500\n", "registered 2 command(s)");
+    e2e_start_host(&t, "interact", "[host]\nauto_defer_ms = 500\n", "msg=\"ready: ");
+    e2e_wait_commands(&t, 30000);
 
     /* A command with options: the answer has the text, a button and a select. */
     int version;

@@ -36,6 +36,7 @@ int main(void)
 {
     e2e_setup(&t, "e2e_reload", NULL);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
+    t.dirs.log_level = "debug"; /* it counts "registered 2 command(s)" */
     e2e_start_host(&t, "interact", NULL, "registered 2 command(s)");
 
     pthread_t th;

@@ -27,12 +27,14 @@ void rt_start(e2e *t, const char *name, const char *extra_ini)
     e2e_setup(t, name, NULL);
     tsup_host_install_real_plugin(&t->dirs, "raffle");
     snprintf(rt_extra, sizeof rt_extra, "%s%s", RT_INI, extra_ini ? extra_ini : "");
-    e2e_start_host(t, "raffle", rt_extra, "registered 1 command(s)");
+    e2e_start_host(t, "raffle", rt_extra, "msg=\"ready: ");
+    e2e_wait_commands(t, 30000);
 }
 
 void rt_restart(e2e *t)
 {
-    e2e_start_host(t, "raffle", rt_extra, "command(s)");
+    /* The emulator keeps the commands the first run registered. */
+    e2e_start_host(t, "raffle", rt_extra, "msg=\"ready: ");
 }
 
 static const char *take_id(json_t *r, int status, const char *what, char *out)

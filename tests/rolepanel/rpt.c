@@ -12,7 +12,8 @@ void rpt_start(e2e *t, const char *name, const char *extra_ini)
     tsup_host_install_real_plugin(&t->dirs, "rolepanel");
     snprintf(extra_saved, sizeof extra_saved, "[host]\nauto_defer_ms = 2500\n%s",
              extra_ini ? extra_ini : "");
-    e2e_start_host(t, "rolepanel", extra_saved, "registered 2 command(s)");
+    e2e_start_host(t, "rolepanel", extra_saved, "msg=\"ready: ");
+    e2e_wait_commands(t, 30000);
 }
 
 void rpt_restart(e2e *t)

@@ -63,9 +63,9 @@ static void start(e2e *t, const char *token)
     char *env[] = {tok, notify_env, NULL};
     notify_drain();
     t->host = tsup_proc_start(argv, env);
-    const char *http = tsup_proc_wait_line(t->host, "health and metrics on", 30000);
-    CHECK(http && strstr(http, "(port "));
-    t->http_port = atoi(strstr(http, "(port ") + 6);
+    /* The ready line comes before the lookups of Discord, and says where /health is. */
+    t->http_port = tsup_host_http_port(tsup_proc_wait_line(t->host, "msg=\"ready: ", 30000));
+    CHECK(t->http_port > 0);
 }
 
 /* Waits for READY=1; the gateway-up line was logged before it was sent. */
@@ -102,6 +102,7 @@ int main(void)
     static const char *const emu_args[] = {"--token", "test-token", NULL};
     e2e_setup(&t, "exit_status", emu_args);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
+    t.dirs.log_level = "debug"; /* "gateway up" is a debug line */
     notify_open();
 
     /*

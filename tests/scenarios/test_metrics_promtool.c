@@ -35,7 +35,8 @@ int main(void)
     e2e_setup(&t, "metrics_promtool", NULL);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
     tsup_host_install_plugin(&t.dirs, "loadtest_a", "loadtest");
-    e2e_start_host(&t, "interact, loadtest", NULL, "registered 3 command(s)");
+    e2e_start_host(&t, "interact, loadtest", NULL, "msg=\"ready: ");
+    e2e_wait_commands(&t, 30000);
 
     json_t *v = e2e_answer(&t, e2e_command(&t, "/echo text:hi times:1"), 0, 5000);
     json_decref(v);

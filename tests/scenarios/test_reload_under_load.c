@@ -54,6 +54,7 @@ int main(void)
     char *conninfo = tsup_pg_fresh_db("reload_under_load");
     tsup_host_dirs d;
     tsup_host_dirs_make(&d, "reload");
+    d.log_level = "debug"; /* it counts the "generation N unloaded" lines */
     tsup_host_install_plugin(&d, "loadtest_a", "loadtest");
     const char *ini = tsup_host_write_ini(&d, conninfo, "loadtest", NULL);
 

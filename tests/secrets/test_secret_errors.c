@@ -13,7 +13,8 @@ int main(void)
     e2e t;
     e2e_setup(&t, "e2e_secret_errors", NULL);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
-    e2e_start_host(&t, "interact", "[host]\nauto_defer_ms = 2900\n", "registered 2 command(s)");
+    e2e_start_host(&t, "interact", "[host]\nauto_defer_ms = 2900\n", "msg=\"ready: ");
+    e2e_wait_commands(&t, 30000);
 
     int status = 0;
     json_decref(et_ctl(&t.emu, "POST", "/_emu/faults/rest",

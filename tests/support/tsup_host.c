@@ -36,6 +36,7 @@ static void link_each(const char *from, const char *to)
 
 void tsup_host_dirs_make(tsup_host_dirs *d, const char *name)
 {
+    d->log_level = NULL;
     snprintf(d->root, sizeof d->root, "%s/%s", tsup_tmpdir(), name);
     snprintf(d->plugins, sizeof d->plugins, "%s/plugins", d->root);
     snprintf(d->migrations, sizeof d->migrations, "%s/migrations", d->root);
@@ -101,7 +102,9 @@ const char *tsup_host_write_ini_discord(const tsup_host_dirs *d, const char *db_
     FILE *f = fopen(path, "w");
     CHECK(f);
     /* Kept logs (tsup_proc.c) are at debug, so the secret scan sees every REST line. */
-    const char *level = getenv("BH_TEST_LOG_DIR") ? "debug" : "info";
+    const char *level = d->log_level          ? d->log_level
+                        : getenv("BH_TEST_LOG_DIR") ? "debug"
+                                                    : "info";
     fprintf(f,
             "[discord]\napi_base = %s\n"
             "[database]\nurl = %s\npool_size = 8\n"
@@ -113,4 +116,23 @@ const char *tsup_host_write_ini_discord(const tsup_host_dirs *d, const char *db_
             extra ? extra : "");
     CHECK(fclose(f) == 0);
     return path;
+}
+
+int tsup_host_http_port(const char *line)
+{
+    static const char needle[] = "health and metrics on http://";
+    const char *p = line ? strstr(line, needle) : NULL;
+    if (!p)
+        return -1;
+    p += sizeof needle - 1;
+    /* The port follows the last ':' of the address ("127.0.0.1:9480", "[::1]:9480"). */
+    size_t n = strcspn(p, " ;\"/");
+    const char *colon = NULL;
+    for (const char *q = p; q < p + n; q++)
+        if (*q == ':')
+            colon = q;
+    if (!colon)
+        return -1;
+    int port = atoi(colon + 1);
+    return port > 0 ? port : -1;
 }

@@ -10,6 +10,12 @@ typedef struct tsup_host_dirs {
     char plugins[600];     /* [plugins] dir */
     char migrations[600];  /* [plugins] migrations: core + the test plugins' folders */
     char state[600];       /* [host] state_dir */
+    /*
+     * [host] log_level of the INI files written for these dirs; NULL (what
+     * tsup_host_dirs_make leaves) is info, or debug when BH_TEST_LOG_DIR keeps
+     * the logs for the secret scan. A test that waits on debug lines sets "debug".
+     */
+    const char *log_level;
 } tsup_host_dirs;
 
 /* Makes <tmp>/<name>/ with plugins, state, and migrations linking every folder of migrations/ and of the test plugins'. */
@@ -33,5 +39,11 @@ const char *tsup_host_write_ini(const tsup_host_dirs *d, const char *db_conninfo
 const char *tsup_host_write_ini_discord(const tsup_host_dirs *d, const char *db_conninfo,
                                         const char *enabled, const char *api_base,
                                         const char *http_listen, const char *extra);
+
+/*
+ * The [http] port in a line that says "health and metrics on http://HOST:PORT"
+ * (the host's ready line, or the listener's debug line before it); -1 if none.
+ */
+int tsup_host_http_port(const char *line);
 
 #endif

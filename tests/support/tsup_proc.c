@@ -17,13 +17,14 @@
 #include "tsup.h"
 
 /*
- * A reader thread drains the child's stderr as it comes, so a child that logs a
- * lot (bothost at debug) never blocks on a full pipe while the test is busy
- * elsewhere; the test reads the lines it gathered under `mu`.
+ * A reader thread drains the child's output (stdout and stderr) as it comes,
+ * so a child that logs a lot (bothost at debug) never blocks on a full pipe
+ * while the test is busy elsewhere; the test reads the lines it gathered under
+ * `mu`.
  */
 struct tsup_proc {
     pid_t pid;
-    int fd;             /* its stderr */
+    int fd;             /* its stdout and stderr */
     pthread_t reader;
     pthread_mutex_t mu;
     pthread_cond_t cond;    /* a line arrived, or the end */
@@ -38,7 +39,7 @@ extern char **environ;
 
 /*
  * Keeping host logs (ctest sets BH_TEST_LOG_DIR for the suites that run bothost
- * against bothost-emu): every line a child writes to stderr is appended to
+ * against bothost-emu): every line a child writes is appended to
  * <dir>/<test>.<pid>.log, and the emulators this test starts append the tokens
  * they issue to <dir>/<test>.<pid>.tokens (BH_EMU_TOKEN_LOG), as does
  * tsup_proc_start() with a DISCORD_TOKEN it passes on. tests/secrets scans the
@@ -110,6 +111,7 @@ tsup_proc *tsup_proc_start(char *const argv[], char *const env[])
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
+        dup2(pipefd[1], 1);
         dup2(pipefd[1], 2);
         for (int i = 0; env && env[i]; i++)
             putenv(env[i]);
@@ -213,6 +215,17 @@ void tsup_proc_pump(tsup_proc *p, int timeout_ms)
     pthread_mutex_unlock(&p->mu);
 }
 
+int tsup_proc_wait_eof(tsup_proc *p, int timeout_ms)
+{
+    int64_t deadline = mono_ms() + timeout_ms;
+    pthread_mutex_lock(&p->mu);
+    while (!p->eof && mono_ms() < deadline)
+        wait_until(p, deadline);
+    int eof = p->eof;
+    pthread_mutex_unlock(&p->mu);
+    return eof;
+}
+
 const char *tsup_proc_wait_line(tsup_proc *p, const char *needle, int timeout_ms)
 {
     int64_t deadline = mono_ms() + timeout_ms;
@@ -272,12 +285,12 @@ int tsup_proc_wait(tsup_proc *p, int timeout_ms)
         int eof = p->eof;
         pthread_mutex_unlock(&p->mu);
         if (eof)
-            poll(NULL, 0, 20); /* stderr closed, the exit still to come */
+            poll(NULL, 0, 20); /* output closed, the exit still to come */
         else
             tsup_proc_pump(p, 20);
     }
     track(0, p->pid);
-    pthread_join(p->reader, NULL); /* it ends at the end of stderr */
+    pthread_join(p->reader, NULL); /* it ends at the end of the output */
     close(p->fd);
     for (size_t i = 0; i < p->nlines; i++)
         free(p->lines[i]);

@@ -1,6 +1,6 @@
 /*
- * Test support for child processes: run bothost (or anything) with its stderr
- * captured line by line, wait for a log line, signal it, wait for it to exit.
+ * Test support for child processes: run bothost (or anything) with its stdout
+ * and stderr captured line by line, wait for a log line, signal it, wait for it to exit.
  * Reading the lines (pump, wait_line, count) is safe from several threads at
  * once; tsup_proc_wait() is for the one thread that owns the process.
  */
@@ -11,11 +11,14 @@
 
 typedef struct tsup_proc tsup_proc;
 
-/* Starts argv[0] (a path) with extra environment "K=V" entries (NULL-terminated or NULL). */
+/*
+ * Starts argv[0] (a path) with extra environment "K=V" entries (NULL-terminated or NULL).
+ * Its stdout and stderr go to one pipe, read as lines in the order they were written.
+ */
 tsup_proc *tsup_proc_start(char *const argv[], char *const env[]);
 
 /*
- * Waits up to timeout_ms for a stderr line containing `needle`, reading lines
+ * Waits up to timeout_ms for an output line containing `needle`, reading lines
  * past those already matched. Returns the line (valid until the next call), or
  * NULL on timeout or exit. Every line is echoed to the test's stderr.
  */
@@ -23,6 +26,12 @@ const char *tsup_proc_wait_line(tsup_proc *p, const char *needle, int timeout_ms
 
 /* Counts lines seen so far that contain `needle`. */
 int tsup_proc_count(tsup_proc *p, const char *needle);
+
+/*
+ * Waits up to timeout_ms until the child closed its output (it exited): every
+ * line it wrote is then counted. 1 at the end, 0 on timeout.
+ */
+int tsup_proc_wait_eof(tsup_proc *p, int timeout_ms);
 
 /* Reads what is available now without waiting for anything. */
 void tsup_proc_pump(tsup_proc *p, int timeout_ms);

@@ -8,11 +8,13 @@
  * busy-answered.
  *
  * N is 3,000 here (2,500 under ASan): past max_pending (2,000) the rest are
- * answered "busy". BH_FLOOD_N=n sets another N; at 20,000 on the 2-core test
- * machine a few hundred to 1,600 are still given up (see host/README.md), so that size is
- * a measurement, not a default. Settled means every interaction was made and
- * each one acknowledged, refused as late, or given up by the host
- * (bothost_interaction_acks_expired_total).
+ * answered "busy". BH_FLOOD_N=n sets another N. With BH_FLOOD_MEASURE=1 it is
+ * a benchmark (bench_flood: 20,000): it prints what became of them and asserts
+ * only what must hold however busy the machine is (none answered twice, each
+ * one accounted for, the host alive); whether all 20,000 make Discord's 3 s
+ * depends on the CPU the machine has left (figures in host/README.md).
+ * Settled means every interaction was made and each one acknowledged, refused
+ * as late, or given up by the host (bothost_interaction_acks_expired_total).
  */
 #include <stdlib.h>
 #include <pthread.h>
@@ -92,6 +94,8 @@ int main(void)
 {
     const char *env = getenv("BH_FLOOD_N");
     int n = env ? atoi(env) : FLOOD_N;
+    const char *measure_env = getenv("BH_FLOOD_MEASURE");
+    int measure = measure_env && measure_env[0] == '1';
     e2e t;
     e2e_setup(&t, "e2e_interact_flood", NULL);
     tsup_host_install_plugin(&t.dirs, "interact_a", "interact");
@@ -149,13 +153,25 @@ int main(void)
     free(dump);
     CHECK_EQ_INT(field(s, "interactions"), n);
     CHECK_EQ_INT(field(s, "answered_twice"), 0);
-    CHECK_EQ_INT(field(s, "answered_late"), 0);
-    CHECK_EQ_INT(field(s, "unacked"), 0);
-    CHECK_EQ_INT(expired, 0);
-    CHECK(field(json_object_get(s, "ack_ms"), "max") < 3000);
-    fprintf(stderr, "acknowledged all in %lld ms (max per interaction), busy-answered %lld\n",
-            (long long)field(json_object_get(s, "ack_ms"), "max"),
-            (long long)field(s, "text_matched"));
+    /* None lost in silence: each one answered, refused as late, or counted as given up. */
+    CHECK_EQ_INT(field(s, "acked") + field(s, "answered_late") + expired, n);
+    if (measure) {
+        printf("bench_flood: %d interactions at once: %lld acknowledged in Discord's 3 s (%lld busy), "
+               "%lld given up by the host, %lld late; ack p50 %lld ms, p99 %lld ms, max %lld ms\n",
+               n, (long long)field(s, "acked"), (long long)field(s, "text_matched"),
+               (long long)expired, (long long)field(s, "answered_late"),
+               (long long)field(json_object_get(s, "ack_ms"), "p50"),
+               (long long)field(json_object_get(s, "ack_ms"), "p99"),
+               (long long)field(json_object_get(s, "ack_ms"), "max"));
+    } else {
+        CHECK_EQ_INT(field(s, "answered_late"), 0);
+        CHECK_EQ_INT(field(s, "unacked"), 0);
+        CHECK_EQ_INT(expired, 0);
+        CHECK(field(json_object_get(s, "ack_ms"), "max") < 3000);
+        fprintf(stderr, "acknowledged all in %lld ms (max per interaction), busy-answered %lld\n",
+                (long long)field(json_object_get(s, "ack_ms"), "max"),
+                (long long)field(s, "text_matched"));
+    }
     json_decref(s);
 
     CHECK_EQ_INT(e2e_http_get(&t, "/health/live", &body), 200);

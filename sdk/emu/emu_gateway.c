@@ -183,18 +183,11 @@ static void emu_gw_session_free(emu *e, emu_gw_session *s)
     free(s);
 }
 
-/* Kept for RESUME; trimmed a quarter at a time, as removing the oldest one by one moves them all. */
+/* Kept for RESUME. */
 static void emu_gw_keep(emu_gw_session *s, json_t *p)
 {
     json_array_append(s->events, p);
-    if (json_array_size(s->events) > EMU_GW_REPLAY_MAX + EMU_GW_REPLAY_MAX / 4) {
-        json_t *kept = json_array();
-        size_t n = json_array_size(s->events);
-        for (size_t i = n - EMU_GW_REPLAY_MAX; i < n; i++)
-            json_array_append(kept, json_array_get(s->events, i));
-        json_decref(s->events);
-        s->events = kept;
-    }
+    emu_array_keep_last(&s->events, EMU_GW_REPLAY_MAX);
 }
 
 /* d_text, when given, is d already serialised: the frame is written around it. */

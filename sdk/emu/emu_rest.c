@@ -137,15 +137,7 @@ static void emu_rest_log(emu *e, const emu_req *req, const char *pattern, const 
     if (entry && resp->delay_ms)
         json_object_set_new(entry, "delayed_ms", json_integer(resp->delay_ms));
     json_array_append_new(e->rest_log, entry);
-    /* Trimmed a quarter at a time: removing the oldest one by one moves the whole array each time. */
-    if (json_array_size(e->rest_log) > EMU_LOG_MAX + EMU_LOG_MAX / 4) {
-        json_t *kept = json_array();
-        size_t n = json_array_size(e->rest_log);
-        for (size_t i = n - EMU_LOG_MAX; i < n; i++)
-            json_array_append(kept, json_array_get(e->rest_log, i));
-        json_decref(e->rest_log);
-        e->rest_log = kept;
-    }
+    emu_array_keep_last(&e->rest_log, EMU_LOG_MAX);
     emu_stat_add(e, "rest_routes", pattern ? pattern : "unknown", 1);
     {
         char st[8];

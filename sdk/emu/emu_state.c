@@ -92,6 +92,19 @@ uint64_t emu_sf_time_ms(const char *id)
     return (v >> 22) + 1420070400000ull;
 }
 
+void emu_array_keep_last(json_t **arr, size_t max)
+{
+    size_t n = json_array_size(*arr);
+    json_t *kept;
+    /* A quarter over before trimming: removing the oldest one by one moves the whole array each time. */
+    if (n <= max + max / 4 || !(kept = json_array()))
+        return;
+    for (size_t i = n - max; i < n; i++)
+        json_array_append(kept, json_array_get(*arr, i));
+    json_decref(*arr);
+    *arr = kept;
+}
+
 void emu_stat_add(emu *e, const char *group, const char *key, json_int_t n)
 {
     json_t *g = json_object_get(e->stats, group);

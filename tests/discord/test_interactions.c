@@ -14,6 +14,20 @@ static int64_t count(e2e *t, const char *sql)
     return tsup_pg_i64(t->db, sql);
 }
 
+/* The first answer is of ack_type (a defer); the content comes with the next version. */
+static void check_acked_then(e2e *t, const char *interaction_id, int ack_type, const char *content)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%s", interaction_id);
+    json_t *v = e2e_answer(t, id, 0, 5000);
+    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), ack_type);
+    int version = (int)json_integer_value(json_object_get(v, "version"));
+    json_decref(v);
+    v = e2e_answer(t, id, version, 5000);
+    CHECK_EQ_STR(e2e_content(v), content);
+    json_decref(v);
+}
+
 int main(void)
 {
     e2e t;
@@ -23,7 +37,6 @@ int main(void)
     e2e_wait_commands(&t, 30000);
 
     /* A command with options: the answer has the text, a button and a select. */
-    int version;
     json_t *v = e2e_answer(&t, e2e_command(&t, "/echo text:hello there times:3"), 0, 5000);
     CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 4);
     CHECK_EQ_STR(e2e_content(v), "echo: hello there x3");
@@ -87,28 +100,11 @@ int main(void)
                json_pack("{s:s,s:{s:s}}", "interaction_id", fb_id, "values", "text", "shiny"),
                &status);
     CHECK_EQ_INT(status, 200);
-    char sub_id[32];
-    snprintf(sub_id, sizeof sub_id, "%s", json_string_value(json_object_get(r, "interaction_id")));
+    check_acked_then(&t, json_string_value(json_object_get(r, "interaction_id")), 6, "renamed: shiny");
     json_decref(r);
-    v = e2e_answer(&t, sub_id, 0, 5000);
-    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 6);
-    version = (int)json_integer_value(json_object_get(v, "version"));
-    json_decref(v);
-    v = e2e_answer(&t, sub_id, version, 5000);
-    CHECK_EQ_STR(e2e_content(v), "renamed: shiny");
-    json_decref(v);
 
     /* A slow handler: the host defers after 500 ms, the answer becomes the edit. */
-    const char *slow = e2e_command(&t, "/tools slow ms:2000");
-    char slow_id[32];
-    snprintf(slow_id, sizeof slow_id, "%s", slow);
-    v = e2e_answer(&t, slow_id, 0, 5000);
-    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 5);
-    version = (int)json_integer_value(json_object_get(v, "version"));
-    json_decref(v);
-    v = e2e_answer(&t, slow_id, version, 5000);
-    CHECK_EQ_STR(e2e_content(v), "slow done after 2000 ms");
-    json_decref(v);
+    check_acked_then(&t, e2e_command(&t, "/tools slow ms:2000"), 5, "slow done after 2000 ms");
 
     /* A failing handler: the user gets an ephemeral error, the log the reason. */
     v = e2e_answer(&t, e2e_command(&t, "/tools fail"), 0, 5000);
@@ -185,16 +181,9 @@ int main(void)
     json_t *late = et_ctl(&t.emu, "POST", "/_emu/command",
                           json_pack("{s:s, s:i}", "text", "/tools slow ms:1500", "late_ms", 2500), &st);
     CHECK_EQ_INT(st, 200);
-    char late_id[32];
-    snprintf(late_id, sizeof late_id, "%s", json_string_value(json_object_get(late, "interaction_id")));
+    check_acked_then(&t, json_string_value(json_object_get(late, "interaction_id")), 5,
+                     "slow done after 1500 ms");
     json_decref(late);
-    v = e2e_answer(&t, late_id, 0, 5000);
-    CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(v, "response"), "type")), 5);
-    version = (int)json_integer_value(json_object_get(v, "version"));
-    json_decref(v);
-    v = e2e_answer(&t, late_id, version, 5000);
-    CHECK_EQ_STR(e2e_content(v), "slow done after 1500 ms");
-    json_decref(v);
 
     /* The plugin goes away: its old button answers that it is no longer active. */
     char api[128];

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "rp.h"
+#include "rolepanel.h"
 #include "tsup.h"
 
 enum { A = 101, B = 102, C = 103, REQ = 900, EXC = 901, OTHER = 950 };

@@ -2,7 +2,7 @@
  * Which roles a panel may give: checked when an admin adds a role and again at
  * every click, from the host's guild cache (no REST call).
  */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * decision, the safety checks, the change on Discord, the bookkeeping. The
  * member is told exactly what changed, or why nothing did.
  */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* /panel create|edit|list|delete and /rolepanel config. */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* The panel as members see it (and as the editor's preview shows it). */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <inttypes.h>
 #include <stdio.h>

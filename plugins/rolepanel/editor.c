@@ -4,7 +4,7 @@
  * the modals they open. Each change is saved, the posted message (if any) is
  * updated, and the editor is redrawn in place.
  */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <ctype.h>
 #include <inttypes.h>

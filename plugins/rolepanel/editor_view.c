@@ -3,7 +3,7 @@
  * change. Every custom_id carries the panel id (and the role a page is about),
  * so the editor keeps no state of its own.
  */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -5,23 +5,23 @@
  * plugin knows lives in the rolepanel schema; these declarations are shared by
  * the files of the plugin, one job each:
  *
- *   rp_main.c     load(): config, commands, handlers
- *   rp_db.c       panels and their roles in the database
- *   rp_mode.c     what a click means (modes, limits, requirements): pure logic
- *   rp_safety.c   which roles a panel may give (hierarchy, managed, dangerous)
- *   rp_render.c   the posted panel and its preview
- *   rp_editor_view.c  the admin's editor message
- *   rp_cmd.c      /panel and /rolepanel
- *   rp_editor.c   the editor's buttons, selects and modals
- *   rp_post.c     posting a panel and keeping its message up to date
- *   rp_click.c    a member's click: serialised, checked, applied, answered
- *   rp_temp.c     temporary roles (the "expire" job)
- *   rp_audit.c    the audit log, refusal counts, notices to admins
- *   rp_events.c   deleted roles, messages and channels
- *   rp_text.c     durations and role lists as text
+ *   rolepanel.c   load(): config, commands, handlers
+ *   store.c       panels and their roles in the database
+ *   mode.c        what a click means (modes, limits, requirements): pure logic
+ *   safety.c      which roles a panel may give (hierarchy, managed, dangerous)
+ *   render.c      the posted panel and its preview
+ *   editor_view.c the admin's editor message
+ *   commands.c    /panel and /rolepanel
+ *   editor.c      the editor's buttons, selects and modals
+ *   post.c        posting a panel and keeping its message up to date
+ *   click.c       a member's click: serialised, checked, applied, answered
+ *   temp_roles.c  temporary roles (the "expire" job)
+ *   audit.c       the audit log, refusal counts, notices to admins
+ *   events.c      deleted roles, messages and channels
+ *   text.c        durations and role lists as text
  */
-#ifndef ROLEPANEL_RP_H
-#define ROLEPANEL_RP_H
+#ifndef ROLEPANEL_H
+#define ROLEPANEL_H
 
 #include <bothost/bothost.h>
 
@@ -105,7 +105,7 @@ typedef struct rp_config {
 extern rp_config RP;
 extern bh_host *RP_HOST;
 
-/* ---- rp_db.c ---- */
+/* ---- store.c ---- */
 /* Loads panel `id` of `guild` with its roles; BH_ENOTFOUND when there is none. */
 int rp_panel_load(bh_ctx *c, int64_t id, uint64_t guild, rp_panel *p);
 /* Writes the panel's settings (not its roles) back. */
@@ -123,7 +123,7 @@ const char *rp_mode_name(int mode);
 int rp_mode_parse(const char *s);
 const char *rp_mode_help(int mode);
 
-/* ---- rp_mode.c ---- */
+/* ---- mode.c ---- */
 typedef struct rp_click_in {
     int mode, min_roles, max_roles;
     const uint64_t *panel_roles;
@@ -149,7 +149,7 @@ typedef struct rp_decision {
 void rp_decide(const rp_click_in *in, rp_decision *out);
 int rp_has(const uint64_t *set, int n, uint64_t id);
 
-/* ---- rp_safety.c ---- */
+/* ---- safety.c ---- */
 /*
  * A guild's roles and the bot's rank, from the host's guild cache (which asks
  * Discord itself for a guild it does not know, e.g. after a resumed session).
@@ -184,23 +184,23 @@ void rp_reason_text(const rp_panel *p, int reason, uint64_t role, char *out, siz
 /* The short name of a reason, for the refusal counts. */
 const char *rp_reason_name(int reason);
 
-/* ---- rp_render.c ---- */
+/* ---- render.c ---- */
 /* The panel as members see it; preview gives it inert custom_ids. */
 bh_msg *rp_render_panel(bh_ctx *c, const rp_panel *p, int preview);
 
-/* ---- rp_editor_view.c ---- */
+/* ---- editor_view.c ---- */
 enum rp_page { RP_PAGE_HOME = 0, RP_PAGE_ROLE, RP_PAGE_REQ, RP_PAGE_POST, RP_PAGE_CONFIRM };
 /* The editor for panel p: a page, an optional notice, the role a page is about. */
 bh_msg *rp_render_editor(bh_ctx *c, const rp_panel *p, int page, uint64_t role,
                          const char *notice);
 
-/* ---- rp_post.c ---- */
+/* ---- post.c ---- */
 /* Posts (or moves) the panel to `channel`; `notice` gets what happened. */
 int rp_post(bh_ctx *c, rp_panel *p, uint64_t channel, char *notice, size_t n);
 /* Updates the posted message after a change; marks the panel broken if it is gone. */
 void rp_sync(bh_ctx *c, rp_panel *p, char *notice, size_t n);
 
-/* ---- rp_cmd.c / rp_editor.c / rp_click.c / rp_temp.c / rp_events.c ---- */
+/* ---- commands.c / editor.c / click.c / temp_roles.c / events.c ---- */
 int rp_cmd_create(bh_ctx *c);
 int rp_cmd_edit(bh_ctx *c);
 int rp_cmd_list(bh_ctx *c);
@@ -220,7 +220,7 @@ int rp_event_role_delete(bh_ctx *c);
 int rp_event_message_delete(bh_ctx *c);
 int rp_event_channel_delete(bh_ctx *c);
 
-/* ---- rp_audit.c ---- */
+/* ---- audit.c ---- */
 /* Queues one change for the audit channel (posted in batches by the "audit" job). */
 int rp_audit_change(bh_ctx *c, uint64_t guild, int64_t panel, uint64_t user,
                     const uint64_t *added, int nadded, const uint64_t *removed, int nremoved,
@@ -232,7 +232,7 @@ void rp_notify(bh_ctx *c, uint64_t guild, const char *title, const char *text);
 int rp_job_audit(bh_ctx *c);
 uint64_t rp_audit_channel(bh_ctx *c, uint64_t guild);
 
-/* ---- rp_text.c ---- */
+/* ---- text.c ---- */
 /* "90s", "30m", "2h", "1d12h", "1w": seconds, or -1; "" is 0 (permanent). */
 int64_t rp_duration_parse(const char *s);
 void rp_duration_text(int64_t seconds, char *out, size_t n);

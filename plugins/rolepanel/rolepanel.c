@@ -1,5 +1,5 @@
 /* load(): the [plugin.rolepanel] keys, the commands, and every handler. */
-#include "rp.h"
+#include "rolepanel.h"
 
 rp_config RP;
 bh_host *RP_HOST;

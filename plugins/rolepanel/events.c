@@ -3,7 +3,7 @@
  * panel's channel (or the audit channel). Panels are updated or marked broken
  * and the admins are told; a second delivery of the same event changes nothing.
  */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <inttypes.h>
 #include <stdio.h>

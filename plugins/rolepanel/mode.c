@@ -3,7 +3,7 @@
  * what they clicked or chose, decide which roles to add and remove, or why
  * nothing happens. Nothing here talks to Discord or the database.
  */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* Posting a panel, and keeping its posted message in step with its settings. */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <inttypes.h>
 #include <stdio.h>

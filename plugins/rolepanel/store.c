@@ -1,5 +1,5 @@
 /* Panels and their roles in rolepanel.panels and rolepanel.panel_roles. */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <stdio.h>
 #include <string.h>

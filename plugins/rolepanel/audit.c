@@ -4,7 +4,7 @@
  * burst of clicks becomes a few messages, not one each. Refused clicks are only
  * counted (rolepanel.refusals) and reported as one summary per report period.
  */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * rolepanel.temp_roles and removed by a durable "expire" job keyed by
  * guild+member+role, so taking the role again replaces the pending removal.
  */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* Durations and role lists as text. */
-#include "rp.h"
+#include "rolepanel.h"
 
 #include <ctype.h>
 #include <inttypes.h>

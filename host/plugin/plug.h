@@ -50,7 +50,7 @@ typedef struct plug_apply_report {
     int loaded, reloaded, unloaded, kept, failed;
     int migrations;              /* migration files applied, by every plugin together */
     double ms;
-    char summary[1024];          /* "loaded=hello reloaded=raffle failed=raid(...)" */
+    char summary[1024];          /* "loaded=hello reloaded=raffle failed=rolepanel(...)" */
 } plug_apply_report;
 
 /*

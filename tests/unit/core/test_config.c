@@ -43,7 +43,7 @@ int main(void)
                      "[database]\nurl = postgresql:///x\npool_size = 3\n"
                      "[host]\nworkers = 2\nlog_level = debug\nstate_dir = state\n"
                      "[http]\nlisten = 127.0.0.1:9000\n"
-                     "[plugins]\ndir = /opt/p\nenabled = raffle, rolepanel,practice\n"
+                     "[plugins]\ndir = /opt/p\nenabled = raffle, rolepanel,hello\n"
                      "[plugin.raffle]\nmax_spots = 500\ntext = first line\n  second line\n");
     CHECK_EQ_STR(c->bot_name, "testbot");
     CHECK_EQ_STR(c->token, "abc");
@@ -61,9 +61,9 @@ int main(void)
     /* Relative paths are relative to the file's directory. */
     CHECK(strstr(c->state_dir, tsup_tmpdir()) == c->state_dir);
     CHECK_EQ_INT(c->nenabled, 3);
-    CHECK_EQ_STR(c->enabled[2], "practice");
+    CHECK_EQ_STR(c->enabled[2], "hello");
     CHECK(cfg_plugin_enabled(c, "rolepanel"));
-    CHECK(!cfg_plugin_enabled(c, "raid"));
+    CHECK(!cfg_plugin_enabled(c, "nosuch"));
     const cfg_plugin_section *s = cfg_plugin(c, "raffle");
     CHECK(s && s->nkv == 2);
     CHECK_EQ_STR(s->kv[0].value, "500");

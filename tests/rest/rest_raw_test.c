@@ -7,6 +7,7 @@
  *   rest_raw_test [case]
  */
 #include "rest_fixture.h"
+#include "tsup_cases.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -481,10 +482,7 @@ static void t_routes(void)
     CHECK(rest_route_match("DELETE", "/users/@me", &r, major, sizeof major) < 0);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} cases[] = {
+static const tsup_case cases[] = {
     {"routes", t_routes},
     {"reason_encode", t_reason_encode},
     {"request_bytes", t_request_bytes},
@@ -502,15 +500,5 @@ static const struct {
 int main(int argc, char **argv)
 {
     log_set_level(LOG_WARN);
-    int ran = 0;
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-            continue;
-        fprintf(stderr, "-- %s\n", cases[i].name);
-        cases[i].fn();
-        ran++;
-    }
-    CHECK(ran > 0);
-    fprintf(stderr, "%d case(s) passed\n", ran);
-    return 0;
+    return tsup_run_cases(argc, argv, cases, sizeof cases / sizeof cases[0], NULL);
 }

@@ -7,16 +7,14 @@
  *   rest_raw_test [case]
  */
 #include "rest_fixture.h"
+#include "httpc.h"
 #include "tsup_cases.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -371,16 +369,11 @@ static void t_tls_verify(void)
     }
     /* Wait until it listens. */
     for (int i = 0; i < 100; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sin_family = AF_INET;
-        sa.sin_port = htons((uint16_t)port);
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-        close(fd);
-        if (ok)
+        httpc_conn *c;
+        if (httpc_connect(&c, "127.0.0.1", port, 1000) == 0) {
+            httpc_close(c);
             break;
+        }
         usleep(50000);
     }
     fx f;

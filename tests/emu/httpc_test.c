@@ -21,6 +21,7 @@
 #include "httpc_json.h"
 #include "tsup.h"
 #include "tsup_cases.h"
+#include "tsup_http.h"
 
 /* ---- the scripted server --------------------------------------------------------- */
 
@@ -287,20 +288,14 @@ static void t_timeout(void)
 
 static void t_refused(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-    CHECK(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-    close(fd);
+    int port = tsup_unused_port();
     httpc_request q = {.path = "/"};
     httpc_response *r;
-    CHECK_EQ_INT(httpc_fetch("127.0.0.1", ntohs(a.sin_port), &q, &r), HTTPC_ECONNECT);
+    CHECK_EQ_INT(httpc_fetch("127.0.0.1", port, &q, &r), HTTPC_ECONNECT);
     CHECK_EQ_INT(httpc_fetch("no.such.host.invalid", 80, &q, &r), HTTPC_EINVAL);
     CHECK_EQ_INT(httpc_fetch("127.0.0.1", 0, &q, &r), HTTPC_EINVAL);
     httpc_request crlf = {.path = "/\r\nX-Evil: 1"};
-    CHECK_EQ_INT(httpc_fetch("127.0.0.1", ntohs(a.sin_port), &crlf, &r), HTTPC_EINVAL);
+    CHECK_EQ_INT(httpc_fetch("127.0.0.1", port, &crlf, &r), HTTPC_EINVAL);
 }
 
 static void t_keepalive(void)

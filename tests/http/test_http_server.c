@@ -3,15 +3,12 @@
  * http_protocol on the server vhost, driven from a second thread by httpc,
  * the blocking HTTP client (sdk/emu/client). Ends with net_destroy() and uv_loop_close() == 0.
  */
-#include <arpa/inet.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -25,6 +22,7 @@
 #include "metrics/metrics.h"
 #include "net/net.h"
 #include "tsup.h"
+#include "tsup_http.h"
 
 static uv_loop_t loop;
 static net *the_net;
@@ -467,19 +465,6 @@ static int start_net(const char *listen)
     return net_listen_port(the_net);
 }
 
-/* A port nobody listens on now (another process may take it before we do). */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    CHECK(bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
-    CHECK(getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
-    close(fd);
-    return ntohs(sa.sin_port);
-}
-
 int main(void)
 {
     CHECK_EQ_INT(uv_loop_init(&loop), 0);
@@ -496,7 +481,7 @@ int main(void)
      * the first on one loop. So: a free port, racy as that is.
      */
     char listen[64];
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", free_port());
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", tsup_unused_port());
     port = start_net(listen);
     CHECK(port > 0);
     printf("listening on 127.0.0.1:%d\n", port);

@@ -435,18 +435,3 @@ void raw_stop(raw_server *s)
             uv_close((uv_handle_t *)&s->conns[i]->tcp, raw_conn_closed);
     uv_close((uv_handle_t *)&s->listener, raw_listener_closed);
 }
-
-int closed_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    CHECK(fd >= 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-    socklen_t l = sizeof a;
-    CHECK(getsockname(fd, (struct sockaddr *)&a, &l) == 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}

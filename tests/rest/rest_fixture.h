@@ -12,6 +12,7 @@
 
 #include "rest/rest.h"
 #include "tsup.h"
+#include "tsup_http.h"
 
 /* ---- the emulator ------------------------------------------------------------------ */
 
@@ -81,8 +82,5 @@ int raw_count(raw_server *s);
 const char *raw_request(raw_server *s, int i);
 /* Closes the listener and the connections; the memory goes with the last close. */
 void raw_stop(raw_server *s);
-
-/* A port on 127.0.0.1 where nothing listens. */
-int closed_port(void);
 
 #endif

@@ -203,7 +203,7 @@ static void t_refused(void)
     o.max_retries = 2;
     o.backoff_ms = 10;
     char b[96];
-    snprintf(b, sizeof b, "http://127.0.0.1:%d/api/v10", closed_port());
+    snprintf(b, sizeof b, "http://127.0.0.1:%d/api/v10", tsup_unused_port());
     fx_open(&f, b, &o);
     fx_answer a[3];
     for (int i = 0; i < 3; i++)
@@ -354,7 +354,7 @@ static void t_tls_verify(void)
         fprintf(stderr, "skipped: no openssl command\n");
         return;
     }
-    int port = closed_port();
+    int port = tsup_unused_port();
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {

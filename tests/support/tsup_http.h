@@ -1,6 +1,6 @@
 /*
  * Test support: blocking HTTP calls through httpc (sdk/emu/client) that fail
- * the test, saying why, when no answer comes.
+ * the test, saying why, when no answer comes; a port nobody listens on.
  */
 #ifndef BH_TSUP_HTTP_H
 #define BH_TSUP_HTTP_H
@@ -15,5 +15,8 @@
  * (owned; NULL when empty or not JSON) and stores its status.
  */
 json_t *tsup_http_json(int port, const char *method, const char *path, const char *body, int *status);
+
+/* A port on 127.0.0.1 where nothing listens now (another process may take it before the test does). */
+int tsup_unused_port(void);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * The health/metrics server on a real loop: net.c's context with
  * http_protocol on the server vhost, driven from a second thread by httpc,
- * the blocking HTTP client (sdk/emu/client). Ends with net_destroy() and uv_loop_close() == 0.
+ * the blocking HTTP client (sdk/emu/client). Ends with net_destroy() and
+ * uv_loop_close() == 0.
  */
 #include <math.h>
 #include <pthread.h>

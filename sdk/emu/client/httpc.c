@@ -450,17 +450,18 @@ static int read_one(httpc_conn *c, int head_only, long long deadline, httpc_resp
     }
     if (conn && strcasestr(conn, "close"))
         c->last = 1;
+    /* The body is always a string, "" when there is none. */
     rc = body_add(&b, "", 0);
-    if (head_only || r->status / 100 == 1 || r->status == 204 || r->status == 304) {
+    if (rc || head_only || r->status / 100 == 1 || r->status == 204 || r->status == 304) {
         /* No body. */
     } else if (te && strcasestr(te, "chunked")) {
         r->chunked = 1;
-        rc = rc ? rc : take_chunked(c, &b, deadline);
+        rc = take_chunked(c, &b, deadline);
     } else if (r->content_length >= 0) {
-        rc = rc ? rc : take(c, &b, (size_t)r->content_length, deadline);
+        rc = take(c, &b, (size_t)r->content_length, deadline);
     } else {
         c->last = 1;
-        rc = rc ? rc : take(c, &b, SIZE_MAX, deadline);
+        rc = take(c, &b, SIZE_MAX, deadline);
     }
     r->body = b.p;
     r->body_len = b.len;
@@ -520,7 +521,7 @@ static int request(httpc_conn *c, const httpc_request *q, int close_after, httpc
     char *text = NULL;
     size_t len = 0;
     FILE *f;
-    int rc, sent;
+    int sent;
     *out = NULL;
     if (!request_valid(q))
         return HTTPC_EINVAL;
@@ -548,8 +549,7 @@ static int request(httpc_conn *c, const httpc_request *q, int close_after, httpc
     if (sent && sent != HTTPC_ECLOSED)
         return sent;
     /* A server may answer and close before reading all of a request: read what it said. */
-    rc = read_response(c, !strcmp(method, "HEAD"), deadline, out);
-    return rc == HTTPC_ECLOSED && sent ? sent : rc;
+    return read_response(c, !strcmp(method, "HEAD"), deadline, out);
 }
 
 int httpc_request_on(httpc_conn *c, const httpc_request *q, httpc_response **out)

@@ -67,7 +67,11 @@ typedef struct httpc_request {
  */
 int httpc_fetch(const char *host, int port, const httpc_request *q, httpc_response **out);
 
-/* ---- one connection, for keep-alive, pipelining and raw bytes ---------------- */
+/*
+ * ---- one connection, for keep-alive, pipelining and raw bytes ----------------
+ * After an error other than an answer's own (a timeout, a protocol error) the
+ * connection is in an unknown state: close it.
+ */
 
 typedef struct httpc_conn httpc_conn;
 

@@ -1,20 +1,17 @@
 /*
  * The command-line client: `bothost-emu say '/raffle create prize:Switch'`
  * and friends, talking to a running emulator over the control API
- * (--url or BOTHOST_EMU_URL) with a small blocking HTTP client on loopback,
- * printing the bot's answer for a human.
+ * (--url or BOTHOST_EMU_URL) with httpc (client/), printing the bot's
+ * answer for a human.
  */
 #define _GNU_SOURCE
 #include "emu.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
+
+#include "httpc_json.h"
 
 static const char *const emu_cli_commands[] = {"say", "click", "select", "modal", "show", "log", "messages",
                                                "state", "stats", "violations", "reset", "join", "fault",
@@ -38,58 +35,14 @@ typedef struct emu_cli {
 /* One request; returns the HTTP status (or -1) and the parsed body. */
 static int emu_cli_http(emu_cli *cl, const char *method, const char *path, json_t *body, json_t **out)
 {
-    struct sockaddr_in sa;
-    struct timeval tv = {.tv_sec = cl->wait_ms / 1000 + 30, .tv_usec = 0};
-    char *req = NULL, *text = body ? json_dumps(body, JSON_COMPACT) : NULL, *buf = NULL, *p;
-    size_t len = 0, cap = 0;
-    int fd, status = -1, n;
-    *out = NULL;
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        goto done;
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)cl->port);
-    if (inet_pton(AF_INET, cl->host, &sa.sin_addr) != 1 || connect(fd, (struct sockaddr *)&sa, sizeof sa))
-        goto done;
-    n = asprintf(&req, "%s %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                 "Content-Length: %zu\r\n\r\n%s", method, path, cl->host, cl->port, text ? strlen(text) : 0,
-                 text ? text : "");
-    if (n < 0 || write(fd, req, (size_t)n) != n)
-        goto done;
-    for (;;) {
-        ssize_t r;
-        if (cap - len < 4096) {
-            char *nb = realloc(buf, cap ? cap * 2 : 65536);
-            if (!nb)
-                goto done;
-            buf = nb;
-            cap = cap ? cap * 2 : 65536;
-        }
-        r = read(fd, buf + len, cap - len - 1);
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-        buf[len] = '\0';
-        if ((p = strstr(buf, "\r\n\r\n"))) {
-            const char *cl_hdr = strcasestr(buf, "content-length:");
-            if (cl_hdr && cl_hdr < p && len >= (size_t)(p + 4 - buf) + strtoul(cl_hdr + 15, NULL, 10))
-                break;
-        }
-    }
-    if (!buf || sscanf(buf, "HTTP/1.%*d %d", &status) != 1)
-        goto done;
-    p = strstr(buf, "\r\n\r\n");
-    if (p && p[4])
-        *out = json_loads(p + 4, JSON_DECODE_ANY, NULL);
-done:
-    if (fd >= 0)
-        close(fd);
-    free(req);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    /* Long-polls wait up to wait_ms on the emulator's side. */
+    httpc_request q = {.method = method, .path = path, .body = text, .body_len = text ? strlen(text) : 0,
+                       .timeout_ms = cl->wait_ms + 30000};
+    int status;
+    int rc = httpc_json_fetch(cl->host, cl->port, &q, &status, out);
     free(text);
-    free(buf);
-    return status;
+    return rc ? -1 : status;
 }
 
 static void emu_cli_components(json_t *comps, int depth)

@@ -1,11 +1,7 @@
 #include "e2e.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -235,24 +231,18 @@ const char *e2e_click(e2e *t, const char *message_id, const char *custom_id)
 
 int e2e_http_get(e2e *t, const char *path, const char **body)
 {
-    static char buf[1 << 20];
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)t->http_port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
-    char req[512];
-    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
-                     path);
-    CHECK(write(fd, req, (size_t)n) == n);
-    size_t len = 0;
-    ssize_t r;
-    while (len < sizeof buf - 1 && (r = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
-        len += (size_t)r;
-    buf[len] = '\0';
-    close(fd);
-    int status = 0;
-    sscanf(buf, "HTTP/1.%*d %d", &status);
-    char *start = strstr(buf, "\r\n\r\n");
-    *body = start ? start + 4 : "";
-    return status;
+    /* The last answer stays until the next call: *body points into it. */
+    static httpc_response *last;
+    httpc_request q = {.path = path, .timeout_ms = 30000};
+    httpc_response_free(last);
+    last = NULL;
+    *body = "";
+    int rc = httpc_fetch("127.0.0.1", t->http_port, &q, &last);
+    if (rc)
+        fprintf(stderr, "e2e: GET %s on bothost's port %d: %s\n", path, t->http_port, httpc_strerror(rc));
+    CHECK(rc != HTTPC_ECONNECT);
+    if (rc)
+        return 0;
+    *body = last->body;
+    return last->status;
 }

@@ -57,7 +57,7 @@ const char *e2e_command(e2e *t, const char *text);
 json_t *e2e_answer(e2e *t, const char *interaction_id, int since, int wait_ms);
 /* The content of the interaction's current response message, or "" (static). */
 const char *e2e_content(json_t *view);
-/* GET on bothost's HTTP endpoint: the status, the body in *body (static, may be cut). */
+/* GET on bothost's HTTP endpoint: the status (0 without an answer), the body in *body (valid until the next call). */
 int e2e_http_get(e2e *t, const char *path, const char **body);
 
 /* Clicks a button; returns the new interaction id (static). */

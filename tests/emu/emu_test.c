@@ -1,6 +1,6 @@
 /*
- * Test support: process control, a blocking HTTP/1.1 client and a minimal
- * websocket client, all over loopback sockets.
+ * Test support: process control, HTTP through httpc (sdk/emu/client) and a
+ * minimal websocket client, all over loopback sockets.
  */
 #define _GNU_SOURCE
 #include "emu_test.h"
@@ -101,6 +101,63 @@ int et_emu_stop(et_emu *e)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+int et_http_do(et_emu *e, const char *method, const char *path, const char *auth, json_t *body, et_http *out)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    char auth_line[256];
+    const char *headers[] = {auth_line, NULL};
+    httpc_request q = {.method = method, .path = path, .headers = auth ? headers : NULL,
+                       .content_type = "application/json", .body = text,
+                       .body_len = text ? strlen(text) : 0, .timeout_ms = 20000};
+    int rc;
+    memset(out, 0, sizeof *out);
+    snprintf(auth_line, sizeof auth_line, "Authorization: %s", auth ? auth : "");
+    rc = httpc_fetch("127.0.0.1", e->port, &q, &out->res);
+    if (!rc) {
+        out->status = out->res->status;
+        out->body = httpc_json_body(out->res);
+    }
+    json_decref(body);
+    free(text);
+    return rc ? -1 : 0;
+}
+
+void et_http_free(et_http *r)
+{
+    json_decref(r->body);
+    r->body = NULL;
+    httpc_response_free(r->res);
+    r->res = NULL;
+}
+
+static json_t *et_call(et_emu *e, const char *method, const char *path, const char *auth, json_t *body, int *status)
+{
+    et_http r;
+    json_t *answer;
+    int rc = et_http_do(e, method, path, auth, body, &r);
+    if (status)
+        *status = rc ? -1 : r.status;
+    answer = r.body;
+    r.body = NULL;
+    et_http_free(&r);
+    return answer;
+}
+
+json_t *et_rest(et_emu *e, const char *method, const char *path, json_t *body, int *status)
+{
+    char full[512];
+    snprintf(full, sizeof full, "/api/v10%s", path);
+    return et_call(e, method, full, "Bot test-token", body, status);
+}
+
+json_t *et_ctl(et_emu *e, const char *method, const char *path, json_t *body, int *status)
+{
+    return et_call(e, method, path, NULL, body, status);
+}
+
+/* ---- websocket --------------------------------------------------------------------- */
+
+/* The gateway's socket: a blocking one, for the frame reader below. */
 static int et_connect(int port)
 {
     struct sockaddr_in sa;
@@ -132,111 +189,6 @@ static int et_write_all(int fd, const void *p, size_t n)
     }
     return 0;
 }
-
-int et_http_do(et_emu *e, const char *method, const char *path, const char *auth, json_t *body, et_http *out)
-{
-    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-    char *req = NULL, *buf = NULL, *hdr_end;
-    size_t len = 0, cap = 0, want = (size_t)-1;
-    int fd, n, rc = -1;
-    memset(out, 0, sizeof *out);
-    fd = et_connect(e->port);
-    if (fd < 0)
-        goto done;
-    n = asprintf(&req, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s"
-                 "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                 method, path, auth ? "Authorization: " : "", auth ? auth : "", auth ? "\r\n" : "",
-                 text ? strlen(text) : 0, text ? text : "");
-    if (n < 0 || et_write_all(fd, req, (size_t)n))
-        goto done;
-    for (;;) {
-        ssize_t r;
-        if (cap - len < 4096) {
-            char *nb = realloc(buf, cap ? cap * 2 : 65536);
-            if (!nb)
-                goto done;
-            buf = nb;
-            cap = cap ? cap * 2 : 65536;
-        }
-        r = read(fd, buf + len, cap - len - 1);
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-        buf[len] = '\0';
-        if (want == (size_t)-1 && (hdr_end = strstr(buf, "\r\n\r\n"))) {
-            const char *cl = strcasestr(buf, "content-length:");
-            if (cl && cl < hdr_end)
-                want = (size_t)(hdr_end + 4 - buf) + strtoul(cl + 15, NULL, 10);
-        }
-        if (want != (size_t)-1 && len >= want)
-            break;
-    }
-    if (!buf || sscanf(buf, "HTTP/1.%*d %d", &out->status) != 1)
-        goto done;
-    hdr_end = strstr(buf, "\r\n\r\n");
-    if (hdr_end) {
-        size_t hl = (size_t)(hdr_end - buf);
-        if (hl >= sizeof out->headers)
-            hl = sizeof out->headers - 1;
-        memcpy(out->headers, buf, hl);
-        out->headers[hl] = '\0';
-        if (hdr_end[4])
-            out->body = json_loads(hdr_end + 4, JSON_DECODE_ANY, NULL);
-    }
-    rc = 0;
-done:
-    if (fd >= 0)
-        close(fd);
-    json_decref(body);
-    free(text);
-    free(req);
-    free(buf);
-    return rc;
-}
-
-const char *et_header(et_http *r, const char *name, char *buf, size_t n)
-{
-    char pat[96];
-    const char *p;
-    snprintf(pat, sizeof pat, "\r\n%s:", name);
-    p = strcasestr(r->headers, pat);
-    if (!p)
-        return NULL;
-    p += strlen(pat);
-    while (*p == ' ')
-        p++;
-    snprintf(buf, n, "%.*s", (int)strcspn(p, "\r\n"), p);
-    return buf;
-}
-
-void et_http_free(et_http *r)
-{
-    json_decref(r->body);
-    r->body = NULL;
-}
-
-static json_t *et_call(et_emu *e, const char *method, const char *path, const char *auth, json_t *body, int *status)
-{
-    et_http r;
-    int rc = et_http_do(e, method, path, auth, body, &r);
-    if (status)
-        *status = rc ? -1 : r.status;
-    return rc ? NULL : r.body;
-}
-
-json_t *et_rest(et_emu *e, const char *method, const char *path, json_t *body, int *status)
-{
-    char full[512];
-    snprintf(full, sizeof full, "/api/v10%s", path);
-    return et_call(e, method, full, "Bot test-token", body, status);
-}
-
-json_t *et_ctl(et_emu *e, const char *method, const char *path, json_t *body, int *status)
-{
-    return et_call(e, method, path, NULL, body, status);
-}
-
-/* ---- websocket --------------------------------------------------------------------- */
 
 int et_ws_open(et_ws *w, et_emu *e, const char *query)
 {

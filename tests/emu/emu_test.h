@@ -1,6 +1,7 @@
 /*
- * Test support for bothost-emu: start the real binary, talk HTTP and the
- * gateway websocket to it over raw loopback sockets (zlib-stream included).
+ * Test support for bothost-emu: start the real binary, talk HTTP to it
+ * (httpc) and the gateway websocket over a raw loopback socket (zlib-stream
+ * included).
  */
 #ifndef BOTHOST_EMU_TEST_H
 #define BOTHOST_EMU_TEST_H
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <sys/types.h>
 #include <zlib.h>
+
+#include "httpc_json.h"
 
 extern int et_failures;
 
@@ -51,13 +54,12 @@ int et_emu_stop(et_emu *e);
 
 typedef struct et_http {
     int status;
-    json_t *body;
-    char headers[8192];
+    json_t *body;          /* the answer parsed, or NULL */
+    httpc_response *res;   /* the whole answer: httpc_header_get(r.res, name) */
 } et_http;
 
-/* One request; the body is stolen. */
+/* One request (auth: the Authorization value, or NULL); the body is stolen. 0, or -1 without an answer. */
 int et_http_do(et_emu *e, const char *method, const char *path, const char *auth, json_t *body, et_http *out);
-const char *et_header(et_http *r, const char *name, char *buf, size_t n);
 void et_http_free(et_http *r);
 
 /* Short forms: REST with "Bot test-token", control without auth. The body is stolen. */

@@ -1,15 +1,10 @@
 #define _GNU_SOURCE
 #include "gwt.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,74 +86,12 @@ void gwt_emu_stop(gwt_emu *e)
     CHECK_EQ_INT(st, 0);
 }
 
-/* ---- blocking HTTP --------------------------------------------------------------- */
-
-json_t *gwt_http(gwt_emu *e, const char *method, const char *path, const char *body, int *status)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    CHECK(fd >= 0);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)e->port);
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK(connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
-    size_t blen = body ? strlen(body) : 0;
-    char *req = NULL;
-    int rlen = asprintf(&req,
-                        "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                        "Content-Type: application/json\r\nAuthorization: Bot test-token\r\n"
-                        "Content-Length: %zu\r\n\r\n%s",
-                        method, path, blen, body ? body : "");
-    CHECK(rlen > 0);
-    for (int off = 0; off < rlen;) {
-        ssize_t w = write(fd, req + off, (size_t)(rlen - off));
-        CHECK(w > 0);
-        off += (int)w;
-    }
-    free(req);
-    size_t cap = 65536, len = 0;
-    char *buf = malloc(cap);
-    CHECK(buf);
-    long clen = -1;
-    char *hend = NULL;
-    for (;;) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        CHECK(poll(&pfd, 1, 10000) == 1);
-        if (len + 4096 > cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            CHECK(buf);
-        }
-        ssize_t r = read(fd, buf + len, cap - len - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        CHECK(r >= 0);
-        len += (size_t)r;
-        buf[len] = '\0';
-        if (!hend && (hend = strstr(buf, "\r\n\r\n"))) {
-            const char *cl = strcasestr(buf, "\r\ncontent-length:");
-            if (cl && cl < hend)
-                clen = atol(cl + 17);
-        }
-        if (r == 0 || (hend && clen >= 0 && (long)(len - (size_t)(hend + 4 - buf)) >= clen))
-            break;
-    }
-    close(fd);
-    CHECK(hend);
-    int st = 0;
-    CHECK(sscanf(buf, "HTTP/1.%*d %d", &st) == 1);
-    if (status)
-        *status = st;
-    json_t *j = json_loads(hend + 4, JSON_DECODE_ANY, NULL);
-    free(buf);
-    return j;
-}
+/* ---- the control API ------------------------------------------------------------ */
 
 int gwt_fault(gwt_emu *e, const char *spec)
 {
     int st;
-    json_t *j = gwt_http(e, "POST", "/_emu/faults/gateway", spec, &st);
+    json_t *j = tsup_http_json(e->port, "POST", "/_emu/faults/gateway", spec, &st);
     CHECK_EQ_INT(st, 200);
     int n = (int)json_integer_value(json_object_get(j, "connections"));
     json_decref(j);
@@ -168,7 +101,7 @@ int gwt_fault(gwt_emu *e, const char *spec)
 long long gwt_counter(gwt_emu *e, const char *group, const char *key)
 {
     int st;
-    json_t *j = gwt_http(e, "GET", "/_emu/stats", NULL, &st);
+    json_t *j = tsup_http_json(e->port, "GET", "/_emu/stats", NULL, &st);
     CHECK_EQ_INT(st, 200);
     long long v = json_integer_value(json_object_get(
         json_object_get(json_object_get(j, "counters"), group), key));
@@ -179,7 +112,7 @@ long long gwt_counter(gwt_emu *e, const char *group, const char *key)
 long long gwt_violations(gwt_emu *e)
 {
     int st;
-    json_t *j = gwt_http(e, "GET", "/_emu/violations", NULL, &st);
+    json_t *j = tsup_http_json(e->port, "GET", "/_emu/violations", NULL, &st);
     CHECK_EQ_INT(st, 200);
     json_t *v = json_object_get(j, "violations");
     long long n = (long long)json_array_size(v);
@@ -217,7 +150,7 @@ void gwt_emu_reset(gwt_emu *e)
     /* The reset clears the violations: none may have been recorded before it. */
     CHECK_EQ_INT(gwt_violations(e), 0);
     int st;
-    json_t *j = gwt_http(e, "POST", "/_emu/reset", "{\"disconnect\":true}", &st);
+    json_t *j = tsup_http_json(e->port, "POST", "/_emu/reset", "{\"disconnect\":true}", &st);
     CHECK_EQ_INT(st, 200);
     json_decref(j);
 }
@@ -231,7 +164,7 @@ void gwt_join(gwt_emu *e, const char *guild_id, const char *username)
                  username);
     else
         snprintf(body, sizeof body, "{\"username\":\"%s\"}", username);
-    json_t *j = gwt_http(e, "POST", "/_emu/members", body, &st);
+    json_t *j = tsup_http_json(e->port, "POST", "/_emu/members", body, &st);
     if (st != 200) {
         char *s = json_dumps(j, 0);
         fprintf(stderr, "join %s: %d %s\n", username, st, s ? s : "");

@@ -1,6 +1,6 @@
 /*
- * Gateway test support: bothost-emu as a child process, a tiny blocking HTTP
- * client for its REST and control API, and a harness running net + gw on a
+ * Gateway test support: bothost-emu as a child process, short forms for
+ * its control API (over tsup_http_json()), and a harness running net + gw on a
  * real libuv loop that records every dispatch and state change.
  */
 #ifndef BH_GWT_H
@@ -12,6 +12,7 @@
 
 #include "gateway/gw.h"
 #include "tsup.h"
+#include "tsup_http.h"
 #include "tsup_proc.h"
 
 typedef struct gwt_emu {
@@ -24,11 +25,6 @@ typedef struct gwt_emu {
 void gwt_emu_start(gwt_emu *e, const char *const *flags);
 void gwt_emu_stop(gwt_emu *e);
 
-/*
- * One blocking HTTP request to the emulator; returns the parsed JSON body
- * (or NULL) and stores the status. body may be NULL.
- */
-json_t *gwt_http(gwt_emu *e, const char *method, const char *path, const char *body, int *status);
 /* POST /_emu/faults/gateway with `spec`; returns the number of connections hit. */
 int gwt_fault(gwt_emu *e, const char *spec);
 /* GET /_emu/stats counter groups[group][key], 0 when absent. */

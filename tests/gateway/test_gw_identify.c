@@ -25,7 +25,7 @@ int main(void)
     gwt_emu_start(&emu, flags);
 
     int st;
-    json_t *info = gwt_http(&emu, "GET", "/api/v10/gateway/bot", NULL, &st);
+    json_t *info = tsup_http_json(emu.port, "GET", "/api/v10/gateway/bot", NULL, &st);
     CHECK_EQ_INT(st, 200);
     char url[256];
     snprintf(url, sizeof url, "%s", json_string_value(json_object_get(info, "url")));

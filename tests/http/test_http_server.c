@@ -1,17 +1,15 @@
 /*
  * The health/metrics server on a real loop: net.c's context with
- * http_protocol on the server vhost, driven from a second thread by a plain
- * blocking HTTP client. Ends with net_destroy() and uv_loop_close() == 0.
+ * http_protocol on the server vhost, driven from a second thread by httpc,
+ * the blocking HTTP client (sdk/emu/client). Ends with net_destroy() and
+ * uv_loop_close() == 0.
  */
-#include <arpa/inet.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -21,10 +19,11 @@
 
 #include "expo.h"
 #include "http/http.h"
-#include "http_client.h"
+#include "httpc.h"
 #include "metrics/metrics.h"
 #include "net/net.h"
 #include "tsup.h"
+#include "tsup_http.h"
 
 static uv_loop_t loop;
 static net *the_net;
@@ -61,46 +60,76 @@ static int check_db(void *arg, char *reason, size_t size)
     return 0;
 }
 
-static const char *header(const hc_resp *r, const char *name)
-{
-    static char v[1024];
-    return hc_header(r, name, v, sizeof v);
-}
+#define IO_MS 20000
 
-/* The common shape of every answer: the status, Content-Length, no caching. */
-static void expect(hc_resp *r, int rc, int status, const char *type)
+/* The common shape of every answer: the status, Content-Length, no caching. Returns r. */
+static httpc_response *expect(int rc, httpc_response *r, int status, const char *type)
 {
     if (rc != 0 || r->status != status) {
-        fprintf(stderr, "want %d, got rc %d status %d:\n%s%s\n", status, rc, r->status, r->head,
-                r->body ? r->body : "");
+        fprintf(stderr, "want %d, got %s, status %d:\n%s%s\n", status, httpc_strerror(rc),
+                r ? r->status : 0, r ? r->head : "", r ? r->body : "");
         exit(1);
     }
     CHECK(r->content_length >= 0);
-    CHECK_EQ_STR(header(r, "cache-control"), "no-store");
+    CHECK_EQ_STR(httpc_header_get(r, "cache-control"), "no-store");
     if (type)
-        CHECK_EQ_STR(header(r, "content-type"), type);
+        CHECK_EQ_STR(httpc_header_get(r, "content-type"), type);
+    return r;
+}
+
+/* `method path` with Connection: close on a new connection. */
+static int fetch(const char *method, const char *path, httpc_response **r)
+{
+    httpc_request q = {.method = method, .path = path, .timeout_ms = IO_MS};
+    return httpc_fetch("127.0.0.1", port, &q, r);
+}
+
+static httpc_response *fetch_ok(const char *method, const char *path, int status, const char *type)
+{
+    httpc_response *r;
+    int rc = fetch(method, path, &r);
+    return expect(rc, r, status, type);
+}
+
+static httpc_conn *connect_ok(void)
+{
+    httpc_conn *c;
+    CHECK_EQ_INT(httpc_connect(&c, "127.0.0.1", port, IO_MS), 0);
+    return c;
+}
+
+/* Sends `raw` as it is ("" sends nothing) and reads one answer (to a HEAD when `head`). */
+static int exchange(httpc_conn *c, const char *raw, int head, httpc_response **r)
+{
+    int rc = httpc_send_raw(c, raw, strlen(raw), IO_MS);
+    *r = NULL;
+    return rc ? rc : httpc_read_response(c, head, IO_MS, r);
+}
+
+static httpc_response *exchange_ok(httpc_conn *c, const char *raw, int head, int status, const char *type)
+{
+    httpc_response *r;
+    int rc = exchange(c, raw, head, &r);
+    return expect(rc, r, status, type);
 }
 
 static void test_live(void)
 {
-    hc_resp r;
-    expect(&r, hc_request(port, "GET", "/health/live", &r), 200, "application/json");
-    CHECK_EQ_STR(r.body, "{\"status\":\"ok\"}");
-    CHECK_EQ_INT(r.content_length, 15);
-    hc_free(&r);
+    httpc_response *r = fetch_ok("GET", "/health/live", 200, "application/json");
+    CHECK_EQ_STR(r->body, "{\"status\":\"ok\"}");
+    CHECK_EQ_INT(r->content_length, 15);
+    httpc_response_free(r);
     /* Query strings do not change the route. */
-    expect(&r, hc_request(port, "GET", "/health/live?verbose=1", &r), 200, NULL);
-    hc_free(&r);
+    httpc_response_free(fetch_ok("GET", "/health/live?verbose=1", 200, NULL));
 }
 
 static void test_ready(void)
 {
-    hc_resp r;
     atomic_store(&shard_ready, 0);
     atomic_store(&db_ready, 0);
-    expect(&r, hc_request(port, "GET", "/health/ready", &r), 503, "application/json");
+    httpc_response *r = fetch_ok("GET", "/health/ready", 503, "application/json");
     json_error_t err;
-    json_t *j = json_loads(r.body, 0, &err);
+    json_t *j = json_loads(r->body, 0, &err);
     CHECK(j);
     CHECK_EQ_STR(json_string_value(json_object_get(j, "status")), "not ready");
     json_t *reasons = json_object_get(j, "reasons");
@@ -108,33 +137,35 @@ static void test_ready(void)
     CHECK_EQ_STR(json_string_value(json_array_get(reasons, 0)), "shard 2: connecting");
     CHECK_EQ_STR(json_string_value(json_array_get(reasons, 1)), "database: connection refused");
     json_decref(j);
-    hc_free(&r);
+    httpc_response_free(r);
 
     atomic_store(&shard_ready, 1);
-    expect(&r, hc_request(port, "GET", "/health/ready", &r), 503, NULL);
-    CHECK_EQ_STR(r.body, "{\"status\":\"not ready\",\"reasons\":[\"database: connection refused\"]}");
-    hc_free(&r);
+    r = fetch_ok("GET", "/health/ready", 503, NULL);
+    CHECK_EQ_STR(r->body, "{\"status\":\"not ready\",\"reasons\":[\"database: connection refused\"]}");
+    httpc_response_free(r);
 
     atomic_store(&db_ready, 1);
     int before = atomic_load(&ready_calls);
-    expect(&r, hc_request(port, "GET", "/health/ready", &r), 200, "application/json");
-    CHECK_EQ_STR(r.body, "{\"status\":\"ready\",\"checks\":[\"shard 2\",\"database\"]}");
+    r = fetch_ok("GET", "/health/ready", 200, "application/json");
+    CHECK_EQ_STR(r->body, "{\"status\":\"ready\",\"checks\":[\"shard 2\",\"database\"]}");
     CHECK_EQ_INT(atomic_load(&ready_calls) - before, 2);
-    hc_free(&r);
+    httpc_response_free(r);
 }
 
+/* GET /metrics, checked: the text (the caller frees it). */
 static char *scrape(void)
 {
-    hc_resp r;
-    expect(&r, hc_request(port, "GET", "/metrics", &r), 200,
-           "text/plain; version=0.0.4; charset=utf-8");
-    CHECK_EQ_INT(r.content_length, (long)r.body_len);
-    const char *bad = expo_check(r.body);
+    httpc_response *r = fetch_ok("GET", "/metrics", 200, "text/plain; version=0.0.4; charset=utf-8");
+    CHECK_EQ_INT(r->content_length, (long long)r->body_len);
+    const char *bad = expo_check(r->body);
     if (bad) {
         fprintf(stderr, "bad exposition: %s\n", bad);
         exit(1);
     }
-    return r.body;
+    char *text = r->body;
+    r->body = NULL;
+    httpc_response_free(r);
+    return text;
 }
 
 static double value(const char *text, const char *series)
@@ -192,116 +223,98 @@ static void test_metrics(void)
     free(text);
 
     /* HEAD: the same headers, no body, and the connection stays usable. */
-    int fd = hc_connect(port);
-    CHECK(fd >= 0);
-    hc_resp r;
-    const char *head = "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-    expect(&r, hc_exchange(fd, head, strlen(head), 1, &r), 200, NULL);
-    CHECK(r.content_length > 100);
-    CHECK_EQ_INT(r.body_len, 0);
-    hc_free(&r);
-    const char *get = "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n";
-    expect(&r, hc_exchange(fd, get, strlen(get), 0, &r), 200, NULL);
-    CHECK_EQ_STR(r.body, "{\"status\":\"ok\"}");
-    hc_free(&r);
+    httpc_conn *c = connect_ok();
+    httpc_response *r = exchange_ok(c, "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n", 1, 200, NULL);
+    CHECK(r->content_length > 100);
+    CHECK_EQ_INT(r->body_len, 0);
+    httpc_response_free(r);
+    r = exchange_ok(c, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n", 0, 200, NULL);
+    CHECK_EQ_STR(r->body, "{\"status\":\"ok\"}");
+    httpc_response_free(r);
     /* Keep-alive: a third request on the same connection. */
-    get = "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n";
-    expect(&r, hc_exchange(fd, get, strlen(get), 0, &r), 404, NULL);
-    hc_free(&r);
-    close(fd);
+    httpc_response_free(exchange_ok(c, "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n", 0, 404, NULL));
+    httpc_close(c);
 
     /* Pipelined, with a GET that carries a body: three answers, in order. */
-    fd = hc_connect(port);
-    CHECK(fd >= 0);
+    c = connect_ok();
     const char *three = "GET /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde"
                         "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
                         "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n";
-    expect(&r, hc_exchange(fd, three, strlen(three), 0, &r), 200, "application/json");
-    CHECK_EQ_STR(r.body, "{\"status\":\"ok\"}");
-    hc_free(&r);
-    expect(&r, hc_exchange(fd, "", 0, 0, &r), 200, "text/plain; version=0.0.4; charset=utf-8");
-    CHECK(!expo_check(r.body));
-    hc_free(&r);
-    expect(&r, hc_exchange(fd, "", 0, 0, &r), 404, NULL);
-    hc_free(&r);
-    close(fd);
+    r = exchange_ok(c, three, 0, 200, "application/json");
+    CHECK_EQ_STR(r->body, "{\"status\":\"ok\"}");
+    httpc_response_free(r);
+    r = exchange_ok(c, "", 0, 200, "text/plain; version=0.0.4; charset=utf-8");
+    CHECK(!expo_check(r->body));
+    httpc_response_free(r);
+    httpc_response_free(exchange_ok(c, "", 0, 404, NULL));
+    httpc_close(c);
 }
 
 static void test_errors(void)
 {
-    hc_resp r;
+    httpc_response *r;
     const char *missing[] = {"/", "/metrics/", "/health", "/health/live/x", "/METRICS",
                              "/health/../metrics/x", "/%00metrics"};
     for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
-        expect(&r, hc_request(port, "GET", missing[i], &r), 404, NULL);
-        CHECK_EQ_INT(r.content_length, (long)r.body_len);
-        hc_free(&r);
+        r = fetch_ok("GET", missing[i], 404, NULL);
+        CHECK_EQ_INT(r->content_length, (long long)r->body_len);
+        httpc_response_free(r);
     }
     const char *methods[] = {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
-        expect(&r, hc_request(port, methods[i], "/metrics", &r), 405, NULL);
-        CHECK_EQ_STR(header(&r, "allow"), "GET, HEAD");
-        hc_free(&r);
+        r = fetch_ok(methods[i], "/metrics", 405, NULL);
+        CHECK_EQ_STR(httpc_header_get(r, "allow"), "GET, HEAD");
+        httpc_response_free(r);
     }
     /* A 405 with a body: the body is never read as the next request. */
-    int fd = hc_connect(port);
-    CHECK(fd >= 0);
+    httpc_conn *c = connect_ok();
     const char *post = "POST /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n"
                        "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n123";
-    expect(&r, hc_exchange(fd, post, strlen(post), 0, &r), 405, NULL);
-    hc_free(&r);
-    CHECK(hc_wait_closed(fd, 5000));
-    close(fd);
+    httpc_response_free(exchange_ok(c, post, 0, 405, NULL));
+    CHECK(httpc_wait_closed(c, 5000));
+    httpc_close(c);
 
     /* Methods lws does not know, a long but acceptable URL, an oversized one. */
     const char *junk[] = {"FOO /metrics HTTP/1.1\r\nHost: x\r\n\r\n",
                           "GET\r\n\r\n",
                           "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 binary junk\r\n\r\n"};
     for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
-        fd = hc_connect(port);
-        CHECK(fd >= 0);
-        int rc = hc_exchange(fd, junk[i], strlen(junk[i]), 0, &r);
+        c = connect_ok();
+        int rc = exchange(c, junk[i], 0, &r);
         /* Refused one way or another, never a 200. */
-        if (rc == 0 && r.status < 400)
-            fprintf(stderr, "junk %zu answered %d\n", i, r.status);
-        CHECK(rc != 0 || r.status >= 400);
-        hc_free(&r);
-        close(fd);
+        if (rc == 0 && r->status < 400)
+            fprintf(stderr, "junk %zu answered %d\n", i, r->status);
+        CHECK(rc != 0 || r->status >= 400);
+        httpc_response_free(r);
+        httpc_close(c);
     }
     char *path = malloc(20001);
     path[0] = '/';
     memset(path + 1, 'a', 7999);
     path[8000] = '\0';
-    expect(&r, hc_request(port, "GET", path, &r), 404, NULL);
-    hc_free(&r);
+    httpc_response_free(fetch_ok("GET", path, 404, NULL));
     memset(path + 1, 'a', 19999);
     path[20000] = '\0';
-    int rc = hc_request(port, "GET", path, &r);
-    CHECK(rc != 0 || r.status >= 400);
-    hc_free(&r);
+    int rc = fetch("GET", path, &r);
+    CHECK(rc != 0 || r->status >= 400);
+    httpc_response_free(r);
     free(path);
 
     /* Still serving after all that. */
-    expect(&r, hc_request(port, "GET", "/health/live", &r), 200, NULL);
-    hc_free(&r);
+    httpc_response_free(fetch_ok("GET", "/health/live", 200, NULL));
 }
 
 /* A client that sends half a request and waits: others are served meanwhile. */
 static void test_slow_client(void)
 {
-    int slow = hc_connect(port);
-    CHECK(slow >= 0);
+    httpc_conn *slow = connect_ok();
     const char *part = "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ";
-    CHECK(send(slow, part, strlen(part), 0) == (ssize_t)strlen(part));
-    int idle = hc_connect(port);
-    CHECK(idle >= 0);
-    for (int i = 0; i < 3; i++) {
-        hc_resp r;
-        expect(&r, hc_request(port, "GET", "/health/live", &r), 200, NULL);
-        hc_free(&r);
-    }
-    close(slow);
-    close(idle);
+    CHECK_EQ_INT(httpc_send_raw(slow, part, strlen(part), IO_MS), 0);
+    httpc_conn *idle = connect_ok();
+    for (int i = 0; i < 3; i++)
+        httpc_response_free(fetch_ok("GET", "/health/live", 200, NULL));
+    httpc_close(slow);
+    httpc_close(idle);
 }
 
 #define BIG_SERIES 10000
@@ -329,18 +342,16 @@ static void test_big_body(void)
                       "reactions/009999\",status=\"200\"}") == 9999);
     free(text);
     /* Several at once, one of them slow to read. */
-    int fd = hc_connect(port);
-    CHECK(fd >= 0);
+    httpc_conn *c = connect_ok();
     const char *get = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-    CHECK(send(fd, get, strlen(get), 0) == (ssize_t)strlen(get));
+    CHECK_EQ_INT(httpc_send_raw(c, get, strlen(get), IO_MS), 0);
     usleep(200 * 1000);
     text = scrape();
     free(text);
-    hc_resp r;
-    expect(&r, hc_exchange(fd, "", 0, 0, &r), 200, NULL);
-    CHECK_EQ_INT(r.content_length, (long)r.body_len);
-    hc_free(&r);
-    close(fd);
+    httpc_response *r = exchange_ok(c, "", 0, 200, NULL);
+    CHECK_EQ_INT(r->content_length, (long long)r->body_len);
+    httpc_response_free(r);
+    httpc_close(c);
     CHECK_EQ_INT(metrics_remove_collector(big_collector, NULL), 0);
 }
 
@@ -455,19 +466,6 @@ static int start_net(const char *listen)
     return net_listen_port(the_net);
 }
 
-/* A port nobody listens on now (another process may take it before we do). */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sa;
-    CHECK(bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
-    CHECK(getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
-    close(fd);
-    return ntohs(sa.sin_port);
-}
-
 int main(void)
 {
     CHECK_EQ_INT(uv_loop_init(&loop), 0);
@@ -484,7 +482,7 @@ int main(void)
      * the first on one loop. So: a free port, racy as that is.
      */
     char listen[64];
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", free_port());
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", tsup_unused_port());
     port = start_net(listen);
     CHECK(port > 0);
     printf("listening on 127.0.0.1:%d\n", port);

@@ -6,6 +6,7 @@
  *   rest_emu_test [case]    runs every case, or the one named
  */
 #include "rest_fixture.h"
+#include "tsup_cases.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -597,10 +598,7 @@ static void t_destroy_pending(void)
 
 /* ---- main ------------------------------------------------------------------------------------ */
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} cases[] = {
+static const tsup_case cases[] = {
     {"roundtrip", t_roundtrip},     {"buckets", t_buckets},
     {"route_429", t_route_429},     {"global_429", t_global_429},
     {"global_limit", t_global_limit}, {"5xx_retry", t_5xx_retry},
@@ -613,17 +611,7 @@ int main(int argc, char **argv)
 {
     log_set_level(LOG_WARN);
     emu_start();
-    int ran = 0;
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-            continue;
-        fprintf(stderr, "-- %s\n", cases[i].name);
-        emu_reset();
-        cases[i].fn();
-        ran++;
-    }
+    int rc = tsup_run_cases(argc, argv, cases, sizeof cases / sizeof cases[0], emu_reset);
     emu_stop();
-    CHECK(ran > 0);
-    fprintf(stderr, "%d case(s) passed\n", ran);
-    return 0;
+    return rc;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "tsup_http.h"
 
 /* ---- the emulator ------------------------------------------------------------------ */
 
@@ -84,59 +85,7 @@ const char *emu_api_base(void)
 
 json_t *emu_http(const char *method, const char *path, const char *body, int *status)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    CHECK(fd >= 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)emu_port_no);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK(connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
-    size_t blen = body ? strlen(body) : 0;
-    char *req = NULL;
-    int rl = asprintf(&req,
-                      "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                      "Authorization: Bot test-token\r\nContent-Type: application/json\r\n"
-                      "Content-Length: %zu\r\n\r\n%s",
-                      method, path, blen, body ? body : "");
-    CHECK(rl > 0);
-    CHECK(write(fd, req, (size_t)rl) == rl);
-    free(req);
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    CHECK(buf);
-    for (;;) {
-        if (len + 4096 > cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            CHECK(buf);
-        }
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        CHECK(poll(&p, 1, 30000) == 1);
-        ssize_t k = read(fd, buf + len, cap - len - 1);
-        CHECK(k >= 0);
-        if (k == 0)
-            break;
-        len += (size_t)k;
-        buf[len] = '\0';
-        /* Stop at Content-Length: lws may keep the connection a moment. */
-        char *hend = strstr(buf, "\r\n\r\n");
-        if (hend) {
-            char *cl = strcasestr(buf, "content-length:");
-            if (cl && cl < hend && (size_t)(hend + 4 - buf) + (size_t)atol(cl + 15) <= len)
-                break;
-        }
-    }
-    close(fd);
-    buf[len] = '\0';
-    CHECK(strncmp(buf, "HTTP/1.1 ", 9) == 0);
-    if (status)
-        *status = atoi(buf + 9);
-    char *hend = strstr(buf, "\r\n\r\n");
-    CHECK(hend);
-    json_t *j = json_loads(hend + 4, JSON_DECODE_ANY, NULL);
-    free(buf);
-    return j;
+    return tsup_http_json(emu_port_no, method, path, body, status);
 }
 
 void emu_reset(void)
@@ -485,19 +434,4 @@ void raw_stop(raw_server *s)
         if (s->conns[i] && !uv_is_closing((uv_handle_t *)&s->conns[i]->tcp))
             uv_close((uv_handle_t *)&s->conns[i]->tcp, raw_conn_closed);
     uv_close((uv_handle_t *)&s->listener, raw_listener_closed);
-}
-
-int closed_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    CHECK(fd >= 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
-    socklen_t l = sizeof a;
-    CHECK(getsockname(fd, (struct sockaddr *)&a, &l) == 0);
-    close(fd);
-    return ntohs(a.sin_port);
 }

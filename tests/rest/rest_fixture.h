@@ -1,6 +1,6 @@
 /*
  * What the REST tests share: a real libuv loop with rest on it, the
- * emulator as a child process with a blocking client for its control API, and a
+ * emulator as a child process with blocking calls to its control API, and a
  * tiny raw HTTP server on the test's own loop for checking exact request bytes.
  */
 #ifndef BH_REST_FIXTURE_H
@@ -12,13 +12,14 @@
 
 #include "rest/rest.h"
 #include "tsup.h"
+#include "tsup_http.h"
 
 /* ---- the emulator ------------------------------------------------------------------ */
 
 /* Starts build/bin/bothost-emu (token "test-token") once; returns its port. */
 int emu_start(void);
 void emu_stop(void);
-/* A control or REST call to the emulator, blocking: returns the body (owned) and status. */
+/* A control or REST call to the emulator (tsup_http_json): returns the body (owned) and status. */
 json_t *emu_http(const char *method, const char *path, const char *body, int *status);
 /* POST /_emu/reset and a check that it worked. */
 void emu_reset(void);
@@ -81,8 +82,5 @@ int raw_count(raw_server *s);
 const char *raw_request(raw_server *s, int i);
 /* Closes the listener and the connections; the memory goes with the last close. */
 void raw_stop(raw_server *s);
-
-/* A port on 127.0.0.1 where nothing listens. */
-int closed_port(void);
 
 #endif

@@ -6,6 +6,7 @@
  *   rest_load_test [case]
  */
 #include "rest_fixture.h"
+#include "tsup_cases.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,10 +133,7 @@ static void t_burst_timeouts(void)
     fx_close(&f);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} cases[] = {
+static const tsup_case cases[] = {
     {"keepalive", t_keepalive},
     {"burst_timeouts", t_burst_timeouts},
 };
@@ -144,17 +142,7 @@ int main(int argc, char **argv)
 {
     log_set_level(LOG_ERROR);
     emu_start();
-    int ran = 0;
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-            continue;
-        fprintf(stderr, "-- %s\n", cases[i].name);
-        emu_reset();
-        cases[i].fn();
-        ran++;
-    }
+    int rc = tsup_run_cases(argc, argv, cases, sizeof cases / sizeof cases[0], emu_reset);
     emu_stop();
-    CHECK(ran > 0);
-    fprintf(stderr, "%d case(s) passed\n", ran);
-    return 0;
+    return rc;
 }

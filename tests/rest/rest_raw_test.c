@@ -7,15 +7,14 @@
  *   rest_raw_test [case]
  */
 #include "rest_fixture.h"
+#include "httpc.h"
+#include "tsup_cases.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -204,7 +203,7 @@ static void t_refused(void)
     o.max_retries = 2;
     o.backoff_ms = 10;
     char b[96];
-    snprintf(b, sizeof b, "http://127.0.0.1:%d/api/v10", closed_port());
+    snprintf(b, sizeof b, "http://127.0.0.1:%d/api/v10", tsup_unused_port());
     fx_open(&f, b, &o);
     fx_answer a[3];
     for (int i = 0; i < 3; i++)
@@ -355,7 +354,7 @@ static void t_tls_verify(void)
         fprintf(stderr, "skipped: no openssl command\n");
         return;
     }
-    int port = closed_port();
+    int port = tsup_unused_port();
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
@@ -370,16 +369,11 @@ static void t_tls_verify(void)
     }
     /* Wait until it listens. */
     for (int i = 0; i < 100; i++) {
-        int fd = socket(AF_INET, SOCK_STREAM, 0);
-        struct sockaddr_in sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sin_family = AF_INET;
-        sa.sin_port = htons((uint16_t)port);
-        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        int ok = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-        close(fd);
-        if (ok)
+        httpc_conn *c;
+        if (httpc_connect(&c, "127.0.0.1", port, 1000) == 0) {
+            httpc_close(c);
             break;
+        }
         usleep(50000);
     }
     fx f;
@@ -481,10 +475,7 @@ static void t_routes(void)
     CHECK(rest_route_match("DELETE", "/users/@me", &r, major, sizeof major) < 0);
 }
 
-static const struct {
-    const char *name;
-    void (*fn)(void);
-} cases[] = {
+static const tsup_case cases[] = {
     {"routes", t_routes},
     {"reason_encode", t_reason_encode},
     {"request_bytes", t_request_bytes},
@@ -502,15 +493,5 @@ static const struct {
 int main(int argc, char **argv)
 {
     log_set_level(LOG_WARN);
-    int ran = 0;
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-            continue;
-        fprintf(stderr, "-- %s\n", cases[i].name);
-        cases[i].fn();
-        ran++;
-    }
-    CHECK(ran > 0);
-    fprintf(stderr, "%d case(s) passed\n", ran);
-    return 0;
+    return tsup_run_cases(argc, argv, cases, sizeof cases / sizeof cases[0], NULL);
 }

@@ -9,19 +9,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../http/http_client.h"
+#include "httpc.h"
 #include "tsup.h"
 #include "tsup_host.h"
 #include "tsup_pg.h"
 #include "tsup_proc.h"
 
-static int ready_status(int port, char *body, size_t len)
+/* GET `path` on the host's health port: the status, the body copied into `body`. */
+static int get(int port, const char *path, char *body, size_t len)
 {
-    hc_resp r;
-    CHECK_EQ_INT(hc_request(port, "GET", "/health/ready", &r), 0);
-    snprintf(body, len, "%s", r.body ? r.body : "");
-    int status = r.status;
-    hc_free(&r);
+    httpc_request q = {.path = path};
+    httpc_response *r;
+    CHECK_EQ_INT(httpc_fetch("127.0.0.1", port, &q, &r), 0);
+    snprintf(body, len, "%s", r->body);
+    int status = r->status;
+    httpc_response_free(r);
     return status;
 }
 
@@ -51,12 +53,10 @@ int main(void)
     /* Waiting, and saying so once however many attempts it takes. */
     CHECK(tsup_proc_wait_line(host, "waiting for the database (attempt 1", 30000));
     char body[4096];
-    CHECK_EQ_INT(ready_status(port, body, sizeof body), 503);
+    CHECK_EQ_INT(get(port, "/health/ready", body, sizeof body), 503);
     CHECK(strstr(body, "waiting for the database"));
-    hc_resp live;
-    CHECK_EQ_INT(hc_request(port, "GET", "/health/live", &live), 0);
-    CHECK_EQ_INT(live.status, 200);
-    hc_free(&live);
+    char live[256];
+    CHECK_EQ_INT(get(port, "/health/live", live, sizeof live), 200);
     /* More attempts (at debug level) add no warning: the same failure is said once. */
     CHECK(tsup_proc_wait_line(host, "database attempt 4:", 30000));
     CHECK_EQ_INT(tsup_proc_count(host, "waiting for the database (attempt"), 1);
@@ -73,7 +73,7 @@ int main(void)
     CHECK(ready && strstr(ready, health));
     CHECK_EQ_INT(tsup_proc_count(host, "connected to the database again"), 0);
     int status = 0;
-    for (int i = 0; i < 300 && (status = ready_status(port, body, sizeof body)) != 200; i++)
+    for (int i = 0; i < 300 && (status = get(port, "/health/ready", body, sizeof body)) != 200; i++)
         usleep(50000); /* the database check refreshes every 5 s */
     CHECK_EQ_INT(status, 200);
     PGconn *db = tsup_pg_connect(conninfo);

@@ -53,7 +53,7 @@ struct app_net {
 
     /* The database check of /health/ready: refreshed off the loop, read on it. */
     uv_timer_t db_timer;
-    int db_ok, db_pinging;
+    int db_ok, db_pinging, db_checked;
     char db_reason[256];
 
     pthread_mutex_t lock;        /* guards what workers touch below */
@@ -460,6 +460,7 @@ static void db_ping(void *arg)
     int ok = db_pool_ping(d->o.db, err, sizeof err) == 0;
     pthread_mutex_lock(&d->lock);
     d->db_ok = ok;
+    d->db_checked = 1;
     snprintf(d->db_reason, sizeof d->db_reason, "%s", ok ? "" : err);
     d->db_pinging = 0;
     d->busy--;
@@ -674,6 +675,12 @@ void app_net_connect(app_net *d)
     if (d->connected || d->stopping)
         return;
     d->connected = 1;
+    /* Start-up has just migrated and loaded through the database: until the first ping
+     * answers, that is the check's answer, so READY=1 (the gateway up) means ready. */
+    pthread_mutex_lock(&d->lock);
+    if (!d->db_checked)
+        d->db_ok = 1;
+    pthread_mutex_unlock(&d->lock);
     d->intents = plug_intents(d->o.plugins) | BH_INTENT_GUILDS;
     if (d->token && *d->token) {
         if (start_discord(d) < 0) {

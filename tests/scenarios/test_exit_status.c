@@ -76,7 +76,10 @@ static void wait_ready(e2e *t)
     tsup_proc_pump(t->host, 200);
     CHECK_EQ_INT(tsup_proc_count(t->host, "msg=\"gateway up: shard(s) 0-0 of 1 ready\""), 1);
     const char *body;
-    CHECK_EQ_INT(e2e_http_get(t, "/health/ready", &body), 200);
+    int status = e2e_http_get(t, "/health/ready", &body);
+    if (status != 200)
+        fprintf(stderr, "/health/ready after READY=1: %s\n", body ? body : "(no body)");
+    CHECK_EQ_INT(status, 200);
 }
 
 /* The emulator closes the host's gateway connection with `code`: the host exits with `status`. */

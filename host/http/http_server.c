@@ -8,7 +8,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "http/http.h"
 #include "metrics/metrics.h"
 

@@ -18,7 +18,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "metrics/metrics_internal.h"
 
 const double metrics_latency_buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,

@@ -7,7 +7,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "metrics/metrics_internal.h"
 
 #define DROPPED_NAME "bothost_metrics_dropped_series_total"

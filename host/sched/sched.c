@@ -5,10 +5,10 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "metrics/metrics.h"
-#include "plugin/plug_ctx.h"
-#include "plugin/plug_outbox.h"
+#include "plug/plug_ctx.h"
+#include "plug/plug_outbox.h"
 
 struct sched {
     uv_loop_t *loop;

@@ -16,9 +16,9 @@
 
 #include <uv.h>
 
-#include "core/work_pool.h"
+#include "base/work_pool.h"
 #include "db/db.h"
-#include "plugin/plug.h"
+#include "plug/plug.h"
 
 typedef struct sched sched;
 

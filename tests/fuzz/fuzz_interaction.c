@@ -3,7 +3,7 @@
  * an INTERACTION_CREATE. ia_call_parse() (what the loop thread does before
  * routing), then, on a call it accepts, every accessor a plugin may call
  * through the SDK's inline functions (bh_opt_str(), bh_cid_i64(), bh_field()...)
- * on the call's bh_ctx, as host/interact/ia_dispatch.c builds it.
+ * on the call's bh_ctx, as host/ia/ia_dispatch.c builds it.
  *
  * Names and ids for the lookups come from the input itself, so the fuzzer
  * reaches the hits as well as the misses.
@@ -15,9 +15,9 @@
 
 #include <bothost/bothost.h>
 
-#include "interact/ia_internal.h"
-#include "plugin/plug_ctx.h"
-#include "plugin/plug_internal.h"
+#include "ia/ia_internal.h"
+#include "plug/plug_ctx.h"
+#include "plug/plug_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

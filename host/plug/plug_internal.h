@@ -1,0 +1,113 @@
+/* Internals shared by the files of host/plug/. */
+#ifndef BH_PLUG_INTERNAL_H
+#define BH_PLUG_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+
+#include "db/db.h"
+#include "plug/plug.h"
+
+typedef struct plug_route_entry {
+    int kind;
+    char *key;                   /* command path, custom_id prefix, event, job kind */
+    bh_handler_fn fn;
+} plug_route_entry;
+
+typedef struct plug_cfg_value {
+    char *key;
+    char *value;
+    int line;
+    int used;                    /* read by the plugin in load() */
+} plug_cfg_value;
+
+enum plug_gen_state { GEN_STAGING = 0, GEN_LIVE, GEN_RETIRED };
+
+/* One generation of one plugin: what plugins see as bh_host. */
+struct bh_host {
+    plug_mgr *mgr;
+    uint64_t id;
+    int state;
+    int in_load;                 /* registration allowed */
+    atomic_int refs;             /* 1 while live, +1 per call in flight */
+
+    char *name;
+    char *version;
+    char *path;                  /* the plugin's file as configured */
+    struct stat st;              /* of path when loaded: change detection */
+    char *copy_path;
+    void *dl;
+    const bh_plugin *desc;
+
+    plug_route_entry *routes;
+    int nroutes;
+    json_t *commands;            /* array of definitions */
+    uint64_t intents;
+
+    char *cfg_file;
+    plug_cfg_value *cfg;
+    int ncfg;
+    char *cfg_fingerprint;       /* the section as text, to see it changed */
+
+    char err[2048];              /* why staging failed (every unknown key, each with its line) */
+    bh_host *next_retired;
+};
+
+struct plug_mgr {
+    pthread_mutex_t lock;        /* guards live, retired and every route lookup */
+    bh_host **live;
+    int nlive;
+    bh_host *retired;
+    uint64_t next_id;
+    struct db_pool *db;
+    char *copy_dir;
+    void (*job_nudge)(void *arg);
+    void *job_nudge_arg;
+};
+
+/* A handler call's context (bh_ctx). */
+struct bh_ctx {
+    bh_host *gen;                /* held by the caller only while the handler runs */
+    plug_mgr *mgr;
+    char plugin[33];
+    int kind;
+    const char *name;
+    json_t *data;                /* owned */
+    db_session db;
+    int job_attempt;
+    int scheduled_job;           /* nudge the scheduler when the call ends */
+    struct ia_call *ia;          /* set for interactions */
+    bh_msg *msgs;                /* builders not yet freed */
+    bh_modal *modals;
+    int discord_code;            /* of the last failed REST call */
+    int http_status;             /* of the last REST call's last attempt (0: no answer) */
+    char err[512];
+};
+
+/* The host's Discord side, for the table's REST and cache entries (set by app.c). */
+struct rest;
+struct cache;
+void plug_set_discord(struct rest *r, struct cache *c);
+struct rest *plug_rest(void);
+struct cache *plug_cache(void);
+
+extern const bh_api plug_api_table;
+
+/* plug_loader.c */
+int plug_gen_open(plug_mgr *m, bh_host *g, char *err, size_t errlen);
+void plug_gen_close(bh_host *g);
+void plug_gen_free(bh_host *g);
+
+/* plug_registry.c */
+int plug_registry_add(bh_host *g, int kind, const char *key, bh_handler_fn fn);
+int plug_registry_add_command(bh_host *g, const char *definition_json);
+/* Drops a reference; the last one unloads a retired generation. */
+void plug_gen_unref(bh_host *g);
+
+/* plug_api.c */
+bh_ctx *plug_ctx_current(void);
+void plug_ctx_set_current(bh_ctx *c);
+void plug_set_error(bh_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

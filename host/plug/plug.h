@@ -106,6 +106,9 @@ typedef struct plug_info {
 /* Fills up to max entries; returns how many plugins are live. */
 int plug_live_info(plug_mgr *m, plug_info *out, int max);
 
+/* The function table every generation gets (plug_api.c); its strerror names the host's codes too. */
+extern const bh_api plug_api_table;
+
 /* The generation's plugin name and number, for logs and tests. */
 const char *plug_gen_name(const bh_host *g);
 uint64_t plug_gen_id(const bh_host *g);

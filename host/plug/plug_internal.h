@@ -92,8 +92,6 @@ void plug_set_discord(struct rest *r, struct cache *c);
 struct rest *plug_rest(void);
 struct cache *plug_cache(void);
 
-extern const bh_api plug_api_table;
-
 /* plug_loader.c */
 int plug_gen_open(plug_mgr *m, bh_host *g, char *err, size_t errlen);
 void plug_gen_close(bh_host *g);

@@ -13,7 +13,6 @@
 #include "app/app_net_internal.h"
 #include "base/log.h"
 #include "http/http.h"
-#include "plug/plug_internal.h"
 
 static const struct lws_protocols *client_protocols(void)
 {
@@ -46,7 +45,7 @@ static int start_discord(app_net *d)
         rc = plug_events_create(&d->events, d->o.plugins, d->o.workers, d->o.db);
     if (rc < 0)
         return rc;
-    plug_set_discord(d->rest, d->cache);
+    plug_mgr_set_discord(d->o.plugins, d->rest, d->cache);
     app_net_ready_check_gateway(d);
     app_net_lookup_start(d);
     return 0;
@@ -142,7 +141,7 @@ void app_net_close(app_net *d, void (*done)(void *arg), void *arg)
 {
     d->closed = done;
     d->closed_arg = arg;
-    plug_set_discord(NULL, NULL);
+    plug_mgr_set_discord(d->o.plugins, NULL, NULL);
     http_clear_ready_checks();
     app_net_metrics_remove(d);
     uv_close((uv_handle_t *)&d->db_timer, NULL);

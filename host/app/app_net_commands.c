@@ -40,7 +40,7 @@ static void register_commands(void *arg)
         if (text)
             sha256_hex(text, hash);
 
-        bh_ctx *c = plug_ctx_new(BH_CTX_JOB, "register-commands", NULL, d->o.db);
+        bh_ctx *c = plug_ctx_new(d->o.plugins, BH_CTX_JOB, "register-commands", NULL, d->o.db);
         bh_result *r = NULL;
         const char *stored = NULL;
         if (c && d->o.db &&

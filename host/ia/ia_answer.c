@@ -11,10 +11,10 @@
 
 #include "base/log.h"
 #include "ia/ia_api.h"
-#include "msg/msg.h"
 #include "ia/ia_internal.h"
 #include "metrics/metrics.h"
-#include "plug/plug_internal.h"
+#include "msg/msg.h"
+#include "plug/plug_ctx.h"
 #include "plug/plug_rest.h"
 
 #define CB_PONG 1
@@ -62,9 +62,9 @@ static int has_message(const ia_call *call)
 
 static ia_call *call_of(bh_ctx *c, const char *what)
 {
-    if (!c->ia)
+    if (!plug_ctx_interaction(c))
         plug_set_error(c, "%s: this call is not an interaction", what);
-    return c->ia;
+    return plug_ctx_interaction(c);
 }
 
 /* The state once no host defer is on its way. */
@@ -110,8 +110,8 @@ static void set_state(ia_call *call, int st)
 /* A failure worth sending again: a 5xx or no answer at all, not Discord refusing it. */
 static int transient(const bh_ctx *c, int rc)
 {
-    return rc != BH_ESTATE && rc != BH_EINVAL && rc != BH_ENOMEM && c->discord_code == 0 &&
-           (c->http_status == 0 || c->http_status >= 500);
+    return rc != BH_ESTATE && rc != BH_EINVAL && rc != BH_ENOMEM && plug_ctx_discord_code(c) == 0 &&
+           (plug_ctx_http_status(c) == 0 || plug_ctx_http_status(c) >= 500);
 }
 
 static void mark_acked(ia_call *call)
@@ -141,22 +141,22 @@ static int send_callback(bh_ctx *c, ia_call *call, int type, const json_t *data)
             ia_now_ms() + backoff > ia_ack_deadline(call->id, call->started_ms))
             break;
         log_fields(LOG_DEBUG, "interact", NULL, "response to %s failed (HTTP %d): retrying",
-                   call->key, c->http_status);
+                   call->key, plug_ctx_http_status(c));
         struct timespec ts = {0, backoff * 1000000};
         nanosleep(&ts, NULL);
         backoff *= 2;
         retries++;
     }
     json_decref(body);
-    if (rc < 0 && retries > 0 && c->discord_code == DISCORD_ALREADY_ACKNOWLEDGED)
+    if (rc < 0 && retries > 0 && plug_ctx_discord_code(c) == DISCORD_ALREADY_ACKNOWLEDGED)
         rc = 0;
     if (rc >= 0) {
         call->answered_type = type;
         mark_acked(call);
-    } else if (c->discord_code == DISCORD_UNKNOWN_INTERACTION) {
+    } else if (plug_ctx_discord_code(c) == DISCORD_UNKNOWN_INTERACTION) {
         set_state(call, IA_GONE);
         plug_set_error(c, "the interaction expired before it was answered (Discord 10062)");
-    } else if (c->discord_code == DISCORD_ALREADY_ACKNOWLEDGED) {
+    } else if (plug_ctx_discord_code(c) == DISCORD_ALREADY_ACKNOWLEDGED) {
         plug_set_error(c, "the interaction was already answered (Discord 40060)");
     } else if (transient(c, rc)) {
         /* Out of time: nothing can reach this user any more. */
@@ -164,7 +164,7 @@ static int send_callback(bh_ctx *c, ia_call *call, int type, const json_t *data)
         log_fields(LOG_WARN, "interact", NULL,
                    "the response to %s failed %d time(s) within Discord's 3 s (last: HTTP %d): "
                    "the user saw \"This interaction failed\"",
-                   call->key, retries + 1, c->http_status);
+                   call->key, retries + 1, plug_ctx_http_status(c));
     } else {
         /* Refused (a 4xx): nothing was sent, so the host may still answer instead. */
         set_state(call, IA_NEW);
@@ -187,9 +187,9 @@ static const json_t *body_or_fail(bh_ctx *c, const bh_msg *m)
     const json_t *body = msg_body(m, &err);
     if (!body) {
         plug_set_error(c, "message not sent: %s", err);
-        log_fields(LOG_WARN, "interact", NULL, "plugin %s: message not sent: %s", c->plugin, err);
-        if (c->ia)
-            c->ia->refused = 1;
+        log_fields(LOG_WARN, "interact", NULL, "plugin %s: message not sent: %s", plug_ctx_plugin(c), err);
+        if (plug_ctx_interaction(c))
+            plug_ctx_interaction(c)->refused = 1;
     }
     return body;
 }
@@ -324,7 +324,7 @@ int ia_api_modal_open(bh_ctx *c, bh_modal *md)
     const json_t *body = msg_modal_body(md, &err);
     if (!body) {
         plug_set_error(c, "modal not opened: %s", err);
-        log_fields(LOG_WARN, "interact", NULL, "plugin %s: modal not opened: %s", c->plugin, err);
+        log_fields(LOG_WARN, "interact", NULL, "plugin %s: modal not opened: %s", plug_ctx_plugin(c), err);
         call->refused = 1;
         return BH_ELIMIT;
     }
@@ -552,8 +552,8 @@ const char *ia_answer_outcome(ia_call *call)
 void ia_answer_finish(ia_call *call, int rc)
 {
     bh_ctx *c = call->ctx;
-    char saved[sizeof c->err];
-    snprintf(saved, sizeof saved, "%s", c->err);
+    char saved[512];
+    snprintf(saved, sizeof saved, "%s", plug_ctx_error(c));
     /*
      * Claim before sending anything: the auto-defer may fire at this very moment,
      * and only one of us may send the initial response.
@@ -591,7 +591,7 @@ void ia_answer_finish(ia_call *call, int rc)
         send_text(c, call, mine, st, "Done.");
     }
 out:
-    snprintf(c->err, sizeof c->err, "%s", saved);
+    plug_set_error(c, "%s", saved);
 }
 
 static void unrouted_done(rest_response *res, void *arg)

@@ -8,7 +8,6 @@
 #include "ia/ia_internal.h"
 #include "metrics/metrics.h"
 #include "plug/plug_ctx.h"
-#include "plug/plug_internal.h"
 
 int ia_mgr_create(ia_mgr **out, const ia_opts *o)
 {
@@ -264,7 +263,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
     }
     if (over_capacity(m, call))
         return;
-    call->ctx = plug_ctx_new(type == 2   ? BH_CTX_COMMAND
+    call->ctx = plug_ctx_new(m->o.plugins, type == 2   ? BH_CTX_COMMAND
                              : type == 3 ? BH_CTX_COMPONENT
                              : type == 4 ? BH_CTX_AUTOCOMPLETE
                                          : BH_CTX_MODAL,
@@ -274,7 +273,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
         call_free(call);
         return;
     }
-    call->ctx->ia = call;
+    plug_ctx_set_interaction(call->ctx, call);
     call->loop_refs = 1;
     uv_timer_init(m->o.loop, &call->timer);
     call->timer.data = call;

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "msg/msg.h"
 #include "ia/ia_internal.h"
-#include "plug/plug_internal.h"
+#include "msg/msg.h"
+#include "plug/plug_ctx.h"
 
 static uint64_t id_of(const json_t *v)
 {
@@ -85,12 +85,12 @@ void ia_call_parsed_free(ia_call *call)
 
 static const json_t *data_of(bh_ctx *c)
 {
-    return json_object_get(c->data, "data");
+    return json_object_get(plug_ctx_data(c), "data");
 }
 
 uint64_t ia_api_id(bh_ctx *c, int which)
 {
-    const json_t *d = c->data;
+    const json_t *d = plug_ctx_data(c);
     switch (which) {
     case BH_ID_GUILD:
         return id_of(json_object_get(d, "guild_id"));
@@ -101,7 +101,7 @@ uint64_t ia_api_id(bh_ctx *c, int which)
         return id_of(json_object_get(user ? user : json_object_get(d, "user"), "id"));
     }
     case BH_ID_INTERACTION:
-        return c->ia ? id_of(json_object_get(d, "id")) : 0;
+        return plug_ctx_interaction(c) ? id_of(json_object_get(d, "id")) : 0;
     case BH_ID_MESSAGE:
         return id_of(json_object_get(json_object_get(d, "message"), "id"));
     case BH_ID_APPLICATION:
@@ -112,11 +112,11 @@ uint64_t ia_api_id(bh_ctx *c, int which)
 
 const json_t *ia_api_option(bh_ctx *c, const char *name)
 {
-    if (!c->ia || !name)
+    if (!plug_ctx_interaction(c) || !name)
         return NULL;
     size_t i;
     const json_t *o;
-    json_array_foreach(c->ia->options, i, o)
+    json_array_foreach(plug_ctx_interaction(c)->options, i, o)
     {
         const char *n = json_string_value(json_object_get(o, "name"));
         if (n && strcmp(n, name) == 0)
@@ -127,12 +127,12 @@ const json_t *ia_api_option(bh_ctx *c, const char *name)
 
 int ia_api_cid_count(bh_ctx *c)
 {
-    return c->ia ? c->ia->ncid : 0;
+    return plug_ctx_interaction(c) ? plug_ctx_interaction(c)->ncid : 0;
 }
 
 const char *ia_api_cid_part(bh_ctx *c, int i)
 {
-    return c->ia && i >= 0 && i < c->ia->ncid ? c->ia->cid_parts[i] : NULL;
+    return plug_ctx_interaction(c) && i >= 0 && i < plug_ctx_interaction(c)->ncid ? plug_ctx_interaction(c)->cid_parts[i] : NULL;
 }
 
 int ia_api_value_count(bh_ctx *c)
@@ -163,12 +163,12 @@ const char *ia_api_field(bh_ctx *c, const char *custom_id)
 
 uint64_t ia_api_member_perms(bh_ctx *c)
 {
-    return id_of(json_object_get(json_object_get(c->data, "member"), "permissions"));
+    return id_of(json_object_get(json_object_get(plug_ctx_data(c), "member"), "permissions"));
 }
 
 int ia_api_member_roles(bh_ctx *c, uint64_t *out, int max)
 {
-    const json_t *roles = json_object_get(json_object_get(c->data, "member"), "roles");
+    const json_t *roles = json_object_get(json_object_get(plug_ctx_data(c), "member"), "roles");
     int n = (int)json_array_size(roles);
     for (int i = 0; i < n && i < max; i++)
         out[i] = id_of(json_array_get(roles, (size_t)i));

@@ -84,6 +84,16 @@ void plug_call_release(plug_mgr *m, plug_call *call);
  */
 void plug_mgr_set_job_nudge(plug_mgr *m, void (*fn)(void *arg), void *arg);
 
+/*
+ * The REST client and guild cache that handler calls reach through their
+ * manager (the table's REST and cache entries, plug_rest_call()). Set on the
+ * loop before calls begin, cleared (NULL, NULL) once they have ended; without
+ * them REST calls fail with BH_ENOSYS (check mode, a host without a token).
+ */
+struct rest;
+struct cache;
+void plug_mgr_set_discord(plug_mgr *m, struct rest *r, struct cache *c);
+
 /* Names of the live plugins, whose jobs and outbox the scheduler runs; caller frees with plug_names_free(). */
 int plug_job_plugins(plug_mgr *m, char ***names);
 void plug_names_free(char **names, int n);

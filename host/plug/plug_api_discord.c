@@ -237,7 +237,7 @@ static void fill_guild(bh_ctx *c, struct cache *k, uint64_t guild)
 
 static struct cache *cache_or_fail(bh_ctx *c)
 {
-    struct cache *k = plug_cache();
+    struct cache *k = c->mgr ? c->mgr->cache : NULL;
     if (!k)
         plug_set_error(c, "no guild cache in this mode");
     return k;

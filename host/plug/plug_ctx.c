@@ -13,13 +13,14 @@ typedef struct ctx_box {
     char name[176];
 } ctx_box;
 
-bh_ctx *plug_ctx_new(int kind, const char *name, json_t *data, struct db_pool *db)
+bh_ctx *plug_ctx_new(plug_mgr *m, int kind, const char *name, json_t *data, struct db_pool *db)
 {
     ctx_box *b = calloc(1, sizeof *b);
     if (!b) {
         json_decref(data);
         return NULL;
     }
+    b->c.mgr = m;
     b->c.kind = kind;
     snprintf(b->name, sizeof b->name, "%s", name ? name : "");
     b->c.name = b->name;
@@ -45,7 +46,6 @@ void plug_ctx_set_job(bh_ctx *c, const char *kind, json_t *payload, int attempt)
 int plug_ctx_run(bh_ctx *c, const plug_call *call)
 {
     c->gen = call->gen;
-    c->mgr = call->gen->mgr;
     snprintf(c->plugin, sizeof c->plugin, "%s", call->gen->name);
     c->err[0] = '\0';
     bh_ctx *outer = plug_ctx_current();
@@ -90,4 +90,34 @@ void plug_ctx_free(bh_ctx *c)
         c->mgr->job_nudge(c->mgr->job_nudge_arg);
     json_decref(c->data);
     free(c);
+}
+
+const json_t *plug_ctx_data(const bh_ctx *c)
+{
+    return c->data;
+}
+
+const char *plug_ctx_plugin(const bh_ctx *c)
+{
+    return c->plugin;
+}
+
+void plug_ctx_set_interaction(bh_ctx *c, struct ia_call *call)
+{
+    c->ia = call;
+}
+
+struct ia_call *plug_ctx_interaction(const bh_ctx *c)
+{
+    return c->ia;
+}
+
+int plug_ctx_discord_code(const bh_ctx *c)
+{
+    return c->discord_code;
+}
+
+int plug_ctx_http_status(const bh_ctx *c)
+{
+    return c->http_status;
 }

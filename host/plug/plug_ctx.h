@@ -7,8 +7,11 @@
 #include "db/db.h"
 #include "plug/plug.h"
 
-/* A context for one call; `data` is stolen (NULL: an empty object). db may be NULL. */
-bh_ctx *plug_ctx_new(int kind, const char *name, json_t *data, struct db_pool *db);
+/*
+ * A context for one call of manager `m` (whose REST client and cache its calls
+ * use; NULL: none); `data` is stolen (NULL: an empty object). db may be NULL.
+ */
+bh_ctx *plug_ctx_new(plug_mgr *m, int kind, const char *name, json_t *data, struct db_pool *db);
 /* The session the call's queries use, e.g. to claim a job before the call. */
 db_session *plug_ctx_db(bh_ctx *c);
 void plug_ctx_set_job(bh_ctx *c, const char *kind, json_t *payload, int attempt);
@@ -23,5 +26,21 @@ const char *plug_ctx_error(const bh_ctx *c);
 db_session *plug_ctx_end_handler(bh_ctx *c);
 /* Ends the call: rolls back what it left open, gives back its connection, frees it. */
 void plug_ctx_free(bh_ctx *c);
+
+/* The call's data (the interaction, the event, the job's payload), borrowed. */
+const json_t *plug_ctx_data(const bh_ctx *c);
+/* The plugin the call runs in ("" before plug_ctx_run()). */
+const char *plug_ctx_plugin(const bh_ctx *c);
+/* Sets the error text bh_ctx_error() and plug_ctx_error() return. */
+void plug_set_error(bh_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The interaction a call answers (host/ia/ owns it); NULL for other calls. */
+struct ia_call;
+void plug_ctx_set_interaction(bh_ctx *c, struct ia_call *call);
+struct ia_call *plug_ctx_interaction(const bh_ctx *c);
+
+/* Of the call's last REST request: Discord's error code (0: none), the HTTP status (0: no answer). */
+int plug_ctx_discord_code(const bh_ctx *c);
+int plug_ctx_http_status(const bh_ctx *c);
 
 #endif

@@ -39,7 +39,7 @@ int plug_events_create(plug_events **out, plug_mgr *m, work_pool *workers, struc
 static void run_event(void *arg)
 {
     event_call *ev = arg;
-    bh_ctx *c = plug_ctx_new(BH_CTX_EVENT, ev->name, ev->data, ev->e->db);
+    bh_ctx *c = plug_ctx_new(ev->e->mgr, BH_CTX_EVENT, ev->name, ev->data, ev->e->db);
     if (c) {
         if (plug_ctx_run(c, &ev->call) < 0)
             log_fields(LOG_WARN, "events", NULL, "plugin %s failed on %s: %s",

@@ -1,4 +1,4 @@
-/* Internals shared by the files of host/plug/. */
+/* Internals shared by the files of host/plug/: no file outside it includes this. */
 #ifndef BH_PLUG_INTERNAL_H
 #define BH_PLUG_INTERNAL_H
 
@@ -8,6 +8,7 @@
 
 #include "db/db.h"
 #include "plug/plug.h"
+#include "plug/plug_ctx.h"
 
 typedef struct plug_route_entry {
     int kind;
@@ -64,6 +65,8 @@ struct plug_mgr {
     char *copy_dir;
     void (*job_nudge)(void *arg);
     void *job_nudge_arg;
+    struct rest *rest;           /* the table's REST and cache entries (plug_mgr_set_discord) */
+    struct cache *cache;
 };
 
 /* A handler call's context (bh_ctx). */
@@ -85,13 +88,6 @@ struct bh_ctx {
     char err[512];
 };
 
-/* The host's Discord side, for the table's REST and cache entries (set by app.c). */
-struct rest;
-struct cache;
-void plug_set_discord(struct rest *r, struct cache *c);
-struct rest *plug_rest(void);
-struct cache *plug_cache(void);
-
 /* plug_loader.c */
 int plug_gen_open(plug_mgr *m, bh_host *g, char *err, size_t errlen);
 void plug_gen_close(bh_host *g);
@@ -106,6 +102,5 @@ void plug_gen_unref(bh_host *g);
 /* plug_api.c */
 bh_ctx *plug_ctx_current(void);
 void plug_ctx_set_current(bh_ctx *c);
-void plug_set_error(bh_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

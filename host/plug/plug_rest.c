@@ -7,23 +7,12 @@
 #include "plug/plug_internal.h"
 #include "rest/rest.h"
 
-static struct rest *the_rest;
-static struct cache *the_cache;
-
-void plug_set_discord(struct rest *r, struct cache *c)
+void plug_mgr_set_discord(plug_mgr *m, struct rest *r, struct cache *c)
 {
-    the_rest = r;
-    the_cache = c;
-}
-
-struct rest *plug_rest(void)
-{
-    return the_rest;
-}
-
-struct cache *plug_cache(void)
-{
-    return the_cache;
+    pthread_mutex_lock(&m->lock);
+    m->rest = r;
+    m->cache = c;
+    pthread_mutex_unlock(&m->lock);
 }
 
 int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t *body,
@@ -33,7 +22,8 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
         *out = NULL;
     c->discord_code = 0;
     c->http_status = 0;
-    if (!the_rest) {
+    struct rest *r = c->mgr ? c->mgr->rest : NULL;
+    if (!r) {
         plug_set_error(c, "no connection to Discord in this mode");
         return BH_ENOSYS;
     }
@@ -43,7 +33,7 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
     rest_req req = {.method = method, .path = path, .body = text, .reason = reason,
                     .flags = flags};
     rest_response *res = NULL;
-    int rc = rest_call(the_rest, &req, &res);
+    int rc = rest_call(r, &req, &res);
     free(text);
     if (res)
         c->http_status = res->status;

@@ -73,7 +73,7 @@ static int64_t now_ms(void)
 /* Runs one claimed job; returns 1 when it ran (either way), 0 when none was due, <0 on error. */
 static int run_one(sched *s, char **plugins, int nplugins)
 {
-    bh_ctx *c = plug_ctx_new(BH_CTX_JOB, "", NULL, s->db);
+    bh_ctx *c = plug_ctx_new(s->plugins, BH_CTX_JOB, "", NULL, s->db);
     if (!c)
         return BH_ENOMEM;
     db_job job;

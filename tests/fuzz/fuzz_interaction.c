@@ -17,7 +17,6 @@
 
 #include "ia/ia_internal.h"
 #include "plug/plug_ctx.h"
-#include "plug/plug_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -98,9 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     call->ia = ia;
     if (ia_call_parse(call) == 0) {
-        bh_ctx *c = plug_ctx_new(call->route_kind, call->key, json_incref(ia), NULL);
+        bh_ctx *c = plug_ctx_new(NULL, call->route_kind, call->key, json_incref(ia), NULL);
         if (c) {
-            c->ia = call;
+            plug_ctx_set_interaction(c, call);
             read_all(c, call);
             plug_ctx_free(c);
         }

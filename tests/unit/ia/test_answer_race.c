@@ -20,7 +20,6 @@
 #include "base/work_pool.h"
 #include "ia/ia_internal.h"
 #include "plug/plug.h"
-#include "plug/plug_internal.h"
 #include "tsup_host.h"
 
 #define ROUNDS 2000
@@ -132,7 +131,6 @@ int main(void)
     emu_start();
     fx f;
     fx_open(&f, emu_api_base(), NULL);
-    plug_set_discord(f.r, NULL);
     const char *app = app_id();
 
     /* The emulator creates interactions only for commands the bot registered. */
@@ -160,6 +158,7 @@ int main(void)
     plug_mgr *pm;
     plug_mgr_opts po = {.db = NULL, .copy_dir = copies};
     CHECK(plug_mgr_create(&pm, &po) == 0);
+    plug_mgr_set_discord(pm, f.r, NULL);
     plug_apply_report rep;
     CHECK_EQ_INT(plug_mgr_apply(pm, c, 0, &rep), 0);
 

@@ -98,7 +98,7 @@ int main(void)
     /* A handler's failure comes back with its reason. */
     plug_call call;
     CHECK(plug_route(m, PLUG_COMPONENT, "routing:btn:9", &call) == 0);
-    bh_ctx *ctx = plug_ctx_new(BH_CTX_COMPONENT, "routing:btn:9", NULL, NULL);
+    bh_ctx *ctx = plug_ctx_new(m, BH_CTX_COMPONENT, "routing:btn:9", NULL, NULL);
     CHECK_EQ_INT(plug_ctx_run(ctx, &call), BH_ENOTFOUND);
     CHECK_EQ_STR(plug_ctx_error(ctx), "handler returned -5 (not found)");
     plug_ctx_free(ctx);

@@ -1,19 +1,17 @@
-/* The bh_api entries implemented by host/ia/ (reading and answering interactions). */
+/* The bh_api entries implemented by host/ia/: reading what it parsed, answering. */
 #ifndef BH_IA_API_H
 #define BH_IA_API_H
 
 #include <bothost/abi.h>
 
-uint64_t ia_api_id(bh_ctx *c, int which);
+#include "plug/plug_ctx.h"
+
+/* All of them, as the call carries them (plug_ctx_set_interaction()). */
+extern const plug_ia_entries ia_entries;
+
 const json_t *ia_api_option(bh_ctx *c, const char *name);
 int ia_api_cid_count(bh_ctx *c);
 const char *ia_api_cid_part(bh_ctx *c, int i);
-int ia_api_value_count(bh_ctx *c);
-const char *ia_api_value(bh_ctx *c, int i);
-const char *ia_api_field(bh_ctx *c, const char *custom_id);
-uint64_t ia_api_member_perms(bh_ctx *c);
-int ia_api_member_roles(bh_ctx *c, uint64_t *out, int max);
-const json_t *ia_api_resolved(bh_ctx *c, const char *kind, uint64_t id);
 
 int ia_api_reply(bh_ctx *c, bh_msg *m);
 int ia_api_update(bh_ctx *c, bh_msg *m);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "ia/ia_api.h"
 #include "ia/ia_internal.h"
 #include "metrics/metrics.h"
 #include "plug/plug_ctx.h"
@@ -273,7 +274,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
         call_free(call);
         return;
     }
-    plug_ctx_set_interaction(call->ctx, call);
+    plug_ctx_set_interaction(call->ctx, call, &ia_entries);
     call->loop_refs = 1;
     uv_timer_init(m->o.loop, &call->timer);
     call->timer.data = call;

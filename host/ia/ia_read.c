@@ -1,8 +1,9 @@
-/* Reading an interaction: ids, options, custom_id parts, select values, modal fields. */
+/* Parsing an interaction (command path, options, custom_id parts), and the entries that read what was parsed. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ia/ia_api.h"
 #include "ia/ia_internal.h"
 #include "msg/msg.h"
 #include "plug/plug_ctx.h"
@@ -83,40 +84,14 @@ void ia_call_parsed_free(ia_call *call)
 
 /* ---- the bh_api entries ---- */
 
-static const json_t *data_of(bh_ctx *c)
-{
-    return json_object_get(plug_ctx_data(c), "data");
-}
-
-uint64_t ia_api_id(bh_ctx *c, int which)
-{
-    const json_t *d = plug_ctx_data(c);
-    switch (which) {
-    case BH_ID_GUILD:
-        return id_of(json_object_get(d, "guild_id"));
-    case BH_ID_CHANNEL:
-        return id_of(json_object_get(d, "channel_id"));
-    case BH_ID_USER: {
-        const json_t *user = json_object_get(json_object_get(d, "member"), "user");
-        return id_of(json_object_get(user ? user : json_object_get(d, "user"), "id"));
-    }
-    case BH_ID_INTERACTION:
-        return plug_ctx_interaction(c) ? id_of(json_object_get(d, "id")) : 0;
-    case BH_ID_MESSAGE:
-        return id_of(json_object_get(json_object_get(d, "message"), "id"));
-    case BH_ID_APPLICATION:
-        return id_of(json_object_get(d, "application_id"));
-    }
-    return 0;
-}
-
 const json_t *ia_api_option(bh_ctx *c, const char *name)
 {
-    if (!plug_ctx_interaction(c) || !name)
+    const ia_call *call = plug_ctx_interaction(c);
+    if (!call || !name)
         return NULL;
     size_t i;
     const json_t *o;
-    json_array_foreach(plug_ctx_interaction(c)->options, i, o)
+    json_array_foreach(call->options, i, o)
     {
         const char *n = json_string_value(json_object_get(o, "name"));
         if (n && strcmp(n, name) == 0)
@@ -127,57 +102,12 @@ const json_t *ia_api_option(bh_ctx *c, const char *name)
 
 int ia_api_cid_count(bh_ctx *c)
 {
-    return plug_ctx_interaction(c) ? plug_ctx_interaction(c)->ncid : 0;
+    const ia_call *call = plug_ctx_interaction(c);
+    return call ? call->ncid : 0;
 }
 
 const char *ia_api_cid_part(bh_ctx *c, int i)
 {
-    return plug_ctx_interaction(c) && i >= 0 && i < plug_ctx_interaction(c)->ncid ? plug_ctx_interaction(c)->cid_parts[i] : NULL;
-}
-
-int ia_api_value_count(bh_ctx *c)
-{
-    return (int)json_array_size(json_object_get(data_of(c), "values"));
-}
-
-const char *ia_api_value(bh_ctx *c, int i)
-{
-    return json_string_value(json_array_get(json_object_get(data_of(c), "values"), (size_t)i));
-}
-
-const char *ia_api_field(bh_ctx *c, const char *custom_id)
-{
-    size_t i, j;
-    const json_t *row, *input;
-    json_array_foreach(json_object_get(data_of(c), "components"), i, row)
-    {
-        json_array_foreach(json_object_get(row, "components"), j, input)
-        {
-            const char *id = json_string_value(json_object_get(input, "custom_id"));
-            if (id && custom_id && strcmp(id, custom_id) == 0)
-                return json_string_value(json_object_get(input, "value"));
-        }
-    }
-    return NULL;
-}
-
-uint64_t ia_api_member_perms(bh_ctx *c)
-{
-    return id_of(json_object_get(json_object_get(plug_ctx_data(c), "member"), "permissions"));
-}
-
-int ia_api_member_roles(bh_ctx *c, uint64_t *out, int max)
-{
-    const json_t *roles = json_object_get(json_object_get(plug_ctx_data(c), "member"), "roles");
-    int n = (int)json_array_size(roles);
-    for (int i = 0; i < n && i < max; i++)
-        out[i] = id_of(json_array_get(roles, (size_t)i));
-    return n;
-}
-
-const json_t *ia_api_resolved(bh_ctx *c, const char *kind, uint64_t id)
-{
-    char key[24];
-    snprintf(key, sizeof key, "%" PRIu64, id);
-    return json_object_get(json_object_get(json_object_get(data_of(c), "resolved"), kind), key);
+    const ia_call *call = plug_ctx_interaction(c);
+    return call && i >= 0 && i < call->ncid ? call->cid_parts[i] : NULL;
 }

@@ -1,4 +1,4 @@
-/* The table's builder, REST and cache entries: thin glue over msg/, ia/, rest/ and cache/. */
+/* The table's builder, REST and cache entries: thin glue over msg/, rest/ and cache/. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "cache/cache.h"
-#include "ia/ia_api.h"
 #include "msg/msg.h"
 #include "plug/plug_api_discord.h"
 #include "plug/plug_internal.h"
@@ -284,7 +283,7 @@ int plug_api_bot_top_position(bh_ctx *c, uint64_t guild)
 
 uint64_t plug_api_bot_user_id(bh_ctx *c)
 {
-    struct cache *k = cache_for(c, ia_api_id(c, BH_ID_GUILD));
+    struct cache *k = cache_for(c, plug_read_id(c, BH_ID_GUILD));
     return k ? cache_bot_user_id(k) : 0;
 }
 

@@ -102,9 +102,10 @@ const char *plug_ctx_plugin(const bh_ctx *c)
     return c->plugin;
 }
 
-void plug_ctx_set_interaction(bh_ctx *c, struct ia_call *call)
+void plug_ctx_set_interaction(bh_ctx *c, struct ia_call *call, const plug_ia_entries *entries)
 {
     c->ia = call;
+    c->ia_entries = entries;
 }
 
 struct ia_call *plug_ctx_interaction(const bh_ctx *c)

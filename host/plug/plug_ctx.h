@@ -34,9 +34,30 @@ const char *plug_ctx_plugin(const bh_ctx *c);
 /* Sets the error text bh_ctx_error() and plug_ctx_error() return. */
 void plug_set_error(bh_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The interaction a call answers (host/ia/ owns it); NULL for other calls. */
+/*
+ * What an interaction gives its handler: the bh_api entries that read what
+ * host/ia/ parsed and answer it. ia/ implements them (ia_entries) and sets them
+ * on the call with the interaction; the table reaches them through the call, so
+ * plug/, below ia/, includes nothing of it. A call without them is not an
+ * interaction: reads give NULL or 0, answers BH_ESTATE.
+ */
+typedef struct plug_ia_entries {
+    const json_t *(*option)(bh_ctx *c, const char *name);
+    int (*cid_count)(bh_ctx *c);
+    const char *(*cid_part)(bh_ctx *c, int i);
+    int (*reply)(bh_ctx *c, bh_msg *m);
+    int (*update)(bh_ctx *c, bh_msg *m);
+    int (*defer)(bh_ctx *c, int ephemeral);
+    int (*modal_open)(bh_ctx *c, bh_modal *md);
+    int (*autocomplete)(bh_ctx *c, const json_t *choices);
+    int (*followup)(bh_ctx *c, bh_msg *m, uint64_t *message_id);
+    int (*edit_original)(bh_ctx *c, bh_msg *m);
+    int (*delete_original)(bh_ctx *c);
+} plug_ia_entries;
+
+/* The interaction a call answers (host/ia/ owns it), and its entries; NULL for other calls. */
 struct ia_call;
-void plug_ctx_set_interaction(bh_ctx *c, struct ia_call *call);
+void plug_ctx_set_interaction(bh_ctx *c, struct ia_call *call, const plug_ia_entries *entries);
 struct ia_call *plug_ctx_interaction(const bh_ctx *c);
 
 /* Of the call's last REST request: Discord's error code (0: none), the HTTP status (0: no answer). */

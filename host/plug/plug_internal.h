@@ -80,7 +80,8 @@ struct bh_ctx {
     db_session db;
     int job_attempt;
     int scheduled_job;           /* nudge the scheduler when the call ends */
-    struct ia_call *ia;          /* set for interactions */
+    struct ia_call *ia;          /* set for interactions, with the entries that use it */
+    const plug_ia_entries *ia_entries;
     bh_msg *msgs;                /* builders not yet freed */
     bh_modal *modals;
     int discord_code;            /* of the last failed REST call */
@@ -98,6 +99,28 @@ int plug_registry_add(bh_host *g, int kind, const char *key, bh_handler_fn fn);
 int plug_registry_add_command(bh_host *g, const char *definition_json);
 /* Drops a reference; the last one unloads a retired generation. */
 void plug_gen_unref(bh_host *g);
+
+/* plug_api_read.c: the entries that read a call's data */
+uint64_t plug_read_id(bh_ctx *c, int which);
+int plug_read_value_count(bh_ctx *c);
+const char *plug_read_value(bh_ctx *c, int i);
+const char *plug_read_field(bh_ctx *c, const char *custom_id);
+uint64_t plug_read_member_perms(bh_ctx *c);
+int plug_read_member_roles(bh_ctx *c, uint64_t *out, int max);
+const json_t *plug_read_resolved(bh_ctx *c, const char *kind, uint64_t id);
+
+/* plug_api_ia.c: the interaction entries, through the call's plug_ia_entries */
+const json_t *plug_ia_option(bh_ctx *c, const char *name);
+int plug_ia_cid_count(bh_ctx *c);
+const char *plug_ia_cid_part(bh_ctx *c, int i);
+int plug_ia_reply(bh_ctx *c, bh_msg *m);
+int plug_ia_update(bh_ctx *c, bh_msg *m);
+int plug_ia_defer(bh_ctx *c, int ephemeral);
+int plug_ia_modal_open(bh_ctx *c, bh_modal *md);
+int plug_ia_autocomplete(bh_ctx *c, const json_t *choices);
+int plug_ia_followup(bh_ctx *c, bh_msg *m, uint64_t *message_id);
+int plug_ia_edit_original(bh_ctx *c, bh_msg *m);
+int plug_ia_delete_original(bh_ctx *c);
 
 /* plug_api.c */
 bh_ctx *plug_ctx_current(void);

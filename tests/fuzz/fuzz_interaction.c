@@ -15,6 +15,7 @@
 
 #include <bothost/bothost.h>
 
+#include "ia/ia_api.h"
 #include "ia/ia_internal.h"
 #include "plug/plug_ctx.h"
 
@@ -99,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ia_call_parse(call) == 0) {
         bh_ctx *c = plug_ctx_new(NULL, call->route_kind, call->key, json_incref(ia), NULL);
         if (c) {
-            plug_ctx_set_interaction(c, call);
+            plug_ctx_set_interaction(c, call, &ia_entries);
             read_all(c, call);
             plug_ctx_free(c);
         }

@@ -37,6 +37,7 @@ typedef struct app {
     plug_mgr *plugins;
     sched *sched;
     app_net *net;                /* HTTP always; Discord when there is a token */
+    http_ready *ready;           /* /health/ready's checks */
 
     uv_work_t reload_req;
     int reloading, reload_pending;
@@ -568,7 +569,7 @@ int app_run(const char *config_path)
     char copy_dir[4096];
     snprintf(copy_dir, sizeof copy_dir, "%s/plugins", a.cfg->state_dir);
     plug_mgr_opts po = {.db = a.db, .copy_dir = copy_dir};
-    if (plug_mgr_create(&a.plugins, &po) < 0)
+    if (plug_mgr_create(&a.plugins, &po) < 0 || http_ready_create(&a.ready) < 0)
         goto out;
 
     uv_loop_init(&a.loop);
@@ -584,14 +585,15 @@ int app_run(const char *config_path)
 
     /* Health and metrics first: they answer (503 meanwhile) while the database is away. */
     app_net_opts no = {.loop = &a.loop, .cfg = a.cfg, .workers = a.workers,
-                       .plugins = a.plugins, .db = a.db, .on_ready = on_net_ready,
+                       .plugins = a.plugins, .db = a.db, .ready = a.ready,
+                       .on_ready = on_net_ready,
                        .on_fatal = on_net_fatal, .arg = &a};
     if (app_net_start(&a.net, &no) < 0) {
         log_msg(LOG_ERROR, "host", "cannot start the network side");
         a.exit_status = APP_EXIT_FAILURE;
         begin_stop(&a, "cannot start the network side");
     } else {
-        http_add_ready_check("start-up", ready_started, &a);
+        http_add_ready_check(a.ready, "start-up", ready_started, &a);
         start_attempt(&a);
     }
     uv_run(&a.loop, UV_RUN_DEFAULT);
@@ -615,6 +617,7 @@ int app_run(const char *config_path)
 out:
     work_pool_destroy(a.workers);
     plug_mgr_destroy(a.plugins);
+    http_ready_free(a.ready);
     db_pool_destroy(a.db);
     if (a.cfg != a.started)
         cfg_free(a.started);

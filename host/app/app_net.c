@@ -14,19 +14,7 @@
 #include "base/log.h"
 #include "http/http.h"
 
-static const struct lws_protocols *client_protocols(void)
-{
-    static struct lws_protocols list[2];
-    list[0] = gw_protocol;
-    return list;
-}
 
-static const struct lws_protocols *server_protocols(void)
-{
-    static struct lws_protocols list[2];
-    list[0] = http_protocol;
-    return list;
-}
 
 /* The Discord side: REST, cache, interactions, then who we are and where the gateway is. */
 static int start_discord(app_net *d)
@@ -69,10 +57,14 @@ int app_net_start(app_net **out, const app_net_opts *o)
     d->api_base = strdup(c->api_base);
     d->auto_defer_ms = c->auto_defer_ms;
 
+    /* The protocols are objects, not constants: copied in; the zeroed last entry ends each list. */
+    d->client_protocols[0] = gw_protocol;
+    d->server_protocols[0] = http_protocol;
+    d->server_protocols[0].user = o->ready;
     net_opts no = {.loop = o->loop,
-                   .client_protocols = client_protocols(),
+                   .client_protocols = d->client_protocols,
                    .http_listen = c->http_listen,
-                   .server_protocols = server_protocols()};
+                   .server_protocols = d->server_protocols};
     int rc = net_create(&d->net, &no);
     if (rc < 0) {
         app_net_free(d);
@@ -142,7 +134,7 @@ void app_net_close(app_net *d, void (*done)(void *arg), void *arg)
     d->closed = done;
     d->closed_arg = arg;
     plug_mgr_set_discord(d->o.plugins, NULL, NULL);
-    http_clear_ready_checks();
+    http_clear_ready_checks(d->o.ready);
     app_net_metrics_remove(d);
     uv_close((uv_handle_t *)&d->db_timer, NULL);
     uv_close((uv_handle_t *)&d->lookup_timer, NULL);

@@ -20,6 +20,7 @@
 #include "base/cfg.h"
 #include "base/work_pool.h"
 #include "db/db.h"
+#include "http/http.h"
 #include "plug/plug.h"
 
 typedef struct app_net app_net;
@@ -30,6 +31,7 @@ typedef struct app_net_opts {
     work_pool *workers;
     plug_mgr *plugins;
     db_pool *db;
+    http_ready *ready;         /* /health/ready's checks: the network side adds its own */
     /*
      * Loop thread, at most once: every shard is READY for the first time (or
      * there is no token: nothing to wait for). The host tells systemd READY=1.

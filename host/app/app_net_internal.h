@@ -15,6 +15,7 @@
 struct app_net {
     app_net_opts o;
     net *net;
+    struct lws_protocols client_protocols[2], server_protocols[2];  /* lws keeps pointers to them */
     rest *rest;
     gw *gw;
     cache *cache;

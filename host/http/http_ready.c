@@ -20,55 +20,73 @@ struct check {
     void *arg;
 };
 
-static struct {
+struct http_ready {
     pthread_mutex_t lock;
     struct check checks[HTTP_MAX_READY_CHECKS];
     size_t n;
-} ready = {.lock = PTHREAD_MUTEX_INITIALIZER};
+};
 
-int http_add_ready_check(const char *name, http_ready_cb fn, void *arg)
+int http_ready_create(http_ready **out)
+{
+    http_ready *r = calloc(1, sizeof *r);
+    if (!r)
+        return BH_ENOMEM;
+    pthread_mutex_init(&r->lock, NULL);
+    *out = r;
+    return 0;
+}
+
+void http_ready_free(http_ready *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_destroy(&r->lock);
+    free(r);
+}
+
+int http_add_ready_check(http_ready *r, const char *name, http_ready_cb fn, void *arg)
 {
     if (!name || !*name || strlen(name) >= NAME_MAX_LEN || !fn)
         return BH_EINVAL;
     int rc = 0;
-    pthread_mutex_lock(&ready.lock);
-    for (size_t i = 0; i < ready.n; i++)
-        if (strcmp(ready.checks[i].name, name) == 0)
+    pthread_mutex_lock(&r->lock);
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->checks[i].name, name) == 0)
             rc = BH_EEXIST;
-    if (rc == 0 && ready.n == HTTP_MAX_READY_CHECKS)
+    if (rc == 0 && r->n == HTTP_MAX_READY_CHECKS)
         rc = BH_ELIMIT;
     if (rc == 0) {
-        struct check *c = &ready.checks[ready.n++];
+        struct check *c = &r->checks[r->n++];
         snprintf(c->name, sizeof c->name, "%s", name);
         c->fn = fn;
         c->arg = arg;
     }
-    pthread_mutex_unlock(&ready.lock);
+    pthread_mutex_unlock(&r->lock);
     return rc;
 }
 
-int http_remove_ready_check(const char *name)
+int http_remove_ready_check(http_ready *r, const char *name)
 {
     int rc = BH_ENOTFOUND;
-    pthread_mutex_lock(&ready.lock);
-    for (size_t i = 0; i < ready.n; i++) {
-        if (strcmp(ready.checks[i].name, name) == 0) {
-            memmove(&ready.checks[i], &ready.checks[i + 1],
-                    (ready.n - i - 1) * sizeof ready.checks[0]);
-            ready.n--;
+    pthread_mutex_lock(&r->lock);
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->checks[i].name, name) == 0) {
+            memmove(&r->checks[i], &r->checks[i + 1],
+                    (r->n - i - 1) * sizeof r->checks[0]);
+            r->n--;
             rc = 0;
             break;
         }
     }
-    pthread_mutex_unlock(&ready.lock);
+    pthread_mutex_unlock(&r->lock);
     return rc;
 }
 
-void http_clear_ready_checks(void)
+void http_clear_ready_checks(http_ready *r)
 {
-    pthread_mutex_lock(&ready.lock);
-    ready.n = 0;
-    pthread_mutex_unlock(&ready.lock);
+    pthread_mutex_lock(&r->lock);
+    r->n = 0;
+    pthread_mutex_unlock(&r->lock);
 }
 
 /* A JSON string of `s`, with bytes that are not printable ASCII replaced: reasons are free text. */
@@ -82,13 +100,16 @@ static json_t *json_text(const char *s)
     return json_string(clean);
 }
 
-int http_ready_body(char **body, size_t *len)
+int http_ready_body(http_ready *r, char **body, size_t *len)
 {
     struct check checks[HTTP_MAX_READY_CHECKS];
-    pthread_mutex_lock(&ready.lock);
-    size_t n = ready.n;
-    memcpy(checks, ready.checks, n * sizeof checks[0]);
-    pthread_mutex_unlock(&ready.lock);
+    size_t n = 0;
+    if (r) {
+        pthread_mutex_lock(&r->lock);
+        n = r->n;
+        memcpy(checks, r->checks, n * sizeof checks[0]);
+        pthread_mutex_unlock(&r->lock);
+    }
 
     json_t *root = json_object();
     json_t *passed = json_array(), *reasons = json_array();

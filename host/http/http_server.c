@@ -80,7 +80,7 @@ static void count(const char *handler, unsigned int status)
     metrics_counter_add("bothost_http_requests_total", labels, 1);
 }
 
-static int route(struct http_pss *pss, const char *method, const char *path)
+static int route(struct http_pss *pss, http_ready *ready, const char *method, const char *path)
 {
     char *body = NULL;
     size_t len = 0;
@@ -99,7 +99,7 @@ static int route(struct http_pss *pss, const char *method, const char *path)
         return respond(pss, 200, JSON_TYPE, "{\"status\":\"ok\"}", 15);
     }
     if (strcmp(path, "/health/ready") == 0) {
-        rc = http_ready_body(&body, &len);
+        rc = http_ready_body(ready, &body, &len);
         if (rc < 0)
             goto fail;
         count(handler, rc ? 200 : 503);
@@ -189,13 +189,16 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 {
     struct http_pss *pss = user;
     switch (reason) {
-    case LWS_CALLBACK_HTTP:
+    case LWS_CALLBACK_HTTP: {
         drop_body(pss);
         pss->not_allowed = 0;
-        if (route(pss, method_of(wsi), in ? (const char *)in : "") < 0)
+        /* The readiness checks hang on the protocol its owner listed. */
+        const struct lws_protocols *proto = lws_get_protocol(wsi);
+        if (route(pss, proto ? proto->user : NULL, method_of(wsi), in ? (const char *)in : "") < 0)
             return -1;
         lws_callback_on_writable(wsi);
         return 0;
+    }
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return on_writeable(wsi, pss);
     case LWS_CALLBACK_PROTOCOL_INIT:

@@ -443,10 +443,13 @@ static const struct lws_protocols client_protocols[] = {
 };
 /* http_protocol is an object, not a constant: copy it in at run time, as the host does. */
 static struct lws_protocols server_protocols[2];
+/* /health/ready's checks, hung on the protocol as the host does. */
+static http_ready *ready;
 
 static int start_net(const char *listen)
 {
     server_protocols[0] = http_protocol;
+    server_protocols[0].user = ready;
     net_opts o = {.loop = &loop,
                   .client_protocols = client_protocols,
                   .http_listen = listen,
@@ -472,11 +475,12 @@ int main(void)
 {
     CHECK_EQ_INT(uv_loop_init(&loop), 0);
     loop_thread_id = uv_thread_self();
+    CHECK_EQ_INT(http_ready_create(&ready), 0);
     metrics_reset();
-    CHECK_EQ_INT(http_add_ready_check("shard 2", check_shard, NULL), 0);
-    CHECK_EQ_INT(http_add_ready_check("database", check_db, NULL), 0);
-    CHECK_EQ_INT(http_add_ready_check("database", check_db, NULL), BH_EEXIST);
-    CHECK_EQ_INT(http_add_ready_check("", check_db, NULL), BH_EINVAL);
+    CHECK_EQ_INT(http_add_ready_check(ready, "shard 2", check_shard, NULL), 0);
+    CHECK_EQ_INT(http_add_ready_check(ready, "database", check_db, NULL), 0);
+    CHECK_EQ_INT(http_add_ready_check(ready, "database", check_db, NULL), BH_EEXIST);
+    CHECK_EQ_INT(http_add_ready_check(ready, "", check_db, NULL), BH_EINVAL);
 
     /*
      * net.c turns port 0 into CONTEXT_PORT_NO_LISTEN_SERVER, so "127.0.0.1:0"
@@ -496,9 +500,10 @@ int main(void)
     uv_thread_join(&client);
     CHECK(net_gone);
     CHECK_EQ_INT(uv_loop_close(&loop), 0);
-    CHECK_EQ_INT(http_remove_ready_check("shard 2"), 0);
-    CHECK_EQ_INT(http_remove_ready_check("shard 2"), BH_ENOTFOUND);
-    http_clear_ready_checks();
+    CHECK_EQ_INT(http_remove_ready_check(ready, "shard 2"), 0);
+    CHECK_EQ_INT(http_remove_ready_check(ready, "shard 2"), BH_ENOTFOUND);
+    http_clear_ready_checks(ready);
+    http_ready_free(ready);
     metrics_reset();
     printf("ok\n");
     return 0;

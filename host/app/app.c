@@ -37,7 +37,8 @@ typedef struct app {
     plug_mgr *plugins;
     sched *sched;
     app_net *net;                /* HTTP always; Discord when there is a token */
-    http_ready *ready;           /* /health/ready's checks */
+    http_site *http;             /* what /health/ready and /metrics answer from */
+    metrics *metrics;            /* the registry /metrics renders */
 
     uv_work_t reload_req;
     int reloading, reload_pending;
@@ -184,28 +185,28 @@ static void start_reload(app *a);
 
 static const double reload_buckets[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
-static void describe_metrics(void)
+static void describe_metrics(metrics *m)
 {
-    metrics_describe("bothost_reloads_total", METRICS_COUNTER,
+    metrics_describe(m, "bothost_reloads_total", METRICS_COUNTER,
                      "Reloads (SIGHUP) finished, whatever their outcome.");
-    metrics_describe("bothost_reload_failures_total", METRICS_COUNTER,
+    metrics_describe(m, "bothost_reload_failures_total", METRICS_COUNTER,
                      "Reloads that kept something old: the file was refused or a plugin failed.");
-    metrics_describe_histogram("bothost_reload_duration_seconds",
+    metrics_describe_histogram(m, "bothost_reload_duration_seconds",
                                "How long a reload took, from SIGHUP to the swap.", reload_buckets,
                                sizeof reload_buckets / sizeof reload_buckets[0]);
     /* Families exported as 0 before the first reload, so that rates work from the start. */
-    metrics_counter_add("bothost_reloads_total", NULL, 0);
-    metrics_counter_add("bothost_reload_failures_total", NULL, 0);
+    metrics_counter_add(m, "bothost_reloads_total", NULL, 0);
+    metrics_counter_add(m, "bothost_reload_failures_total", NULL, 0);
 }
 
 static void reload_done(uv_work_t *req, int status)
 {
     app *a = req->data;
     a->reloading = 0;
-    metrics_counter_add("bothost_reloads_total", NULL, 1);
+    metrics_counter_add(a->metrics, "bothost_reloads_total", NULL, 1);
     if (a->reload_rc < 0 || a->reload_report.failed > 0)
-        metrics_counter_add("bothost_reload_failures_total", NULL, 1);
-    metrics_histogram_observe("bothost_reload_duration_seconds", NULL,
+        metrics_counter_add(a->metrics, "bothost_reload_failures_total", NULL, 1);
+    metrics_histogram_observe(a->metrics, "bothost_reload_duration_seconds", NULL,
                               (double)(uv_hrtime() - a->reload_started_ns) / 1e9);
     if (a->reload_rc < 0) {
         log_config_errors(LOG_ERROR, "reload refused, keeping the running configuration: ",
@@ -499,7 +500,7 @@ static void start_done(uv_work_t *req, int status)
                      .max_sweepers = (a->cfg->workers + 1) / 2,
                      .max_attempts = a->cfg->job_max_attempts,
                      .backoff_ms = a->cfg->job_backoff_ms};
-    if (sched_create(&a->sched, &a->loop, a->workers, a->plugins, a->db, &so) < 0) {
+    if (sched_create(&a->sched, &a->loop, a->workers, a->plugins, a->db, a->metrics, &so) < 0) {
         a->sched = NULL;
         a->exit_status = APP_EXIT_FAILURE;
         begin_stop(a, "cannot start the scheduler");
@@ -556,7 +557,9 @@ int app_run(const char *config_path)
         goto out;
     }
     a.started = a.cfg;
-    describe_metrics();
+    if (metrics_create(&a.metrics) < 0)
+        goto out;
+    describe_metrics(a.metrics);
     a.started_ns = uv_hrtime();
     log_msg(LOG_DEBUG, "host", "bothost %s starting (plugin ABI %d.%d), config %s", BH_VERSION,
             BH_ABI_MAJOR, BH_ABI_MINOR, config_path);
@@ -569,7 +572,7 @@ int app_run(const char *config_path)
     char copy_dir[4096];
     snprintf(copy_dir, sizeof copy_dir, "%s/plugins", a.cfg->state_dir);
     plug_mgr_opts po = {.db = a.db, .copy_dir = copy_dir};
-    if (plug_mgr_create(&a.plugins, &po) < 0 || http_ready_create(&a.ready) < 0)
+    if (plug_mgr_create(&a.plugins, &po) < 0 || http_site_create(&a.http, a.metrics) < 0)
         goto out;
 
     uv_loop_init(&a.loop);
@@ -585,7 +588,7 @@ int app_run(const char *config_path)
 
     /* Health and metrics first: they answer (503 meanwhile) while the database is away. */
     app_net_opts no = {.loop = &a.loop, .cfg = a.cfg, .workers = a.workers,
-                       .plugins = a.plugins, .db = a.db, .ready = a.ready,
+                       .plugins = a.plugins, .db = a.db, .http = a.http, .metrics = a.metrics,
                        .on_ready = on_net_ready,
                        .on_fatal = on_net_fatal, .arg = &a};
     if (app_net_start(&a.net, &no) < 0) {
@@ -593,7 +596,7 @@ int app_run(const char *config_path)
         a.exit_status = APP_EXIT_FAILURE;
         begin_stop(&a, "cannot start the network side");
     } else {
-        http_add_ready_check(a.ready, "start-up", ready_started, &a);
+        http_add_ready_check(a.http, "start-up", ready_started, &a);
         start_attempt(&a);
     }
     uv_run(&a.loop, UV_RUN_DEFAULT);
@@ -617,7 +620,8 @@ int app_run(const char *config_path)
 out:
     work_pool_destroy(a.workers);
     plug_mgr_destroy(a.plugins);
-    http_ready_free(a.ready);
+    http_site_free(a.http);
+    metrics_free(a.metrics);
     db_pool_destroy(a.db);
     if (a.cfg != a.started)
         cfg_free(a.started);

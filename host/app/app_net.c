@@ -26,7 +26,7 @@ static int start_discord(app_net *d)
         rc = BH_ENOMEM;
     ia_opts io = {.loop = d->o.loop, .workers = d->o.workers, .plugins = d->o.plugins,
                   .db = d->o.db, .rest = d->rest, .cache = d->cache,
-                  .auto_defer_ms = d->auto_defer_ms};
+                  .metrics = d->o.metrics, .auto_defer_ms = d->auto_defer_ms};
     if (rc == 0)
         rc = ia_mgr_create(&d->ia, &io);
     if (rc == 0)
@@ -60,7 +60,7 @@ int app_net_start(app_net **out, const app_net_opts *o)
     /* The protocols are objects, not constants: copied in; the zeroed last entry ends each list. */
     d->client_protocols[0] = gw_protocol;
     d->server_protocols[0] = http_protocol;
-    d->server_protocols[0].user = o->ready;
+    d->server_protocols[0].user = o->http;
     net_opts no = {.loop = o->loop,
                    .client_protocols = d->client_protocols,
                    .http_listen = c->http_listen,
@@ -134,7 +134,7 @@ void app_net_close(app_net *d, void (*done)(void *arg), void *arg)
     d->closed = done;
     d->closed_arg = arg;
     plug_mgr_set_discord(d->o.plugins, NULL, NULL);
-    http_clear_ready_checks(d->o.ready);
+    http_clear_ready_checks(d->o.http);
     app_net_metrics_remove(d);
     uv_close((uv_handle_t *)&d->db_timer, NULL);
     uv_close((uv_handle_t *)&d->lookup_timer, NULL);

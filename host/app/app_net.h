@@ -21,6 +21,7 @@
 #include "base/work_pool.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "metrics/metrics.h"
 #include "plug/plug.h"
 
 typedef struct app_net app_net;
@@ -31,7 +32,8 @@ typedef struct app_net_opts {
     work_pool *workers;
     plug_mgr *plugins;
     db_pool *db;
-    http_ready *ready;         /* /health/ready's checks: the network side adds its own */
+    http_site *http;           /* the HTTP endpoint's checks and registry: adds its own */
+    metrics *metrics;          /* the collectors of REST, the gateway, the pool; interactions count */
     /*
      * Loop thread, at most once: every shard is READY for the first time (or
      * there is no token: nothing to wait for). The host tells systemd READY=1.

@@ -5,7 +5,7 @@
 #include "metrics/metrics.h"
 
 /* HELP and TYPE of what the collectors below write. */
-static void describe_metrics(void)
+static void describe_metrics(metrics *reg)
 {
     static const struct {
         const char *name;
@@ -35,7 +35,7 @@ static void describe_metrics(void)
          "The last heartbeat round trip, by shard."},
     };
     for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
-        metrics_describe(m[i].name, m[i].type, m[i].help);
+        metrics_describe(reg, m[i].name, m[i].type, m[i].help);
 }
 
 static void collect(metrics_writer *w, void *arg)
@@ -102,13 +102,13 @@ static void collect_routes(metrics_writer *w, void *arg)
 
 void app_net_metrics_add(app_net *d)
 {
-    describe_metrics();
-    metrics_add_collector(collect, d);
-    metrics_add_collector(collect_routes, d);
+    describe_metrics(d->o.metrics);
+    metrics_add_collector(d->o.metrics, collect, d);
+    metrics_add_collector(d->o.metrics, collect_routes, d);
 }
 
 void app_net_metrics_remove(app_net *d)
 {
-    metrics_remove_collector(collect, d);
-    metrics_remove_collector(collect_routes, d);
+    metrics_remove_collector(d->o.metrics, collect, d);
+    metrics_remove_collector(d->o.metrics, collect_routes, d);
 }

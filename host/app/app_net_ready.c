@@ -34,12 +34,12 @@ static int ready_gateway(void *arg, char *reason, size_t size)
 
 void app_net_ready_check_database(app_net *d)
 {
-    http_add_ready_check(d->o.ready, "database", ready_database, d);
+    http_add_ready_check(d->o.http, "database", ready_database, d);
 }
 
 void app_net_ready_check_gateway(app_net *d)
 {
-    http_add_ready_check(d->o.ready, "gateway", ready_gateway, d);
+    http_add_ready_check(d->o.http, "gateway", ready_gateway, d);
 }
 
 int app_net_ready(app_net *d, char *reason, size_t len)

@@ -10,33 +10,23 @@
 #include <bothost/abi.h>
 #include <jansson.h>
 
-#include "http/http.h"
+#include "http/http_internal.h"
+#include "metrics/metrics.h"
 
-#define NAME_MAX_LEN 64
-
-struct check {
-    char name[NAME_MAX_LEN];
-    http_ready_cb fn;
-    void *arg;
-};
-
-struct http_ready {
-    pthread_mutex_t lock;
-    struct check checks[HTTP_MAX_READY_CHECKS];
-    size_t n;
-};
-
-int http_ready_create(http_ready **out)
+int http_site_create(http_site **out, struct metrics *m)
 {
-    http_ready *r = calloc(1, sizeof *r);
+    http_site *r = calloc(1, sizeof *r);
     if (!r)
         return BH_ENOMEM;
+    r->metrics = m;
     pthread_mutex_init(&r->lock, NULL);
+    metrics_describe(m, "bothost_http_requests_total", METRICS_COUNTER,
+                     "Requests to the health and metrics server, by handler and status code.");
     *out = r;
     return 0;
 }
 
-void http_ready_free(http_ready *r)
+void http_site_free(http_site *r)
 {
     if (!r)
         return;
@@ -44,9 +34,9 @@ void http_ready_free(http_ready *r)
     free(r);
 }
 
-int http_add_ready_check(http_ready *r, const char *name, http_ready_cb fn, void *arg)
+int http_add_ready_check(http_site *r, const char *name, http_ready_cb fn, void *arg)
 {
-    if (!name || !*name || strlen(name) >= NAME_MAX_LEN || !fn)
+    if (!name || !*name || strlen(name) >= HTTP_NAME_MAX_LEN || !fn)
         return BH_EINVAL;
     int rc = 0;
     pthread_mutex_lock(&r->lock);
@@ -56,7 +46,7 @@ int http_add_ready_check(http_ready *r, const char *name, http_ready_cb fn, void
     if (rc == 0 && r->n == HTTP_MAX_READY_CHECKS)
         rc = BH_ELIMIT;
     if (rc == 0) {
-        struct check *c = &r->checks[r->n++];
+        struct http_check *c = &r->checks[r->n++];
         snprintf(c->name, sizeof c->name, "%s", name);
         c->fn = fn;
         c->arg = arg;
@@ -65,7 +55,7 @@ int http_add_ready_check(http_ready *r, const char *name, http_ready_cb fn, void
     return rc;
 }
 
-int http_remove_ready_check(http_ready *r, const char *name)
+int http_remove_ready_check(http_site *r, const char *name)
 {
     int rc = BH_ENOTFOUND;
     pthread_mutex_lock(&r->lock);
@@ -82,7 +72,7 @@ int http_remove_ready_check(http_ready *r, const char *name)
     return rc;
 }
 
-void http_clear_ready_checks(http_ready *r)
+void http_clear_ready_checks(http_site *r)
 {
     pthread_mutex_lock(&r->lock);
     r->n = 0;
@@ -92,7 +82,7 @@ void http_clear_ready_checks(http_ready *r)
 /* A JSON string of `s`, with bytes that are not printable ASCII replaced: reasons are free text. */
 static json_t *json_text(const char *s)
 {
-    char clean[NAME_MAX_LEN + HTTP_REASON_MAX + 8];
+    char clean[HTTP_NAME_MAX_LEN + HTTP_REASON_MAX + 8];
     size_t i = 0;
     for (; s[i] && i < sizeof clean - 1; i++)
         clean[i] = (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f ? s[i] : '?';
@@ -100,9 +90,9 @@ static json_t *json_text(const char *s)
     return json_string(clean);
 }
 
-int http_ready_body(http_ready *r, char **body, size_t *len)
+int http_ready_body(http_site *r, char **body, size_t *len)
 {
-    struct check checks[HTTP_MAX_READY_CHECKS];
+    struct http_check checks[HTTP_MAX_READY_CHECKS];
     size_t n = 0;
     if (r) {
         pthread_mutex_lock(&r->lock);
@@ -121,8 +111,8 @@ int http_ready_body(http_ready *r, char **body, size_t *len)
             continue;
         }
         reason[sizeof reason - 1] = '\0';
-        char line[NAME_MAX_LEN + HTTP_REASON_MAX + 8];
-        snprintf(line, sizeof line, "%.*s: %.*s", NAME_MAX_LEN - 1, checks[i].name,
+        char line[HTTP_NAME_MAX_LEN + HTTP_REASON_MAX + 8];
+        snprintf(line, sizeof line, "%.*s: %.*s", HTTP_NAME_MAX_LEN - 1, checks[i].name,
                  HTTP_REASON_MAX - 1, reason[0] ? reason : "not ready");
         ok = json_array_append_new(reasons, json_text(line)) == 0;
     }

@@ -36,6 +36,7 @@ typedef struct ia_opts {
     db_pool *db;           /* command_log; may be NULL */
     rest *rest;
     struct cache *cache;   /* may be NULL */
+    struct metrics *metrics; /* counts interactions; NULL: not counted */
     int auto_defer_ms;
     /*
      * Interactions accepted at once (queued or running); past it, each new one

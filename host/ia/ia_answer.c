@@ -437,7 +437,7 @@ static void defer_done(rest_response *res, void *arg)
         call->state = res->code == DISCORD_UNKNOWN_INTERACTION ? IA_GONE : IA_NEW;
         /* One not sent because it was late already is counted, not logged: a flood has thousands. */
         if (res->status == 0 && res->code == DISCORD_UNKNOWN_INTERACTION)
-            metrics_counter_add("bothost_interaction_acks_expired_total", "", 1);
+            metrics_counter_add(call->mgr->o.metrics, "bothost_interaction_acks_expired_total", "", 1);
         else
             log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s failed: %s (HTTP %d)",
                        call->key, res->message, res->status);
@@ -468,7 +468,7 @@ static void send_auto_defer(ia_call *call)
     if (rc == BH_ETIMEDOUT) {
         call->loop_refs--;
         set_state(call, IA_GONE);
-        metrics_counter_add("bothost_interaction_acks_expired_total", "", 1);
+        metrics_counter_add(call->mgr->o.metrics, "bothost_interaction_acks_expired_total", "", 1);
         log_fields(LOG_DEBUG, "interact", NULL, "auto-defer of %s not sent: past Discord's 3 s",
                    call->key);
     } else if (rc < 0) {
@@ -596,10 +596,10 @@ out:
 
 static void unrouted_done(rest_response *res, void *arg)
 {
-    (void)arg;
+    ia_mgr *m = arg;
     /* Too late (not sent, or Discord's 10062): counted, not logged; a flood has thousands. */
     if (res->code == DISCORD_UNKNOWN_INTERACTION)
-        metrics_counter_add("bothost_interaction_acks_expired_total", "", 1);
+        metrics_counter_add(m->o.metrics, "bothost_interaction_acks_expired_total", "", 1);
     else if (res->result < 0)
         log_fields(LOG_WARN, "interact", NULL, "answer to an unrouted interaction failed: %s",
                    res->message);
@@ -621,10 +621,10 @@ void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *te
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     int64_t deadline = ia_ack_deadline(strtoull(id, NULL, 10), ia_now_ms());
-    int rc = s ? ia_pace_send(m, deadline, path, s, unrouted_done, NULL) : BH_ENOMEM;
+    int rc = s ? ia_pace_send(m, deadline, path, s, unrouted_done, m) : BH_ENOMEM;
     /* Past the window already when it reached us (a backlog): counted like the others too late. */
     if (rc == BH_ETIMEDOUT)
-        metrics_counter_add("bothost_interaction_acks_expired_total", "", 1);
+        metrics_counter_add(m->o.metrics, "bothost_interaction_acks_expired_total", "", 1);
     else if (rc < 0)
         log_fields(LOG_WARN, "interact", NULL, "cannot answer an unrouted interaction (error %d)", rc);
     free(s);

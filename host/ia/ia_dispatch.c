@@ -17,11 +17,11 @@ int ia_mgr_create(ia_mgr **out, const ia_opts *o)
         return BH_ENOMEM;
     m->o = *o;
     pthread_mutex_init(&m->lock, NULL);
-    metrics_describe("bothost_interactions_total", METRICS_COUNTER,
+    metrics_describe(o->metrics, "bothost_interactions_total", METRICS_COUNTER,
                      "Interactions handled, by plugin, kind and outcome.");
-    metrics_describe("bothost_interaction_duration_seconds", METRICS_HISTOGRAM,
+    metrics_describe(o->metrics, "bothost_interaction_duration_seconds", METRICS_HISTOGRAM,
                      "Time from an interaction's arrival to its handler's end.");
-    metrics_describe("bothost_interaction_acks_expired_total", METRICS_COUNTER,
+    metrics_describe(o->metrics, "bothost_interaction_acks_expired_total", METRICS_COUNTER,
                      "Host acknowledgements not sent: past Discord's 3 s before their turn.");
     *out = m;
     return 0;
@@ -169,8 +169,8 @@ static void run_call(void *arg)
     char labels[300];
     metrics_labels(labels, sizeof labels, "plugin", plug_gen_name(call->call.gen), "kind",
                    kind_name(call->type), "outcome", outcome_name(rc), NULL);
-    metrics_counter_add("bothost_interactions_total", labels, 1);
-    metrics_histogram_observe("bothost_interaction_duration_seconds", labels,
+    metrics_counter_add(m->o.metrics, "bothost_interactions_total", labels, 1);
+    metrics_histogram_observe(m->o.metrics, "bothost_interaction_duration_seconds", labels,
                               (double)latency / 1000.0);
     log_interaction(call, rc, latency);
     log_command(call, plug_ctx_end_handler(c), latency);
@@ -195,7 +195,7 @@ static int over_capacity(ia_mgr *m, ia_call *call)
     char labels[300];
     metrics_labels(labels, sizeof labels, "plugin", plug_gen_name(call->call.gen), "kind",
                    kind_name(call->type), "outcome", "busy", NULL);
-    metrics_counter_add("bothost_interactions_total", labels, 1);
+    metrics_counter_add(m->o.metrics, "bothost_interactions_total", labels, 1);
     ia_answer_unrouted(m, call->ia, call->type, "The bot is busy right now; try again in a moment.");
     int64_t now = ia_now_ms();
     if (now - m->busy_logged_ms >= 1000) {

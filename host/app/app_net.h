@@ -33,7 +33,7 @@ typedef struct app_net_opts {
     plug_mgr *plugins;
     db_pool *db;
     http_site *http;           /* the HTTP endpoint's checks and registry: adds its own */
-    metrics *metrics;          /* the collectors of REST, the gateway, the pool; interactions count */
+    metrics *metrics;          /* the registry: REST, gateway and pool collectors; interactions */
     /*
      * Loop thread, at most once: every shard is READY for the first time (or
      * there is no token: nothing to wait for). The host tells systemd READY=1.

@@ -1,4 +1,4 @@
-/* The database check of /health/ready: a ping on a worker every 5 s, its result read on the loop. */
+/* The database check of /health/ready: a ping on a worker every 5 s, read on the loop. */
 #include <stdio.h>
 
 #include "app/app_net_internal.h"

@@ -56,7 +56,7 @@ struct app_net {
     void *closed_arg;
 };
 
-/* app_net_lookup.c: GET /oauth2/applications/@me, then GET /gateway/bot, retried until they answer. */
+/* app_net_lookup.c: GET /oauth2/applications/@me, then GET /gateway/bot, asked until answered. */
 void app_net_lookup_start(app_net *d);
 
 /* app_net_gateway.c: the shards, from GET /gateway/bot's answer. */

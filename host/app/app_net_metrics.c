@@ -50,7 +50,8 @@ static void collect(metrics_writer *w, void *arg)
     if (d->rest) {
         rest_stats rs;
         rest_stats_get(d->rest, &rs);
-        metrics_write_counter(w, "bothost_rest_ratelimit_waits_total", "", (double)rs.ratelimit_waits);
+        metrics_write_counter(w, "bothost_rest_ratelimit_waits_total", "",
+                              (double)rs.ratelimit_waits);
         metrics_write_counter(w, "bothost_rest_ratelimit_wait_seconds_total", "",
                               (double)rs.ratelimit_wait_ms / 1000.0);
         metrics_write_counter(w, "bothost_rest_429_total", "", (double)rs.ratelimited);
@@ -74,7 +75,8 @@ static void collect(metrics_writer *w, void *arg)
             metrics_write_gauge(w, "bothost_gateway_shard_up", labels, st.state == GW_SHARD_READY);
             metrics_labels(labels, sizeof labels, "shard", shard, NULL);
             metrics_write_counter(w, "bothost_gateway_events_total", labels, (double)st.dispatches);
-            metrics_write_counter(w, "bothost_gateway_reconnects_total", labels, (double)st.reconnects);
+            metrics_write_counter(w, "bothost_gateway_reconnects_total", labels,
+                                  (double)st.reconnects);
             metrics_write_gauge(w, "bothost_gateway_latency_seconds", labels,
                                 st.latency_ms < 0 ? 0 : st.latency_ms / 1000.0);
         }

@@ -187,7 +187,8 @@ static const json_t *body_or_fail(bh_ctx *c, const bh_msg *m)
     const json_t *body = msg_body(m, &err);
     if (!body) {
         plug_set_error(c, "message not sent: %s", err);
-        log_fields(LOG_WARN, "interact", NULL, "plugin %s: message not sent: %s", plug_ctx_plugin(c), err);
+        log_fields(LOG_WARN, "interact", NULL, "plugin %s: message not sent: %s",
+                   plug_ctx_plugin(c), err);
         if (plug_ctx_interaction(c))
             plug_ctx_interaction(c)->refused = 1;
     }
@@ -324,7 +325,8 @@ int ia_api_modal_open(bh_ctx *c, bh_modal *md)
     const json_t *body = msg_modal_body(md, &err);
     if (!body) {
         plug_set_error(c, "modal not opened: %s", err);
-        log_fields(LOG_WARN, "interact", NULL, "plugin %s: modal not opened: %s", plug_ctx_plugin(c), err);
+        log_fields(LOG_WARN, "interact", NULL, "plugin %s: modal not opened: %s",
+                   plug_ctx_plugin(c), err);
         call->refused = 1;
         return BH_ELIMIT;
     }
@@ -437,7 +439,8 @@ static void defer_done(rest_response *res, void *arg)
         call->state = res->code == DISCORD_UNKNOWN_INTERACTION ? IA_GONE : IA_NEW;
         /* One not sent because it was late already is counted, not logged: a flood has thousands. */
         if (res->status == 0 && res->code == DISCORD_UNKNOWN_INTERACTION)
-            metrics_counter_add(call->mgr->o.metrics, "bothost_interaction_acks_expired_total", "", 1);
+            metrics_counter_add(call->mgr->o.metrics, "bothost_interaction_acks_expired_total",
+                                "", 1);
         else
             log_fields(LOG_WARN, "interact", NULL, "auto-defer of %s failed: %s (HTTP %d)",
                        call->key, res->message, res->status);

@@ -1,4 +1,4 @@
-/* Parsing an interaction (command path, options, custom_id parts), and the entries that read what was parsed. */
+/* Parsing an interaction (command path, options, custom_id parts); the entries that read them. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>

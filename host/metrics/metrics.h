@@ -74,8 +74,8 @@ int metrics_describe(metrics *m, const char *name, metrics_type type, const char
  * before the first observation: BH_EEXIST if the name already has other bounds.
  * Both return BH_ELIMIT when the name is new and the cap was reached.
  */
-int metrics_describe_histogram(metrics *m, const char *name, const char *help, const double *bounds,
-                               size_t n);
+int metrics_describe_histogram(metrics *m, const char *name, const char *help,
+                               const double *bounds, size_t n);
 
 /*
  * The updates below return 0, or: BH_EINVAL for a malformed name or label set
@@ -104,7 +104,8 @@ typedef struct metrics_series metrics_series;
  * name is used with another type, a name or label set is malformed, memory
  * runs out, or the series cap was reached (the drop is counted).
  */
-metrics_series *metrics_series_get(metrics *m, metrics_type type, const char *name, const char *labels);
+metrics_series *metrics_series_get(metrics *m, metrics_type type, const char *name,
+                                   const char *labels);
 /* Counter: adds `v` (>= 0); gauge: adds `v`. A NULL handle is ignored. */
 void metrics_series_add(metrics_series *s, double v);
 /* Gauge: sets `v`. A NULL handle is ignored. */

@@ -116,7 +116,7 @@ typedef struct plug_info {
 /* Fills up to max entries; returns how many plugins are live. */
 int plug_live_info(plug_mgr *m, plug_info *out, int max);
 
-/* The function table every generation gets (plug_api.c); its strerror names the host's codes too. */
+/* The function table every generation gets (plug_api.c); its strerror names host codes too. */
 extern const bh_api plug_api_table;
 
 /* The generation's plugin name and number, for logs and tests. */

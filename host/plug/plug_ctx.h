@@ -60,7 +60,7 @@ struct ia_call;
 void plug_ctx_set_interaction(bh_ctx *c, struct ia_call *call, const plug_ia_entries *entries);
 struct ia_call *plug_ctx_interaction(const bh_ctx *c);
 
-/* Of the call's last REST request: Discord's error code (0: none), the HTTP status (0: no answer). */
+/* Of the call's last REST request: Discord's error code (0: none), HTTP status (0: none). */
 int plug_ctx_discord_code(const bh_ctx *c);
 int plug_ctx_http_status(const bh_ctx *c);
 

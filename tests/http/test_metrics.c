@@ -115,7 +115,8 @@ static void test_histogram(void)
     double b[] = {1, 10, 100};
     CHECK_EQ_INT(metrics_describe_histogram(reg, "bothost_payload_bytes", "Sizes.", b, 3), 0);
     CHECK_EQ_INT(metrics_describe_histogram(reg, "bothost_payload_bytes", "Sizes.", b, 3), 0);
-    CHECK_EQ_INT(metrics_describe_histogram(reg, "bothost_payload_bytes", "Sizes.", b, 2), BH_EEXIST);
+    CHECK_EQ_INT(metrics_describe_histogram(reg, "bothost_payload_bytes", "Sizes.", b, 2),
+                 BH_EEXIST);
     double unsorted[] = {1, 1};
     CHECK_EQ_INT(metrics_describe_histogram(reg, "bothost_x", "x", unsorted, 2), BH_EINVAL);
     CHECK_EQ_INT(metrics_describe(reg, name, METRICS_HISTOGRAM, "Handler time."), 0);

@@ -188,7 +188,8 @@ int main(void)
     md = msg_modal_new("raffle", &mlist, "x", "ok");
     CHECK(msg_modal_text(md, "a", "A", BH_TEXT_SHORT, 10, 5, 1, NULL, NULL) == BH_ELIMIT);
     md = msg_modal_new("raffle", &mlist, "x", "ok");
-    CHECK(msg_modal_text(md, "a", repeat('L', 46), BH_TEXT_SHORT, 0, 5, 1, NULL, NULL) == BH_ELIMIT);
+    CHECK(msg_modal_text(md, "a", repeat('L', 46), BH_TEXT_SHORT, 0, 5, 1, NULL, NULL) ==
+          BH_ELIMIT);
 
     /* The owners free whatever is left. */
     msg_free_all(&list);

@@ -27,6 +27,7 @@
 #include "rest/rest.h"
 
 struct cache;
+struct ia_call;
 typedef struct ia_mgr ia_mgr;
 
 typedef struct ia_opts {
@@ -43,6 +44,13 @@ typedef struct ia_opts {
      * is answered at once with an ephemeral "busy, try again". 0: 2000.
      */
     int max_pending;
+    /*
+     * Tests only (NULL otherwise): called on the worker when the handler has
+     * returned, just before (IA_HOOK_BEFORE_CLAIM) and just after
+     * (IA_HOOK_AFTER_CLAIM) the host claims the answer the handler left, so a
+     * test can fire the auto-defer at exactly that moment.
+     */
+    void (*test_hook)(struct ia_call *call, int where);
 } ia_opts;
 
 int ia_mgr_create(ia_mgr **out, const ia_opts *o);

@@ -530,8 +530,6 @@ static void send_empty_choices(bh_ctx *c, ia_call *call)
     json_decref(data);
 }
 
-void (*ia_test_hook)(ia_call *call, int where);
-
 const char *ia_answer_outcome(ia_call *call)
 {
     pthread_mutex_lock(&call->mu);
@@ -561,12 +559,13 @@ void ia_answer_finish(ia_call *call, int rc)
      * Claim before sending anything: the auto-defer may fire at this very moment,
      * and only one of us may send the initial response.
      */
-    if (ia_test_hook)
-        ia_test_hook(call, IA_HOOK_BEFORE_CLAIM);
+    void (*hook)(ia_call *, int) = call->mgr->o.test_hook;
+    if (hook)
+        hook(call, IA_HOOK_BEFORE_CLAIM);
     int st;
     int mine = claim_first(call, &st);
-    if (ia_test_hook)
-        ia_test_hook(call, IA_HOOK_AFTER_CLAIM);
+    if (hook)
+        hook(call, IA_HOOK_AFTER_CLAIM);
     if (!mine && st == IA_GONE)
         goto out;
     /* A message a builder refused is an error only when nothing else was sent instead. */

@@ -103,14 +103,8 @@ const char *ia_answer_outcome(ia_call *call);
 /* Loop thread: answers an interaction nobody handles, asynchronously. */
 void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *text);
 
-/*
- * Tests only (NULL otherwise): called on the worker when the handler has
- * returned, just before (IA_HOOK_BEFORE_CLAIM) and just after
- * (IA_HOOK_AFTER_CLAIM) the host claims the answer the handler left, so a test
- * can fire the auto-defer at exactly that moment.
- */
+/* Where ia_opts.test_hook is called. */
 enum { IA_HOOK_BEFORE_CLAIM = 0, IA_HOOK_AFTER_CLAIM };
-extern void (*ia_test_hook)(ia_call *call, int where);
 
 /*
  * ia_pace.c (loop thread): sends the host's own initial response `body` to

@@ -69,21 +69,33 @@ struct plug_mgr {
     struct cache *cache;
 };
 
-/* A handler call's context (bh_ctx). */
+/*
+ * A handler call's context (bh_ctx), private to plug/: other rooms use the
+ * functions of plug_ctx.h.
+ */
 struct bh_ctx {
-    bh_host *gen;                /* held by the caller only while the handler runs */
+    /* What runs: the generation (held by the caller only while the handler runs), its manager. */
+    bh_host *gen;
     plug_mgr *mgr;
     char plugin[33];
     int kind;
     const char *name;
     json_t *data;                /* owned */
+
+    /* The call's database session; for a job, its attempt and whether it scheduled more. */
     db_session db;
     int job_attempt;
     int scheduled_job;           /* nudge the scheduler when the call ends */
-    struct ia_call *ia;          /* set for interactions, with the entries that use it */
+
+    /* An interaction's call (ia/ owns it) and the entries that read and answer it. */
+    struct ia_call *ia;
     const plug_ia_entries *ia_entries;
-    bh_msg *msgs;                /* builders not yet freed */
+
+    /* Builders the plugin made and has not freed: the call frees them. */
+    bh_msg *msgs;
     bh_modal *modals;
+
+    /* Of the last REST call, and the error text bh_ctx_error() returns. */
     int discord_code;            /* of the last failed REST call */
     int http_status;             /* of the last REST call's last attempt (0: no answer) */
     char err[512];

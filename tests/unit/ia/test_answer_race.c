@@ -167,10 +167,9 @@ int main(void)
     ia_mgr *m;
     /* The timer never fires by itself: the hook fires the defer at the chosen moment. */
     ia_opts o = {.loop = &f.loop, .workers = wp, .plugins = pm, .rest = f.r,
-                 .auto_defer_ms = 600000};
+                 .auto_defer_ms = 600000, .test_hook = hook};
     CHECK(ia_mgr_create(&m, &o) == 0);
     CHECK(uv_async_init(&f.loop, &fire_async, on_fire) == 0);
-    ia_test_hook = hook;
 
     ids = calloc(ROUNDS, sizeof *ids);
     CHECK(ids);
@@ -226,7 +225,6 @@ int main(void)
     CHECK_EQ_INT(emu_violations(), 0);
     free(ids);
 
-    ia_test_hook = NULL;
     uv_close((uv_handle_t *)&fire_async, NULL);
     ia_mgr_close(m);
     work_pool_destroy(wp);

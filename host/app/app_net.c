@@ -14,8 +14,6 @@
 #include "base/log.h"
 #include "http/http.h"
 
-
-
 /* The Discord side: REST, cache, interactions, then who we are and where the gateway is. */
 static int start_discord(app_net *d)
 {

@@ -14,7 +14,6 @@
 
 static void ask_gateway(app_net *d);
 
-
 static void on_lookup_timer(uv_timer_t *t)
 {
     app_net *d = t->data;

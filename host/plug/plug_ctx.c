@@ -46,6 +46,8 @@ void plug_ctx_set_job(bh_ctx *c, const char *kind, json_t *payload, int attempt)
 int plug_ctx_run(bh_ctx *c, const plug_call *call)
 {
     c->gen = call->gen;
+    if (!c->mgr)
+        c->mgr = call->gen->mgr;
     snprintf(c->plugin, sizeof c->plugin, "%s", call->gen->name);
     c->err[0] = '\0';
     bh_ctx *outer = plug_ctx_current();

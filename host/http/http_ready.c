@@ -1,6 +1,6 @@
 /*
- * Readiness: the checks the host registers, and the /health/ready body they
- * add up to.
+ * The site requests are answered from, and readiness: the checks the host
+ * registers on it, and the /health/ready body they add up to.
  */
 #include <pthread.h>
 #include <stdio.h>

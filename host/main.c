@@ -4,7 +4,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/app.h"
+#include "app/app.h"
 
 static void usage(FILE *to)
 {

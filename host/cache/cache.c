@@ -14,7 +14,7 @@
 #include "bothost/abi.h"
 #include "cache/cache.h"
 #include "cache/cache_internal.h"
-#include "core/log.h"
+#include "base/log.h"
 
 struct slot {
     uint64_t id; /* 0 when empty */

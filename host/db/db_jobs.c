@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "db/db_internal.h"
 
 #define BACKOFF_CAP_MS INT64_C(3600000)

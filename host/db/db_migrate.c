@@ -17,7 +17,7 @@
 
 #include <openssl/evp.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "db/db_internal.h"
 
 /* Serialises every host's migrations: "bh_migr" in ASCII. */

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "db/db_internal.h"
 
 struct db_pool {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "db/db_internal.h"
 
 /* Parameter types we declare to the server; text and JSON are left to context. */

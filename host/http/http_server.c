@@ -8,8 +8,8 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
-#include "http/http.h"
+#include "base/log.h"
+#include "http/http_internal.h"
 #include "metrics/metrics.h"
 
 /* Body bytes per writeable callback. */
@@ -73,14 +73,14 @@ static const char *method_of(struct lws *wsi)
 }
 
 /* Counts requests by route, never by raw path, so strangers cannot grow the series. */
-static void count(const char *handler, unsigned int status)
+static void count(http_site *site, const char *handler, unsigned int status)
 {
     char labels[96];
     snprintf(labels, sizeof labels, "handler=\"%s\",code=\"%u\"", handler, status);
-    metrics_counter_add("bothost_http_requests_total", labels, 1);
+    metrics_counter_add(site ? site->metrics : NULL, "bothost_http_requests_total", labels, 1);
 }
 
-static int route(struct http_pss *pss, const char *method, const char *path)
+static int route(struct http_pss *pss, http_site *site, const char *method, const char *path)
 {
     char *body = NULL;
     size_t len = 0;
@@ -91,29 +91,29 @@ static int route(struct http_pss *pss, const char *method, const char *path)
     pss->head = method && strcmp(method, "HEAD") == 0;
     if (!method || (strcmp(method, "GET") != 0 && !pss->head)) {
         pss->not_allowed = 1;
-        count(handler, 405);
+        count(site, handler, 405);
         return respond(pss, 405, TEXT_TYPE, "method not allowed\n", 19);
     }
     if (strcmp(path, "/health/live") == 0) {
-        count(handler, 200);
+        count(site, handler, 200);
         return respond(pss, 200, JSON_TYPE, "{\"status\":\"ok\"}", 15);
     }
     if (strcmp(path, "/health/ready") == 0) {
-        rc = http_ready_body(&body, &len);
+        rc = http_ready_body(site, &body, &len);
         if (rc < 0)
             goto fail;
-        count(handler, rc ? 200 : 503);
+        count(site, handler, rc ? 200 : 503);
         return respond_owned(pss, rc ? 200 : 503, JSON_TYPE, body, len);
     }
     if (strcmp(path, "/metrics") == 0) {
         /* Counted before rendering so a scrape sees itself, as Prometheus clients do. */
-        count(handler, 200);
-        rc = metrics_render(&body, &len);
+        count(site, handler, 200);
+        rc = metrics_render(site ? site->metrics : NULL, &body, &len);
         if (rc < 0)
             goto fail;
         return respond_owned(pss, 200, METRICS_TYPE, body, len);
     }
-    count(handler, 404);
+    count(site, handler, 404);
     return respond(pss, 404, TEXT_TYPE, "not found\n", 10);
 fail:
     log_msg(LOG_ERROR, "http", "cannot build the response to %s: out of memory", path);
@@ -189,19 +189,18 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 {
     struct http_pss *pss = user;
     switch (reason) {
-    case LWS_CALLBACK_HTTP:
+    case LWS_CALLBACK_HTTP: {
         drop_body(pss);
         pss->not_allowed = 0;
-        if (route(pss, method_of(wsi), in ? (const char *)in : "") < 0)
+        /* The site hangs on the protocol its owner listed. */
+        const struct lws_protocols *proto = lws_get_protocol(wsi);
+        if (route(pss, proto ? proto->user : NULL, method_of(wsi), in ? (const char *)in : "") < 0)
             return -1;
         lws_callback_on_writable(wsi);
         return 0;
+    }
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return on_writeable(wsi, pss);
-    case LWS_CALLBACK_PROTOCOL_INIT:
-        metrics_describe("bothost_http_requests_total", METRICS_COUNTER,
-                         "Requests to the health and metrics server, by handler and status code.");
-        return 0;
     case LWS_CALLBACK_HTTP_BODY:
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
         /* Only a 405 gets this far with a body: it is ignored. */

@@ -1,12 +1,16 @@
 /*
- * Metrics: one process-wide registry of counters, gauges and histograms,
- * rendered in the Prometheus text exposition format 0.0.4 for GET /metrics.
+ * Metrics: a registry of counters, gauges and histograms, rendered in the
+ * Prometheus text exposition format 0.0.4 for GET /metrics. The application
+ * object owns the host's one registry and hands it to each room that counts.
  *
- *   metrics_describe("bothost_interactions_total", METRICS_COUNTER,
+ *   metrics_describe(m, "bothost_interactions_total", METRICS_COUNTER,
  *                    "Interactions handled, by plugin, command and outcome.");
- *   metrics_counter_add("bothost_interactions_total",
+ *   metrics_counter_add(m, "bothost_interactions_total",
  *                       "plugin=\"raffle\",command=\"raffle create\",outcome=\"ok\"", 1);
- *   metrics_histogram_observe("bothost_interaction_duration_seconds", labels, 0.0123);
+ *   metrics_histogram_observe(m, "bothost_interaction_duration_seconds", labels, 0.0123);
+ *
+ * A NULL registry counts nothing: every update and description is then a
+ * no-op that returns 0 (a room built without one, in a test).
  *
  * A series (a name and a label set) is created on first use and lives until
  * metrics_reset(). `labels` is the text between the braces of the exposition
@@ -32,6 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+typedef struct metrics metrics;
+
 typedef enum metrics_type {
     METRICS_COUNTER = 1,
     METRICS_GAUGE = 2,
@@ -50,13 +56,17 @@ typedef enum metrics_type {
 extern const double metrics_latency_buckets[];
 extern const size_t metrics_latency_buckets_len;
 
+int metrics_create(metrics **out);
+/* metrics_reset(), then frees the registry. */
+void metrics_free(metrics *m);
+
 /*
  * Registers the HELP text and TYPE of a metric name, once; histograms get the
  * default latency buckets. Repeating it with the same type is harmless (the
  * first help text stays). BH_EEXIST when the name exists with another type,
  * BH_EINVAL for a name that is not [a-zA-Z_:][a-zA-Z0-9_:]*.
  */
-int metrics_describe(const char *name, metrics_type type, const char *help);
+int metrics_describe(metrics *m, const char *name, metrics_type type, const char *help);
 
 /*
  * metrics_describe() for a histogram with its own bucket upper bounds (strictly
@@ -64,8 +74,8 @@ int metrics_describe(const char *name, metrics_type type, const char *help);
  * before the first observation: BH_EEXIST if the name already has other bounds.
  * Both return BH_ELIMIT when the name is new and the cap was reached.
  */
-int metrics_describe_histogram(const char *name, const char *help, const double *bounds,
-                               size_t n);
+int metrics_describe_histogram(metrics *m, const char *name, const char *help,
+                               const double *bounds, size_t n);
 
 /*
  * The updates below return 0, or: BH_EINVAL for a malformed name or label set
@@ -75,13 +85,13 @@ int metrics_describe_histogram(const char *name, const char *help, const double 
  */
 
 /* Adds `v` (>= 0) to a counter. */
-int metrics_counter_add(const char *name, const char *labels, double v);
+int metrics_counter_add(metrics *m, const char *name, const char *labels, double v);
 /* Sets a gauge. */
-int metrics_gauge_set(const char *name, const char *labels, double v);
+int metrics_gauge_set(metrics *m, const char *name, const char *labels, double v);
 /* Adds `v` (may be negative) to a gauge. */
-int metrics_gauge_add(const char *name, const char *labels, double v);
+int metrics_gauge_add(metrics *m, const char *name, const char *labels, double v);
 /* Records one observation in a histogram (default buckets unless described). */
-int metrics_histogram_observe(const char *name, const char *labels, double v);
+int metrics_histogram_observe(metrics *m, const char *name, const char *labels, double v);
 
 /*
  * A series handle, for hot paths: the lookup is done once, and each update is
@@ -94,7 +104,8 @@ typedef struct metrics_series metrics_series;
  * name is used with another type, a name or label set is malformed, memory
  * runs out, or the series cap was reached (the drop is counted).
  */
-metrics_series *metrics_series_get(metrics_type type, const char *name, const char *labels);
+metrics_series *metrics_series_get(metrics *m, metrics_type type, const char *name,
+                                   const char *labels);
 /* Counter: adds `v` (>= 0); gauge: adds `v`. A NULL handle is ignored. */
 void metrics_series_add(metrics_series *s, double v);
 /* Gauge: sets `v`. A NULL handle is ignored. */
@@ -121,13 +132,13 @@ typedef struct metrics_writer metrics_writer;
 typedef void (*metrics_collect_cb)(metrics_writer *w, void *arg);
 
 /* Adds a collector. BH_EEXIST if (fn, arg) is already added, BH_ENOMEM. */
-int metrics_add_collector(metrics_collect_cb fn, void *arg);
+int metrics_add_collector(metrics *m, metrics_collect_cb fn, void *arg);
 /*
  * Removes a collector; BH_ENOTFOUND if it was not added. A render already
  * under way may still call it: remove it on the thread that renders (the loop
  * thread) before freeing what `arg` points to.
  */
-int metrics_remove_collector(metrics_collect_cb fn, void *arg);
+int metrics_remove_collector(metrics *m, metrics_collect_cb fn, void *arg);
 
 /* Writes one counter sample. BH_EINVAL for a malformed name or labels. */
 int metrics_write_counter(metrics_writer *w, const char *name, const char *labels, double v);
@@ -147,20 +158,20 @@ int metrics_write_histogram(metrics_writer *w, const char *name, const char *lab
  * (the loop thread). Families come out in the order they were first created,
  * collector-only families after them, then bothost_metrics_dropped_series_total.
  */
-int metrics_render(char **out, size_t *len);
+int metrics_render(metrics *m, char **out, size_t *len);
 
 /* Sets the series cap (tests); existing series stay. */
-void metrics_set_max_series(size_t max);
+void metrics_set_max_series(metrics *m, size_t max);
 /* The number of series in the registry. */
-size_t metrics_series_count(void);
+size_t metrics_series_count(metrics *m);
 /* The number of series refused because of the cap since the last reset. */
-uint64_t metrics_dropped_series(void);
+uint64_t metrics_dropped_series(metrics *m);
 
 /*
  * Frees every series, description and collector and restores the default cap.
  * For shutdown and tests: no other thread may be using metrics, and every
  * handle from metrics_series_get() becomes invalid.
  */
-void metrics_reset(void);
+void metrics_reset(metrics *m);
 
 #endif

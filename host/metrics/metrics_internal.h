@@ -100,7 +100,7 @@ typedef struct metrics_snapshot {
     uint64_t dropped;
 } metrics_snapshot;
 
-int metrics__snapshot(metrics_snapshot *s);
+int metrics__snapshot(metrics *m, metrics_snapshot *s);
 void metrics__snapshot_free(metrics_snapshot *s);
 
 #endif

@@ -3,7 +3,7 @@
  * name and labels. Creating a series takes the mutex; finding one takes no
  * lock: chains only ever grow at their head, each new series published with
  * a release store after it is complete, and nothing is freed before
- * metrics_reset(). Values are atomics. So the hot path (an update of an
+ * metrics_free(). Values are atomics. So the hot path (an update of an
  * existing series) shares no written memory between threads unless they
  * update the same series.
  *
@@ -18,7 +18,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "metrics/metrics_internal.h"
 
 const double metrics_latency_buckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
@@ -28,7 +28,7 @@ const size_t metrics_latency_buckets_len =
 
 #define TABLE_SIZE 16384
 
-static struct {
+struct metrics {
     pthread_mutex_t lock;
     /* TABLE_SIZE chain heads, allocated with the first series. */
     _Atomic(struct metrics_series *) *_Atomic table;
@@ -40,10 +40,18 @@ static struct {
     struct metrics_collector *collectors;
     size_t ncollectors;
     _Atomic uint64_t dropped;
-} reg = {
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-    .max_series = METRICS_MAX_SERIES_DEFAULT,
 };
+
+int metrics_create(metrics **out)
+{
+    metrics *m = calloc(1, sizeof *m);
+    if (!m)
+        return BH_ENOMEM;
+    pthread_mutex_init(&m->lock, NULL);
+    m->max_series = METRICS_MAX_SERIES_DEFAULT;
+    *out = m;
+    return 0;
+}
 
 /* FNV-1a: the name, a separator no name contains, then the labels. */
 static uint64_t hash_str(uint64_t h, const char *s)
@@ -63,28 +71,28 @@ static uint64_t series_hash(const char *name, const char *labels)
     return hash_str(h, labels);
 }
 
-static struct metrics_family *family_find(const char *name, uint64_t name_hash)
+static struct metrics_family *family_find(metrics *m, const char *name, uint64_t name_hash)
 {
-    for (struct metrics_family *f = reg.fams; f; f = f->next)
+    for (struct metrics_family *f = m->fams; f; f = f->next)
         if (f->name_hash == name_hash && strcmp(f->name, name) == 0)
             return f;
     return NULL;
 }
 
 /* Counts a refused series and says so once, naming the first one. */
-static void drop(const char *name)
+static void drop(metrics *m, const char *name)
 {
-    atomic_fetch_add_explicit(&reg.dropped, 1, memory_order_relaxed);
-    if (!reg.warned) {
-        reg.warned = 1;
+    atomic_fetch_add_explicit(&m->dropped, 1, memory_order_relaxed);
+    if (!m->warned) {
+        m->warned = 1;
         log_msg(LOG_WARN, "metrics",
                 "series cap of %zu reached: new series (first: %s) are dropped and counted in "
                 "bothost_metrics_dropped_series_total",
-                reg.max_series, name);
+                m->max_series, name);
     }
 }
 
-static struct metrics_family *family_new(const char *name, uint64_t name_hash,
+static struct metrics_family *family_new(metrics *m, const char *name, uint64_t name_hash,
                                          metrics_type type, const double *bounds,
                                          size_t nbounds)
 {
@@ -102,21 +110,21 @@ static struct metrics_family *family_new(const char *name, uint64_t name_hash,
         f->nbounds = nbounds;
         memcpy(f->bounds, bounds, nbounds * sizeof *bounds);
     }
-    if (reg.fams_last)
-        reg.fams_last->next = f;
+    if (m->fams_last)
+        m->fams_last->next = f;
     else
-        reg.fams = f;
-    reg.fams_last = f;
-    reg.nfams++;
+        m->fams = f;
+    m->fams_last = f;
+    m->nfams++;
     return f;
 }
 
 /* Creates a series; called with the lock held, after a failed lookup. */
-static struct metrics_series *series_new(metrics_type type, const char *name,
+static struct metrics_series *series_new(metrics *m, metrics_type type, const char *name,
                                          const char *labels, uint64_t hash, int *rc)
 {
     uint64_t name_hash = hash_str(14695981039346656037ULL, name);
-    struct metrics_family *f = family_find(name, name_hash);
+    struct metrics_family *f = family_find(m, name, name_hash);
     *rc = BH_EEXIST;
     if (f && f->type != type)
         return NULL;
@@ -126,20 +134,20 @@ static struct metrics_series *series_new(metrics_type type, const char *name,
     if (!f && !metrics__name_valid(name))
         return NULL;
     *rc = BH_ELIMIT;
-    if (reg.nseries >= reg.max_series || (!f && reg.nfams >= reg.max_series)) {
-        drop(name);
+    if (m->nseries >= m->max_series || (!f && m->nfams >= m->max_series)) {
+        drop(m, name);
         return NULL;
     }
     *rc = BH_ENOMEM;
-    if (!f && !(f = family_new(name, name_hash, type, metrics_latency_buckets,
+    if (!f && !(f = family_new(m, name, name_hash, type, metrics_latency_buckets,
                                metrics_latency_buckets_len)))
         return NULL;
-    _Atomic(struct metrics_series *) *table = atomic_load(&reg.table);
+    _Atomic(struct metrics_series *) *table = atomic_load(&m->table);
     if (!table) {
         table = calloc(TABLE_SIZE, sizeof *table);
         if (!table)
             return NULL;
-        atomic_store_explicit(&reg.table, table, memory_order_release);
+        atomic_store_explicit(&m->table, table, memory_order_release);
     }
     size_t ncounts = type == METRICS_HISTOGRAM ? f->nbounds + 1 : 0;
     size_t llen = strlen(labels);
@@ -161,16 +169,17 @@ static struct metrics_series *series_new(metrics_type type, const char *name,
         f->first = s;
     f->last = s;
     f->nseries++;
-    reg.nseries++;
+    m->nseries++;
     *rc = 0;
     return s;
 }
 
 /* Finds a series without a lock; NULL when it does not exist (yet). */
-static struct metrics_series *find(const char *name, const char *labels, uint64_t hash)
+static struct metrics_series *find(metrics *m, const char *name, const char *labels,
+                                   uint64_t hash)
 {
     _Atomic(struct metrics_series *) *table =
-        atomic_load_explicit(&reg.table, memory_order_acquire);
+        atomic_load_explicit(&m->table, memory_order_acquire);
     if (!table)
         return NULL;
     struct metrics_series *s =
@@ -182,23 +191,27 @@ static struct metrics_series *find(const char *name, const char *labels, uint64_
 }
 
 /* Finds or creates a series; NULL with *rc set when it cannot. */
-static struct metrics_series *lookup(metrics_type type, const char *name, const char *labels,
-                                     int *rc)
+static struct metrics_series *lookup(metrics *m, metrics_type type, const char *name,
+                                     const char *labels, int *rc)
 {
+    /* No registry: nothing is counted, and that is no error. */
+    *rc = 0;
+    if (!m)
+        return NULL;
     *rc = BH_EINVAL;
     if (!name)
         return NULL;
     if (!labels)
         labels = "";
     uint64_t hash = series_hash(name, labels);
-    struct metrics_series *s = find(name, labels, hash);
+    struct metrics_series *s = find(m, name, labels, hash);
     if (!s) {
-        pthread_mutex_lock(&reg.lock);
+        pthread_mutex_lock(&m->lock);
         /* Another thread may have created it since. */
-        s = find(name, labels, hash);
+        s = find(m, name, labels, hash);
         if (!s)
-            s = series_new(type, name, labels, hash, rc);
-        pthread_mutex_unlock(&reg.lock);
+            s = series_new(m, type, name, labels, hash, rc);
+        pthread_mutex_unlock(&m->lock);
         if (!s)
             return NULL;
     }
@@ -210,10 +223,11 @@ static struct metrics_series *lookup(metrics_type type, const char *name, const 
     return s;
 }
 
-metrics_series *metrics_series_get(metrics_type type, const char *name, const char *labels)
+metrics_series *metrics_series_get(metrics *m, metrics_type type, const char *name,
+                                   const char *labels)
 {
     int rc;
-    return lookup(type, name, labels, &rc);
+    return lookup(m, type, name, labels, &rc);
 }
 
 static void add_double(_Atomic uint64_t *p, double v)
@@ -257,55 +271,57 @@ void metrics_series_observe(metrics_series *s, double v)
     add_double(&s->value, v);
 }
 
-int metrics_counter_add(const char *name, const char *labels, double v)
+int metrics_counter_add(metrics *m, const char *name, const char *labels, double v)
 {
     if (isnan(v) || v < 0)
         return BH_EINVAL;
     int rc;
-    metrics_series *s = lookup(METRICS_COUNTER, name, labels, &rc);
+    metrics_series *s = lookup(m, METRICS_COUNTER, name, labels, &rc);
     if (!s)
         return rc;
     metrics_series_add(s, v);
     return 0;
 }
 
-int metrics_gauge_set(const char *name, const char *labels, double v)
+int metrics_gauge_set(metrics *m, const char *name, const char *labels, double v)
 {
     int rc;
-    metrics_series *s = lookup(METRICS_GAUGE, name, labels, &rc);
+    metrics_series *s = lookup(m, METRICS_GAUGE, name, labels, &rc);
     if (!s)
         return rc;
     metrics_series_set(s, v);
     return 0;
 }
 
-int metrics_gauge_add(const char *name, const char *labels, double v)
+int metrics_gauge_add(metrics *m, const char *name, const char *labels, double v)
 {
     if (isnan(v))
         return BH_EINVAL;
     int rc;
-    metrics_series *s = lookup(METRICS_GAUGE, name, labels, &rc);
+    metrics_series *s = lookup(m, METRICS_GAUGE, name, labels, &rc);
     if (!s)
         return rc;
     metrics_series_add(s, v);
     return 0;
 }
 
-int metrics_histogram_observe(const char *name, const char *labels, double v)
+int metrics_histogram_observe(metrics *m, const char *name, const char *labels, double v)
 {
     if (isnan(v))
         return BH_EINVAL;
     int rc;
-    metrics_series *s = lookup(METRICS_HISTOGRAM, name, labels, &rc);
+    metrics_series *s = lookup(m, METRICS_HISTOGRAM, name, labels, &rc);
     if (!s)
         return rc;
     metrics_series_observe(s, v);
     return 0;
 }
 
-static int describe(const char *name, metrics_type type, const char *help,
+static int describe(metrics *m, const char *name, metrics_type type, const char *help,
                     const double *bounds, size_t nbounds)
 {
+    if (!m)
+        return 0;
     if (!metrics__name_valid(name) || type < METRICS_COUNTER || type > METRICS_HISTOGRAM)
         return BH_EINVAL;
     char *escaped = metrics__help_escape(help);
@@ -313,106 +329,110 @@ static int describe(const char *name, metrics_type type, const char *help,
         return BH_ENOMEM;
     int rc = 0;
     uint64_t name_hash = hash_str(14695981039346656037ULL, name);
-    pthread_mutex_lock(&reg.lock);
-    struct metrics_family *f = family_find(name, name_hash);
+    pthread_mutex_lock(&m->lock);
+    struct metrics_family *f = family_find(m, name, name_hash);
     if (f && (f->type != type ||
               (type == METRICS_HISTOGRAM &&
                (f->nbounds != nbounds || memcmp(f->bounds, bounds, nbounds * sizeof *bounds))))) {
         rc = BH_EEXIST;
-    } else if (!f && reg.nfams >= reg.max_series) {
-        drop(name);
+    } else if (!f && m->nfams >= m->max_series) {
+        drop(m, name);
         rc = BH_ELIMIT;
-    } else if (!f && !(f = family_new(name, name_hash, type, bounds, nbounds))) {
+    } else if (!f && !(f = family_new(m, name, name_hash, type, bounds, nbounds))) {
         rc = BH_ENOMEM;
     } else if (!f->help) {
         /* Set once, so a render may read it without the lock once it saw it. */
         f->help = escaped;
         escaped = NULL;
     }
-    pthread_mutex_unlock(&reg.lock);
+    pthread_mutex_unlock(&m->lock);
     free(escaped);
     return rc;
 }
 
-int metrics_describe(const char *name, metrics_type type, const char *help)
+int metrics_describe(metrics *m, const char *name, metrics_type type, const char *help)
 {
-    return describe(name, type, help, metrics_latency_buckets, metrics_latency_buckets_len);
+    return describe(m, name, type, help, metrics_latency_buckets, metrics_latency_buckets_len);
 }
 
-int metrics_describe_histogram(const char *name, const char *help, const double *bounds,
-                               size_t n)
+int metrics_describe_histogram(metrics *m, const char *name, const char *help,
+                               const double *bounds, size_t n)
 {
     if (!bounds || !metrics__bounds_valid(bounds, n))
         return BH_EINVAL;
-    return describe(name, METRICS_HISTOGRAM, help, bounds, n);
+    return describe(m, name, METRICS_HISTOGRAM, help, bounds, n);
 }
 
-int metrics_add_collector(metrics_collect_cb fn, void *arg)
+int metrics_add_collector(metrics *m, metrics_collect_cb fn, void *arg)
 {
+    if (!m)
+        return 0;
     if (!fn)
         return BH_EINVAL;
     int rc = 0;
-    pthread_mutex_lock(&reg.lock);
-    for (size_t i = 0; i < reg.ncollectors; i++)
-        if (reg.collectors[i].fn == fn && reg.collectors[i].arg == arg)
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < m->ncollectors; i++)
+        if (m->collectors[i].fn == fn && m->collectors[i].arg == arg)
             rc = BH_EEXIST;
     if (rc == 0) {
         struct metrics_collector *c =
-            realloc(reg.collectors, (reg.ncollectors + 1) * sizeof *reg.collectors);
+            realloc(m->collectors, (m->ncollectors + 1) * sizeof *m->collectors);
         if (!c) {
             rc = BH_ENOMEM;
         } else {
-            c[reg.ncollectors].fn = fn;
-            c[reg.ncollectors].arg = arg;
-            reg.collectors = c;
-            reg.ncollectors++;
+            c[m->ncollectors].fn = fn;
+            c[m->ncollectors].arg = arg;
+            m->collectors = c;
+            m->ncollectors++;
         }
     }
-    pthread_mutex_unlock(&reg.lock);
+    pthread_mutex_unlock(&m->lock);
     return rc;
 }
 
-int metrics_remove_collector(metrics_collect_cb fn, void *arg)
+int metrics_remove_collector(metrics *m, metrics_collect_cb fn, void *arg)
 {
+    if (!m)
+        return BH_ENOTFOUND;
     int rc = BH_ENOTFOUND;
-    pthread_mutex_lock(&reg.lock);
-    for (size_t i = 0; i < reg.ncollectors; i++) {
-        if (reg.collectors[i].fn == fn && reg.collectors[i].arg == arg) {
-            memmove(&reg.collectors[i], &reg.collectors[i + 1],
-                    (reg.ncollectors - i - 1) * sizeof *reg.collectors);
-            reg.ncollectors--;
+    pthread_mutex_lock(&m->lock);
+    for (size_t i = 0; i < m->ncollectors; i++) {
+        if (m->collectors[i].fn == fn && m->collectors[i].arg == arg) {
+            memmove(&m->collectors[i], &m->collectors[i + 1],
+                    (m->ncollectors - i - 1) * sizeof *m->collectors);
+            m->ncollectors--;
             rc = 0;
             break;
         }
     }
-    pthread_mutex_unlock(&reg.lock);
+    pthread_mutex_unlock(&m->lock);
     return rc;
 }
 
-int metrics__snapshot(metrics_snapshot *snap)
+int metrics__snapshot(metrics *m, metrics_snapshot *snap)
 {
     memset(snap, 0, sizeof *snap);
-    pthread_mutex_lock(&reg.lock);
-    snap->fams = malloc((reg.nfams + 1) * sizeof *snap->fams);
-    snap->fam_nseries = malloc((reg.nfams + 1) * sizeof *snap->fam_nseries);
-    snap->series = malloc((reg.nseries + 1) * sizeof *snap->series);
-    snap->collectors = malloc((reg.ncollectors + 1) * sizeof *snap->collectors);
+    pthread_mutex_lock(&m->lock);
+    snap->fams = malloc((m->nfams + 1) * sizeof *snap->fams);
+    snap->fam_nseries = malloc((m->nfams + 1) * sizeof *snap->fam_nseries);
+    snap->series = malloc((m->nseries + 1) * sizeof *snap->series);
+    snap->collectors = malloc((m->ncollectors + 1) * sizeof *snap->collectors);
     if (!snap->fams || !snap->fam_nseries || !snap->series || !snap->collectors) {
-        pthread_mutex_unlock(&reg.lock);
+        pthread_mutex_unlock(&m->lock);
         metrics__snapshot_free(snap);
         return BH_ENOMEM;
     }
-    for (struct metrics_family *f = reg.fams; f; f = f->next) {
+    for (struct metrics_family *f = m->fams; f; f = f->next) {
         snap->fams[snap->nfams] = f;
         snap->fam_nseries[snap->nfams++] = f->nseries;
         for (struct metrics_series *s = f->first; s; s = s->fnext)
             snap->series[snap->nseries++] = s;
     }
-    if (reg.ncollectors)
-        memcpy(snap->collectors, reg.collectors, reg.ncollectors * sizeof *reg.collectors);
-    snap->ncollectors = reg.ncollectors;
-    snap->dropped = atomic_load_explicit(&reg.dropped, memory_order_relaxed);
-    pthread_mutex_unlock(&reg.lock);
+    if (m->ncollectors)
+        memcpy(snap->collectors, m->collectors, m->ncollectors * sizeof *m->collectors);
+    snap->ncollectors = m->ncollectors;
+    snap->dropped = atomic_load_explicit(&m->dropped, memory_order_relaxed);
+    pthread_mutex_unlock(&m->lock);
     return 0;
 }
 
@@ -425,30 +445,38 @@ void metrics__snapshot_free(metrics_snapshot *snap)
     memset(snap, 0, sizeof *snap);
 }
 
-void metrics_set_max_series(size_t max)
+void metrics_set_max_series(metrics *m, size_t max)
 {
-    pthread_mutex_lock(&reg.lock);
-    reg.max_series = max;
-    pthread_mutex_unlock(&reg.lock);
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->max_series = max;
+    pthread_mutex_unlock(&m->lock);
 }
 
-size_t metrics_series_count(void)
+size_t metrics_series_count(metrics *m)
 {
-    pthread_mutex_lock(&reg.lock);
-    size_t n = reg.nseries;
-    pthread_mutex_unlock(&reg.lock);
+    if (!m)
+        return 0;
+    pthread_mutex_lock(&m->lock);
+    size_t n = m->nseries;
+    pthread_mutex_unlock(&m->lock);
     return n;
 }
 
-uint64_t metrics_dropped_series(void)
+uint64_t metrics_dropped_series(metrics *m)
 {
-    return atomic_load_explicit(&reg.dropped, memory_order_relaxed);
+    if (!m)
+        return 0;
+    return atomic_load_explicit(&m->dropped, memory_order_relaxed);
 }
 
-void metrics_reset(void)
+void metrics_reset(metrics *m)
 {
-    pthread_mutex_lock(&reg.lock);
-    for (struct metrics_family *f = reg.fams, *fnext; f; f = fnext) {
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->lock);
+    for (struct metrics_family *f = m->fams, *fnext; f; f = fnext) {
         fnext = f->next;
         for (struct metrics_series *s = f->first, *snext; s; s = snext) {
             snext = s->fnext;
@@ -458,16 +486,25 @@ void metrics_reset(void)
         free(f->help);
         free(f);
     }
-    free((void *)atomic_load(&reg.table));
-    free(reg.collectors);
-    atomic_store(&reg.table, NULL);
-    reg.nseries = 0;
-    reg.fams = reg.fams_last = NULL;
-    reg.nfams = 0;
-    reg.max_series = METRICS_MAX_SERIES_DEFAULT;
-    reg.warned = 0;
-    reg.collectors = NULL;
-    reg.ncollectors = 0;
-    atomic_store(&reg.dropped, 0);
-    pthread_mutex_unlock(&reg.lock);
+    free((void *)atomic_load(&m->table));
+    free(m->collectors);
+    atomic_store(&m->table, NULL);
+    m->nseries = 0;
+    m->fams = m->fams_last = NULL;
+    m->nfams = 0;
+    m->max_series = METRICS_MAX_SERIES_DEFAULT;
+    m->warned = 0;
+    m->collectors = NULL;
+    m->ncollectors = 0;
+    atomic_store(&m->dropped, 0);
+    pthread_mutex_unlock(&m->lock);
+}
+
+void metrics_free(metrics *m)
+{
+    if (!m)
+        return;
+    metrics_reset(m);
+    pthread_mutex_destroy(&m->lock);
+    free(m);
 }

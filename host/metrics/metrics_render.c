@@ -7,7 +7,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "metrics/metrics_internal.h"
 
 #define DROPPED_NAME "bothost_metrics_dropped_series_total"
@@ -217,12 +217,14 @@ static void put_registry(metrics_buf *b, const metrics_snapshot *snap, struct wg
     }
 }
 
-int metrics_render(char **out, size_t *len)
+int metrics_render(metrics *m, char **out, size_t *len)
 {
     *out = NULL;
     *len = 0;
+    if (!m)
+        return BH_EINVAL;
     metrics_snapshot snap;
-    int rc = metrics__snapshot(&snap);
+    int rc = metrics__snapshot(m, &snap);
     if (rc < 0)
         return rc;
     /* Collectors run without the registry lock: they may use metrics_* themselves. */

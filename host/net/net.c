@@ -8,7 +8,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 struct net {
     uv_loop_t *loop;

@@ -11,7 +11,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 uint64_t rest_now(void)
 {

@@ -11,7 +11,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 static void retry_later(rest_op *op, uint64_t now, const char *why)
 {

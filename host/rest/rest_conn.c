@@ -28,7 +28,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 #define REST_MAX_ANSWER (8u << 20)
 

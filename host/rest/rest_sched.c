@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 #define REST_DNS_TTL_MS 300000
 #define REST_SWEEP_EVERY_MS 30000

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/log.h"
+#include "base/log.h"
 
 #define REST_INVALID_WINDOW_MS 600000
 #define REST_INVALID_WARN_EVERY 1000

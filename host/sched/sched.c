@@ -5,10 +5,10 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "metrics/metrics.h"
-#include "plugin/plug_ctx.h"
-#include "plugin/plug_outbox.h"
+#include "plug/plug_ctx.h"
+#include "plug/plug_outbox.h"
 
 struct sched {
     uv_loop_t *loop;
@@ -17,6 +17,7 @@ struct sched {
     work_pool *pool;
     plug_mgr *plugins;
     db_pool *db;
+    metrics *metrics;
     sched_opts opts;
     int closing_handles;
     void (*closed)(sched *s);
@@ -32,35 +33,35 @@ struct sched {
 /* Seconds a job waited past its run_at before a worker claimed it. */
 static const double lag_buckets[] = {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900};
 
-static void describe_metrics(void)
+static void describe_metrics(metrics *m)
 {
-    metrics_describe("bothost_jobs_claimed_total", METRICS_COUNTER,
+    metrics_describe(m, "bothost_jobs_claimed_total", METRICS_COUNTER,
                      "Durable jobs claimed to run, by plugin and kind.");
-    metrics_describe("bothost_jobs_succeeded_total", METRICS_COUNTER,
+    metrics_describe(m, "bothost_jobs_succeeded_total", METRICS_COUNTER,
                      "Durable jobs whose handler succeeded (their work committed).");
-    metrics_describe("bothost_jobs_retried_total", METRICS_COUNTER,
+    metrics_describe(m, "bothost_jobs_retried_total", METRICS_COUNTER,
                      "Durable job runs that failed and were rescheduled with backoff.");
-    metrics_describe("bothost_jobs_dead_total", METRICS_COUNTER,
+    metrics_describe(m, "bothost_jobs_dead_total", METRICS_COUNTER,
                      "Durable jobs kept as dead after [host] job_max_attempts failures.");
-    metrics_describe_histogram("bothost_job_lag_seconds",
+    metrics_describe_histogram(m, "bothost_job_lag_seconds",
                                "How long a job was due before a worker claimed it.", lag_buckets,
                                sizeof lag_buckets / sizeof lag_buckets[0]);
 }
 
 /* `finished`: the outcome was committed (else the job is claimed again later). */
-static void count_job(const db_job *job, int ok, int dead, int finished)
+static void count_job(metrics *m, const db_job *job, int ok, int dead, int finished)
 {
     char labels[160];
     if (metrics_labels(labels, sizeof labels, "plugin", job->plugin, "kind", job->kind, NULL) < 0)
         return;
-    metrics_counter_add("bothost_jobs_claimed_total", labels, 1);
+    metrics_counter_add(m, "bothost_jobs_claimed_total", labels, 1);
     if (finished)
-        metrics_counter_add(ok     ? "bothost_jobs_succeeded_total"
+        metrics_counter_add(m, ok     ? "bothost_jobs_succeeded_total"
                         : dead ? "bothost_jobs_dead_total"
                                : "bothost_jobs_retried_total",
                         labels, 1);
     if (metrics_labels(labels, sizeof labels, "plugin", job->plugin, NULL) >= 0)
-        metrics_histogram_observe("bothost_job_lag_seconds", labels, job->lag_s);
+        metrics_histogram_observe(m, "bothost_job_lag_seconds", labels, job->lag_s);
 }
 
 static int64_t now_ms(void)
@@ -73,7 +74,7 @@ static int64_t now_ms(void)
 /* Runs one claimed job; returns 1 when it ran (either way), 0 when none was due, <0 on error. */
 static int run_one(sched *s, char **plugins, int nplugins)
 {
-    bh_ctx *c = plug_ctx_new(BH_CTX_JOB, "", NULL, s->db);
+    bh_ctx *c = plug_ctx_new(s->plugins, BH_CTX_JOB, "", NULL, s->db);
     if (!c)
         return BH_ENOMEM;
     db_job job;
@@ -121,7 +122,7 @@ static int run_one(sched *s, char **plugins, int nplugins)
         log_msg(LOG_WARN, "sched", "cannot finish job %lld: %s", (long long)job.id,
                 plug_ctx_db(c)->err);
     plug_ctx_free(c);
-    count_job(&job, ok, dead, rc >= 0);
+    count_job(s->metrics, &job, ok, dead, rc >= 0);
 
     pthread_mutex_lock(&s->lock);
     s->stats.ran++;
@@ -206,7 +207,7 @@ static void on_wake(uv_async_t *h)
 }
 
 int sched_create(sched **out, uv_loop_t *loop, work_pool *pool, plug_mgr *plugins, db_pool *db,
-                 const sched_opts *opts)
+                 metrics *reg, const sched_opts *opts)
 {
     sched *s = calloc(1, sizeof *s);
     if (!s)
@@ -215,11 +216,12 @@ int sched_create(sched **out, uv_loop_t *loop, work_pool *pool, plug_mgr *plugin
     s->pool = pool;
     s->plugins = plugins;
     s->db = db;
+    s->metrics = reg;
     s->opts = *opts;
     if (s->opts.max_sweepers < 1)
         s->opts.max_sweepers = 1;
     s->next_due_ms = -1;
-    describe_metrics();
+    describe_metrics(reg);
     pthread_mutex_init(&s->lock, NULL);
     uv_timer_init(loop, &s->timer);
     s->timer.data = s;

@@ -16,9 +16,11 @@
 
 #include <uv.h>
 
-#include "core/work_pool.h"
+#include "base/work_pool.h"
 #include "db/db.h"
-#include "plugin/plug.h"
+#include "plug/plug.h"
+
+struct metrics;
 
 typedef struct sched sched;
 
@@ -29,8 +31,9 @@ typedef struct sched_opts {
     int backoff_ms;
 } sched_opts;
 
+/* reg (may be NULL) counts jobs. */
 int sched_create(sched **out, uv_loop_t *loop, work_pool *pool, plug_mgr *plugins, db_pool *db,
-                 const sched_opts *opts);
+                 struct metrics *reg, const sched_opts *opts);
 /* Any thread: look for due jobs now (a job was just scheduled, plugins reloaded). */
 void sched_nudge(sched *s);
 /* Loop thread: stop starting sweeps; sweeps running finish their current job. */

@@ -21,9 +21,9 @@
 
 #include "bench_util.h"
 #include "cache/cache.h"
-#include "gateway/gw_frame.h"
-#include "interact/ia_internal.h"
-#include "plugin/plug.h"
+#include "gw/gw_frame.h"
+#include "ia/ia_internal.h"
+#include "plug/plug.h"
 #include "tsup.h"
 #include "tsup_host.h"
 

@@ -12,7 +12,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/config.h"
+#include "base/cfg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gateway/gw_json.h"
+#include "gw/gw_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

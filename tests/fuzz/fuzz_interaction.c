@@ -3,7 +3,7 @@
  * an INTERACTION_CREATE. ia_call_parse() (what the loop thread does before
  * routing), then, on a call it accepts, every accessor a plugin may call
  * through the SDK's inline functions (bh_opt_str(), bh_cid_i64(), bh_field()...)
- * on the call's bh_ctx, as host/interact/ia_dispatch.c builds it.
+ * on the call's bh_ctx, as host/ia/ia_dispatch.c builds it.
  *
  * Names and ids for the lookups come from the input itself, so the fuzzer
  * reaches the hits as well as the misses.
@@ -15,9 +15,9 @@
 
 #include <bothost/bothost.h>
 
-#include "interact/ia_internal.h"
-#include "plugin/plug_ctx.h"
-#include "plugin/plug_internal.h"
+#include "ia/ia_api.h"
+#include "ia/ia_internal.h"
+#include "plug/plug_ctx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -98,9 +98,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     call->ia = ia;
     if (ia_call_parse(call) == 0) {
-        bh_ctx *c = plug_ctx_new(call->route_kind, call->key, json_incref(ia), NULL);
+        bh_ctx *c = plug_ctx_new(NULL, call->route_kind, call->key, json_incref(ia), NULL);
         if (c) {
-            c->ia = call;
+            plug_ctx_set_interaction(c, call, &ia_entries);
             read_all(c, call);
             plug_ctx_free(c);
         }

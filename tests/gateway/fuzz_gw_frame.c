@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gateway/gw_frame.h"
+#include "gw/gw_frame.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-#include "gateway/gw.h"
+#include "gw/gw.h"
 #include "tsup.h"
 #include "tsup_http.h"
 #include "tsup_proc.h"

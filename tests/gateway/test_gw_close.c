@@ -8,7 +8,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "gwt.h"
 
 static int cond_failed(gwt *h, void *arg)

@@ -10,7 +10,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "gwt.h"
 
 static void run_one_shard(gwt_emu *emu, int compress)

@@ -11,8 +11,8 @@
 
 #include <bothost/abi.h>
 
-#include "gateway/gw.h"
-#include "gateway/gw_frame.h"
+#include "gw/gw.h"
+#include "gw/gw_frame.h"
 #include "tsup.h"
 
 /* One deflate stream, each message ending with a sync flush, as Discord sends. */

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "gateway/gw_json.h"
+#include "gw/gw_json.h"
 #include "tsup.h"
 
 static void same(const char *text)

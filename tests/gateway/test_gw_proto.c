@@ -9,7 +9,7 @@
 
 #include <bothost/abi.h>
 
-#include "gateway/gw_internal.h"
+#include "gw/gw_internal.h"
 #include "tsup.h"
 
 static int64_t seen[32];

@@ -13,7 +13,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "gwt.h"
 
 static int cond_member(gwt *h, void *arg)

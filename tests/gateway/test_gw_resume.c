@@ -10,7 +10,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "gwt.h"
 
 static gwt_emu emu;

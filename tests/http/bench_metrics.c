@@ -14,6 +14,9 @@
 #include "metrics/metrics.h"
 #include "tsup.h"
 
+/* The registry under test (the host's is its application object's). */
+static metrics *reg;
+
 #define LABELS "plugin=\"raffle\",command=\"raffle create\",outcome=\"ok\""
 
 static long iterations = 1000000;
@@ -38,14 +41,14 @@ static void *observe_loop(void *arg)
     char labels[128];
     snprintf(labels, sizeof labels, LABELS ",worker=\"%d\"", r->id);
     metrics_series *s =
-        metrics_series_get(METRICS_HISTOGRAM, "bothost_bench_duration_seconds", labels);
+        metrics_series_get(reg, METRICS_HISTOGRAM, "bothost_bench_duration_seconds", labels);
     uint64_t start = thread_cpu_ns();
     for (long i = 0; i < r->n; i++) {
         double v = (double)(i & 1023) * 1e-4;
         if (r->by_handle)
             metrics_series_observe(s, v);
         else
-            metrics_histogram_observe("bothost_bench_duration_seconds", labels, v);
+            metrics_histogram_observe(reg, "bothost_bench_duration_seconds", labels, v);
     }
     r->cpu_ns = thread_cpu_ns() - start;
     return NULL;
@@ -79,22 +82,22 @@ static void bench_observe(const char *what, int threads, int by_handle, int quie
 
 static void bench_render(int series)
 {
-    metrics_reset();
-    metrics_set_max_series((size_t)series + 10);
+    metrics_reset(reg);
+    metrics_set_max_series(reg, (size_t)series + 10);
     char labels[128];
     for (int i = 0; i < series; i++) {
         snprintf(labels, sizeof labels, "plugin=\"p%d\",command=\"command %d\"", i % 7, i);
         if (i % 10 == 0)
-            metrics_histogram_observe("bothost_bench_seconds", labels, 0.01 * (i % 100));
+            metrics_histogram_observe(reg, "bothost_bench_seconds", labels, 0.01 * (i % 100));
         else
-            metrics_counter_add("bothost_bench_total", labels, i);
+            metrics_counter_add(reg, "bothost_bench_total", labels, i);
     }
     char *text;
     size_t len;
     int reps = 20;
     uint64_t start = uv_hrtime();
     for (int i = 0; i < reps; i++) {
-        CHECK_EQ_INT(metrics_render(&text, &len), 0);
+        CHECK_EQ_INT(metrics_render(reg, &text, &len), 0);
         free(text);
     }
     double ms = (double)(uv_hrtime() - start) / 1e6 / reps;
@@ -103,9 +106,11 @@ static void bench_render(int series)
 
 int main(int argc, char **argv)
 {
+    if (metrics_create(&reg) < 0)
+        return 1;
     if (argc > 1)
         iterations = atol(argv[1]);
-    metrics_reset();
+    metrics_reset(reg);
     /* The first run creates the series; keep it out of the figures. */
     bench_observe("", 4, 0, 1);
     printf("(%u CPUs online)\n", (unsigned)sysconf(_SC_NPROCESSORS_ONLN));
@@ -115,6 +120,6 @@ int main(int argc, char **argv)
     bench_observe("by handle", 4, 1, 0);
     bench_render(1000);
     bench_render(10000);
-    metrics_reset();
+    metrics_free(reg);
     return 0;
 }

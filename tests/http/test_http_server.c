@@ -25,6 +25,9 @@
 #include "tsup.h"
 #include "tsup_http.h"
 
+/* The registry under test (the host's is its application object's). */
+static metrics *reg;
+
 static uv_loop_t loop;
 static net *the_net;
 static uv_async_t finish;
@@ -183,14 +186,14 @@ static void test_metrics(void)
     char labels[256];
     CHECK(metrics_labels(labels, sizeof labels, "plugin", "raffle", "command",
                          "say \"hi\" \\ and\nbye", NULL) > 0);
-    CHECK_EQ_INT(metrics_describe("bothost_interactions_total", METRICS_COUNTER,
+    CHECK_EQ_INT(metrics_describe(reg, "bothost_interactions_total", METRICS_COUNTER,
                                   "Interactions by plugin, command and outcome."),
                  0);
-    CHECK_EQ_INT(metrics_counter_add("bothost_interactions_total", labels, 3), 0);
-    CHECK_EQ_INT(metrics_histogram_observe("bothost_interaction_duration_seconds",
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_interactions_total", labels, 3), 0);
+    CHECK_EQ_INT(metrics_histogram_observe(reg, "bothost_interaction_duration_seconds",
                                            "plugin=\"raffle\"", 0.0123),
                  0);
-    CHECK_EQ_INT(metrics_histogram_observe("bothost_interaction_duration_seconds",
+    CHECK_EQ_INT(metrics_histogram_observe(reg, "bothost_interaction_duration_seconds",
                                            "plugin=\"raffle\"", 0.3),
                  0);
     char *text = scrape();
@@ -332,7 +335,7 @@ static void big_collector(metrics_writer *w, void *arg)
 
 static void test_big_body(void)
 {
-    CHECK_EQ_INT(metrics_add_collector(big_collector, NULL), 0);
+    CHECK_EQ_INT(metrics_add_collector(reg, big_collector, NULL), 0);
     char *text = scrape();
     size_t len = strlen(text);
     printf("big /metrics body: %zu bytes\n", len);
@@ -352,7 +355,7 @@ static void test_big_body(void)
     CHECK_EQ_INT(r->content_length, (long long)r->body_len);
     httpc_response_free(r);
     httpc_close(c);
-    CHECK_EQ_INT(metrics_remove_collector(big_collector, NULL), 0);
+    CHECK_EQ_INT(metrics_remove_collector(reg, big_collector, NULL), 0);
 }
 
 #define OBSERVERS 4
@@ -364,13 +367,13 @@ static void *observer(void *arg)
     long id = (long)arg;
     char labels[32];
     snprintf(labels, sizeof labels, "worker=\"%ld\"", id);
-    metrics_series *s = metrics_series_get(METRICS_HISTOGRAM, "bothost_test_seconds", labels);
+    metrics_series *s = metrics_series_get(reg, METRICS_HISTOGRAM, "bothost_test_seconds", labels);
     CHECK(s);
     for (int i = 0; i < OBSERVATIONS; i++) {
         if (i % 2)
             metrics_series_observe(s, (i % 8) * 0.125);
         else
-            metrics_histogram_observe("bothost_test_seconds", labels, (i % 8) * 0.125);
+            metrics_histogram_observe(reg, "bothost_test_seconds", labels, (i % 8) * 0.125);
     }
     atomic_fetch_sub(&observers_running, 1);
     return NULL;
@@ -405,13 +408,13 @@ static void test_concurrent_scrape(void)
 
 static void test_series_cap(void)
 {
-    size_t have = metrics_series_count();
-    metrics_set_max_series(have + 5);
+    size_t have = metrics_series_count(reg);
+    metrics_set_max_series(reg, have + 5);
     char labels[64];
     int dropped = 0;
     for (int i = 0; i < 20; i++) {
         snprintf(labels, sizeof labels, "command=\"cmd%d\"", i);
-        if (metrics_counter_add("bothost_test_commands_total", labels, 1) == BH_ELIMIT)
+        if (metrics_counter_add(reg, "bothost_test_commands_total", labels, 1) == BH_ELIMIT)
             dropped++;
     }
     /* bothost_http_requests_total{...} for this scrape may take one of the 5. */
@@ -421,7 +424,7 @@ static void test_series_cap(void)
     CHECK_EQ_INT(dropped, 20 - (int)kept);
     CHECK(value(text, "bothost_metrics_dropped_series_total") >= dropped);
     free(text);
-    metrics_set_max_series(METRICS_MAX_SERIES_DEFAULT);
+    metrics_set_max_series(reg, METRICS_MAX_SERIES_DEFAULT);
 }
 
 static void client_main(void *arg)
@@ -454,10 +457,13 @@ static const struct lws_protocols client_protocols[] = {
 };
 /* http_protocol is an object, not a constant: copy it in at run time, as the host does. */
 static struct lws_protocols server_protocols[2];
+/* /health/ready's checks, hung on the protocol as the host does. */
+static http_site *ready;
 
 static int start_net(const char *listen)
 {
     server_protocols[0] = http_protocol;
+    server_protocols[0].user = ready;
     net_opts o = {.loop = &loop,
                   .client_protocols = client_protocols,
                   .http_listen = listen,
@@ -470,11 +476,12 @@ int main(void)
 {
     CHECK_EQ_INT(uv_loop_init(&loop), 0);
     loop_thread_id = uv_thread_self();
-    metrics_reset();
-    CHECK_EQ_INT(http_add_ready_check("shard 2", check_shard, NULL), 0);
-    CHECK_EQ_INT(http_add_ready_check("database", check_db, NULL), 0);
-    CHECK_EQ_INT(http_add_ready_check("database", check_db, NULL), BH_EEXIST);
-    CHECK_EQ_INT(http_add_ready_check("", check_db, NULL), BH_EINVAL);
+    CHECK_EQ_INT(metrics_create(&reg), 0);
+    CHECK_EQ_INT(http_site_create(&ready, reg), 0);
+    CHECK_EQ_INT(http_add_ready_check(ready, "shard 2", check_shard, NULL), 0);
+    CHECK_EQ_INT(http_add_ready_check(ready, "database", check_db, NULL), 0);
+    CHECK_EQ_INT(http_add_ready_check(ready, "database", check_db, NULL), BH_EEXIST);
+    CHECK_EQ_INT(http_add_ready_check(ready, "", check_db, NULL), BH_EINVAL);
 
     /*
      * net.c turns port 0 into CONTEXT_PORT_NO_LISTEN_SERVER, so "127.0.0.1:0"
@@ -494,10 +501,11 @@ int main(void)
     uv_thread_join(&client);
     CHECK(net_gone);
     CHECK_EQ_INT(uv_loop_close(&loop), 0);
-    CHECK_EQ_INT(http_remove_ready_check("shard 2"), 0);
-    CHECK_EQ_INT(http_remove_ready_check("shard 2"), BH_ENOTFOUND);
-    http_clear_ready_checks();
-    metrics_reset();
+    CHECK_EQ_INT(http_remove_ready_check(ready, "shard 2"), 0);
+    CHECK_EQ_INT(http_remove_ready_check(ready, "shard 2"), BH_ENOTFOUND);
+    http_clear_ready_checks(ready);
+    http_site_free(ready);
+    metrics_free(reg);
     printf("ok\n");
     return 0;
 }

@@ -15,11 +15,14 @@
 #include "metrics/metrics.h"
 #include "tsup.h"
 
+/* The registry under test (the host's is its application object's). */
+static metrics *reg;
+
 static char *render(void)
 {
     char *text;
     size_t len;
-    CHECK_EQ_INT(metrics_render(&text, &len), 0);
+    CHECK_EQ_INT(metrics_render(reg, &text, &len), 0);
     CHECK_EQ_INT(strlen(text), len);
     const char *bad = expo_check(text);
     if (bad) {
@@ -41,26 +44,26 @@ static double value(const char *text, const char *series)
 
 static void test_counter_gauge(void)
 {
-    CHECK_EQ_INT(metrics_describe("bothost_interactions_total", METRICS_COUNTER,
+    CHECK_EQ_INT(metrics_describe(reg, "bothost_interactions_total", METRICS_COUNTER,
                                   "Interactions handled.\nBy plugin \\ command."),
                  0);
     const char *l = "plugin=\"raffle\",command=\"raffle create\",outcome=\"ok\"";
-    CHECK_EQ_INT(metrics_counter_add("bothost_interactions_total", l, 1), 0);
-    CHECK_EQ_INT(metrics_counter_add("bothost_interactions_total", l, 2.5), 0);
-    CHECK_EQ_INT(metrics_counter_add("bothost_interactions_total", NULL, 7), 0);
-    CHECK_EQ_INT(metrics_counter_add("bothost_interactions_total", l, -1), BH_EINVAL);
-    CHECK_EQ_INT(metrics_counter_add("bothost_interactions_total", l, NAN), BH_EINVAL);
-    CHECK_EQ_INT(metrics_gauge_set("bothost_pool_in_use", "pool=\"db\"", 3), 0);
-    CHECK_EQ_INT(metrics_gauge_add("bothost_pool_in_use", "pool=\"db\"", -1), 0);
-    CHECK_EQ_INT(metrics_gauge_set("bothost_temp", NULL, 0.125), 0);
-    CHECK_EQ_INT(metrics_gauge_set("bothost_big", NULL, 1e20), 0);
-    CHECK_EQ_INT(metrics_gauge_set("bothost_inf", NULL, -INFINITY), 0);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_interactions_total", l, 1), 0);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_interactions_total", l, 2.5), 0);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_interactions_total", NULL, 7), 0);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_interactions_total", l, -1), BH_EINVAL);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_interactions_total", l, NAN), BH_EINVAL);
+    CHECK_EQ_INT(metrics_gauge_set(reg, "bothost_pool_in_use", "pool=\"db\"", 3), 0);
+    CHECK_EQ_INT(metrics_gauge_add(reg, "bothost_pool_in_use", "pool=\"db\"", -1), 0);
+    CHECK_EQ_INT(metrics_gauge_set(reg, "bothost_temp", NULL, 0.125), 0);
+    CHECK_EQ_INT(metrics_gauge_set(reg, "bothost_big", NULL, 1e20), 0);
+    CHECK_EQ_INT(metrics_gauge_set(reg, "bothost_inf", NULL, -INFINITY), 0);
     /* One name, one type. */
-    CHECK_EQ_INT(metrics_gauge_set("bothost_interactions_total", l, 1), BH_EEXIST);
-    CHECK_EQ_INT(metrics_describe("bothost_pool_in_use", METRICS_COUNTER, "x"), BH_EEXIST);
-    CHECK_EQ_INT(metrics_describe("bothost_pool_in_use", METRICS_GAUGE, "Connections in use."),
+    CHECK_EQ_INT(metrics_gauge_set(reg, "bothost_interactions_total", l, 1), BH_EEXIST);
+    CHECK_EQ_INT(metrics_describe(reg, "bothost_pool_in_use", METRICS_COUNTER, "x"), BH_EEXIST);
+    CHECK_EQ_INT(metrics_describe(reg, "bothost_pool_in_use", METRICS_GAUGE, "Connections in use."),
                  0);
-    CHECK_EQ_INT(metrics_series_count(), 6);
+    CHECK_EQ_INT(metrics_series_count(reg), 6);
 
     char *text = render();
     CHECK(strstr(text, "# HELP bothost_interactions_total Interactions handled.\\nBy plugin "
@@ -76,19 +79,19 @@ static void test_counter_gauge(void)
     CHECK(strstr(text, "# TYPE bothost_metrics_dropped_series_total counter\n"
                        "bothost_metrics_dropped_series_total 0\n"));
     free(text);
-    metrics_reset();
+    metrics_reset(reg);
 }
 
 static void test_histogram(void)
 {
     const char *name = "bothost_interaction_duration_seconds";
-    CHECK_EQ_INT(metrics_describe(name, METRICS_HISTOGRAM, "Handler time."), 0);
+    CHECK_EQ_INT(metrics_describe(reg, name, METRICS_HISTOGRAM, "Handler time."), 0);
     double obs[] = {0.0005, 0.001, 0.003, 0.0123, 0.7, 3, 42};
     for (size_t i = 0; i < sizeof obs / sizeof obs[0]; i++)
-        CHECK_EQ_INT(metrics_histogram_observe(name, "plugin=\"raffle\"", obs[i]), 0);
-    CHECK_EQ_INT(metrics_histogram_observe(name, "plugin=\"raffle\"", NAN), BH_EINVAL);
+        CHECK_EQ_INT(metrics_histogram_observe(reg, name, "plugin=\"raffle\"", obs[i]), 0);
+    CHECK_EQ_INT(metrics_histogram_observe(reg, name, "plugin=\"raffle\"", NAN), BH_EINVAL);
     /* "le" belongs to the histogram. */
-    CHECK_EQ_INT(metrics_histogram_observe(name, "le=\"1\"", 1), BH_EINVAL);
+    CHECK_EQ_INT(metrics_histogram_observe(reg, name, "le=\"1\"", 1), BH_EINVAL);
     char *text = render();
     struct {
         const char *le;
@@ -110,16 +113,17 @@ static void test_histogram(void)
 
     /* Own buckets, described first; other bounds later are refused. */
     double b[] = {1, 10, 100};
-    CHECK_EQ_INT(metrics_describe_histogram("bothost_payload_bytes", "Sizes.", b, 3), 0);
-    CHECK_EQ_INT(metrics_describe_histogram("bothost_payload_bytes", "Sizes.", b, 3), 0);
-    CHECK_EQ_INT(metrics_describe_histogram("bothost_payload_bytes", "Sizes.", b, 2), BH_EEXIST);
+    CHECK_EQ_INT(metrics_describe_histogram(reg, "bothost_payload_bytes", "Sizes.", b, 3), 0);
+    CHECK_EQ_INT(metrics_describe_histogram(reg, "bothost_payload_bytes", "Sizes.", b, 3), 0);
+    CHECK_EQ_INT(metrics_describe_histogram(reg, "bothost_payload_bytes", "Sizes.", b, 2),
+                 BH_EEXIST);
     double unsorted[] = {1, 1};
-    CHECK_EQ_INT(metrics_describe_histogram("bothost_x", "x", unsorted, 2), BH_EINVAL);
-    CHECK_EQ_INT(metrics_describe(name, METRICS_HISTOGRAM, "Handler time."), 0);
-    metrics_series *s = metrics_series_get(METRICS_HISTOGRAM, "bothost_payload_bytes", NULL);
+    CHECK_EQ_INT(metrics_describe_histogram(reg, "bothost_x", "x", unsorted, 2), BH_EINVAL);
+    CHECK_EQ_INT(metrics_describe(reg, name, METRICS_HISTOGRAM, "Handler time."), 0);
+    metrics_series *s = metrics_series_get(reg, METRICS_HISTOGRAM, "bothost_payload_bytes", NULL);
     CHECK(s);
-    CHECK(metrics_series_get(METRICS_HISTOGRAM, "bothost_payload_bytes", NULL) == s);
-    CHECK(!metrics_series_get(METRICS_COUNTER, "bothost_payload_bytes", NULL));
+    CHECK(metrics_series_get(reg, METRICS_HISTOGRAM, "bothost_payload_bytes", NULL) == s);
+    CHECK(!metrics_series_get(reg, METRICS_COUNTER, "bothost_payload_bytes", NULL));
     metrics_series_observe(s, 10);
     metrics_series_observe(s, 1000);
     text = render();
@@ -130,7 +134,7 @@ static void test_histogram(void)
                        "bothost_payload_bytes_sum 1010\n"
                        "bothost_payload_bytes_count 2\n"));
     free(text);
-    metrics_reset();
+    metrics_reset(reg);
 }
 
 static void test_labels(void)
@@ -150,7 +154,7 @@ static void test_labels(void)
     CHECK_EQ_STR(buf, "");
 
     CHECK_EQ_INT(metrics_labels(buf, sizeof buf, "command", "say \"hi\" \\ bye\n", NULL) > 0, 1);
-    CHECK_EQ_INT(metrics_counter_add("bothost_t_total", buf, 1), 0);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_t_total", buf, 1), 0);
     char *text = render();
     CHECK(value(text, "bothost_t_total{command=\"say \\\"hi\\\" \\\\ bye\\n\"}") == 1);
     free(text);
@@ -160,12 +164,12 @@ static void test_labels(void)
                          "command=a",          "=\"a\"",           "command=\"a\",",
                          "command=\"unended", "a-b=\"1\"",        "command=\"a\" , x=\"1\""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        CHECK_EQ_INT(metrics_counter_add("bothost_t_total", bad[i], 1), BH_EINVAL);
-    CHECK_EQ_INT(metrics_counter_add("9bad", NULL, 1), BH_EINVAL);
-    CHECK_EQ_INT(metrics_counter_add("bad name", NULL, 1), BH_EINVAL);
-    CHECK_EQ_INT(metrics_counter_add(NULL, NULL, 1), BH_EINVAL);
-    CHECK_EQ_INT(metrics_series_count(), 1);
-    metrics_reset();
+        CHECK_EQ_INT(metrics_counter_add(reg, "bothost_t_total", bad[i], 1), BH_EINVAL);
+    CHECK_EQ_INT(metrics_counter_add(reg, "9bad", NULL, 1), BH_EINVAL);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bad name", NULL, 1), BH_EINVAL);
+    CHECK_EQ_INT(metrics_counter_add(reg, NULL, NULL, 1), BH_EINVAL);
+    CHECK_EQ_INT(metrics_series_count(reg), 1);
+    metrics_reset(reg);
 }
 
 static void collect(metrics_writer *w, void *arg)
@@ -194,12 +198,12 @@ static void collect(metrics_writer *w, void *arg)
 static void test_collectors(void)
 {
     int calls = 0;
-    CHECK_EQ_INT(metrics_add_collector(collect, &calls), 0);
-    CHECK_EQ_INT(metrics_add_collector(collect, &calls), BH_EEXIST);
-    CHECK_EQ_INT(metrics_describe("bothost_rest_requests_total", METRICS_COUNTER,
+    CHECK_EQ_INT(metrics_add_collector(reg, collect, &calls), 0);
+    CHECK_EQ_INT(metrics_add_collector(reg, collect, &calls), BH_EEXIST);
+    CHECK_EQ_INT(metrics_describe(reg, "bothost_rest_requests_total", METRICS_COUNTER,
                                   "REST calls by route and status."),
                  0);
-    CHECK_EQ_INT(metrics_counter_add("bothost_reloads_total", "result=\"ok\"", 4), 0);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_reloads_total", "result=\"ok\"", 4), 0);
     char *text = render();
     CHECK_EQ_INT(calls, 1);
     CHECK(strstr(text, "# HELP bothost_rest_requests_total REST calls by route and status.\n"
@@ -215,55 +219,55 @@ static void test_collectors(void)
     CHECK(value(text, "bothost_rest_latency_seconds_bucket{route=\"/x\",le=\"+Inf\"}") == 6);
     CHECK(value(text, "bothost_rest_latency_seconds_count{route=\"/x\"}") == 6);
     free(text);
-    CHECK_EQ_INT(metrics_remove_collector(collect, &calls), 0);
-    CHECK_EQ_INT(metrics_remove_collector(collect, &calls), BH_ENOTFOUND);
+    CHECK_EQ_INT(metrics_remove_collector(reg, collect, &calls), 0);
+    CHECK_EQ_INT(metrics_remove_collector(reg, collect, &calls), BH_ENOTFOUND);
     text = render();
     CHECK_EQ_INT(calls, 1);
     /* Described but never written: no lines at all. */
     CHECK(!strstr(text, "bothost_rest_requests_total"));
     free(text);
-    metrics_reset();
+    metrics_reset(reg);
 }
 
 /* Sums print as decimals, without the noise of their binary representation. */
 static void test_numbers(void)
 {
-    CHECK_EQ_INT(metrics_counter_add("bothost_wait_seconds_total", NULL, 0.038), 0);
-    CHECK_EQ_INT(metrics_counter_add("bothost_wait_seconds_total", NULL, 0.038), 0);
-    CHECK_EQ_INT(metrics_gauge_set("bothost_third", NULL, 1.0 / 3), 0);
-    CHECK_EQ_INT(metrics_gauge_set("bothost_tiny", NULL, 1.5e-9), 0);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_wait_seconds_total", NULL, 0.038), 0);
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_wait_seconds_total", NULL, 0.038), 0);
+    CHECK_EQ_INT(metrics_gauge_set(reg, "bothost_third", NULL, 1.0 / 3), 0);
+    CHECK_EQ_INT(metrics_gauge_set(reg, "bothost_tiny", NULL, 1.5e-9), 0);
     char *text = render();
     CHECK(strstr(text, "\nbothost_wait_seconds_total 0.076\n"));
     CHECK(strstr(text, "\nbothost_third 0.333333333333333\n"));
     CHECK(strstr(text, "\nbothost_tiny 1.5e-09\n"));
     free(text);
-    metrics_reset();
+    metrics_reset(reg);
 }
 
 static void test_cap(void)
 {
-    metrics_set_max_series(100);
+    metrics_set_max_series(reg, 100);
     char labels[64];
     for (int i = 0; i < 150; i++) {
         snprintf(labels, sizeof labels, "command=\"c%d\"", i);
-        int rc = metrics_counter_add("bothost_cmd_total", labels, 1);
+        int rc = metrics_counter_add(reg, "bothost_cmd_total", labels, 1);
         CHECK_EQ_INT(rc, i < 100 ? 0 : BH_ELIMIT);
     }
     /* Existing series keep counting at the cap. */
-    CHECK_EQ_INT(metrics_counter_add("bothost_cmd_total", "command=\"c5\"", 1), 0);
-    CHECK(!metrics_series_get(METRICS_GAUGE, "bothost_new", NULL));
+    CHECK_EQ_INT(metrics_counter_add(reg, "bothost_cmd_total", "command=\"c5\"", 1), 0);
+    CHECK(!metrics_series_get(reg, METRICS_GAUGE, "bothost_new", NULL));
     /* A description is not a series. */
-    CHECK_EQ_INT(metrics_describe("bothost_new2", METRICS_GAUGE, "x"), 0);
-    CHECK_EQ_INT(metrics_series_count(), 100);
-    CHECK_EQ_INT(metrics_dropped_series(), 51);
+    CHECK_EQ_INT(metrics_describe(reg, "bothost_new2", METRICS_GAUGE, "x"), 0);
+    CHECK_EQ_INT(metrics_series_count(reg), 100);
+    CHECK_EQ_INT(metrics_dropped_series(reg), 51);
     char *text = render();
     CHECK_EQ_INT(expo_count(text, "bothost_cmd_total{"), 100);
     CHECK(value(text, "bothost_cmd_total{command=\"c5\"}") == 2);
     CHECK(value(text, "bothost_metrics_dropped_series_total") == 51);
     free(text);
-    metrics_reset();
-    CHECK_EQ_INT(metrics_dropped_series(), 0);
-    CHECK_EQ_INT(metrics_series_count(), 0);
+    metrics_reset(reg);
+    CHECK_EQ_INT(metrics_dropped_series(reg), 0);
+    CHECK_EQ_INT(metrics_series_count(reg), 0);
 }
 
 #define THREADS 4
@@ -275,14 +279,14 @@ static void *hammer(void *arg)
     char labels[64];
     snprintf(labels, sizeof labels, "worker=\"%ld\"", id % 2);
     for (int i = 0; i < ITER; i++) {
-        metrics_counter_add("bothost_hammer_total", labels, 1);
-        metrics_histogram_observe("bothost_hammer_seconds", labels, (i % 4) * 0.25);
-        metrics_gauge_add("bothost_hammer_gauge", NULL, i % 2 ? 1 : -1);
+        metrics_counter_add(reg, "bothost_hammer_total", labels, 1);
+        metrics_histogram_observe(reg, "bothost_hammer_seconds", labels, (i % 4) * 0.25);
+        metrics_gauge_add(reg, "bothost_hammer_gauge", NULL, i % 2 ? 1 : -1);
         if (i % 1000 == 0) {
             /* New series appear while others are updated (and the table grows). */
             char fresh[64];
             snprintf(fresh, sizeof fresh, "t=\"%ld\",i=\"%d\"", id, i);
-            metrics_counter_add("bothost_fresh_total", fresh, 1);
+            metrics_counter_add(reg, "bothost_fresh_total", fresh, 1);
         }
     }
     return NULL;
@@ -307,11 +311,13 @@ static void test_threads(void)
     CHECK(value(text, "bothost_hammer_gauge") == 0);
     CHECK_EQ_INT(expo_count(text, "bothost_fresh_total{"), THREADS * (ITER / 1000));
     free(text);
-    metrics_reset();
+    metrics_reset(reg);
 }
 
 int main(void)
 {
+    if (metrics_create(&reg) < 0)
+        return 1;
     test_counter_gauge();
     test_histogram();
     test_labels();
@@ -319,6 +325,7 @@ int main(void)
     test_numbers();
     test_cap();
     test_threads();
+    metrics_free(reg);
     printf("ok\n");
     return 0;
 }

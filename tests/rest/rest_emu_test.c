@@ -14,7 +14,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "rest/rest_internal.h"
 
 static rest_opts quick_opts(void)

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "tsup_http.h"
 
 /* ---- the emulator ------------------------------------------------------------------ */

@@ -14,7 +14,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "rest/rest_internal.h"
 
 /* TCP connections the emulator accepted so far (its control calls included). */

@@ -20,7 +20,7 @@
 
 #include <bothost/abi.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "rest/rest_internal.h"
 
 #define OK_JSON                                                                              \

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/log.h"
+#include "base/log.h"
 #include "db/db.h"
 #include "tsup.h"
 #include "tsup_pg.h"

@@ -124,8 +124,8 @@ __attribute__((format(printf, 3, 4))) static inline int bh_config_error(bh_host 
                                                                           const char *key,
                                                                           const char *fmt, ...)
 {
-    if (bh__api->size <= offsetof(bh_api, config_error))
-        return BH_EINVAL; /* an older host: load() fails, without the message */
+    if (!BH_API_HAS(bh__api, config_error))
+        return BH_EINVAL; /* a 1.0 host: load() fails, without the message */
     va_list ap;
     va_start(ap, fmt);
     int rc = bh__api->config_error(h, key, fmt, ap);
@@ -162,12 +162,6 @@ __attribute__((format(printf, 3, 4))) static inline void bh_log(bh_host *h, int 
     va_start(ap, fmt);
     bh__api->logv(h, level, fmt, ap);
     va_end(ap);
-}
-
-/* A short English text for a bh_error code. */
-static inline const char *bh_strerror(int err)
-{
-    return bh__api->strerror(err);
 }
 
 /* The plugin's name as loaded. */

@@ -84,8 +84,9 @@ static void show(bh_ctx *c, const raffle_cfg *cfg, const char *head)
 
 uint64_t raffle_bot_perms(bh_ctx *c, uint64_t guild, uint64_t channel)
 {
-    uint64_t have = bh_bot_permissions(c, guild, channel);
-    if (have == 0 && channel == bh_id(c, BH_ID_CHANNEL)) {
+    uint64_t have;
+    if (bh_bot_permissions(c, guild, channel, &have) < 0 && channel == bh_id(c, BH_ID_CHANNEL)) {
+        /* The cache does not know: Discord said what the bot has where the command ran. */
         const char *app = json_string_value(json_object_get(bh_ctx_data(c), "app_permissions"));
         have = app ? strtoull(app, NULL, 10) : 0;
     }

@@ -65,12 +65,13 @@ static void read_fields(bh_ctx *c, const json_t *data)
 static void read_all(bh_ctx *c, ia_call *call)
 {
     for (int which = 0; which <= BH_ID_APPLICATION + 1; which++)
-        sink += bh_id(c, which);
+        sink += bh_id(c, (enum bh_id_kind)which);
     read_options(c, call->options);
     int n = bh_cid_count(c);
     for (int i = -1; i <= n; i++) {
         const char *p = bh_cid_part(c, i);
-        sink += (p ? strlen(p) : 0) + (uint64_t)bh_cid_i64(c, i);
+        int64_t v;
+        sink += (p ? strlen(p) : 0) + (uint64_t)bh_cid_i64(c, i, &v) + (uint64_t)v;
     }
     n = bh_value_count(c);
     for (int i = -1; i <= n && i < 64; i++) {

@@ -44,7 +44,9 @@ static int on_echo(bh_ctx *c)
 
 static int on_again(bh_ctx *c)
 {
-    return bh_reply_text(c, "again %lld (%d parts)", (long long)bh_cid_i64(c, 1), bh_cid_count(c));
+    int64_t n;
+    int rc = bh_cid_i64(c, 1, &n);
+    return rc < 0 ? rc : bh_reply_text(c, "again %lld (%d parts)", (long long)n, bh_cid_count(c));
 }
 
 static int on_pick(bh_ctx *c)
@@ -77,8 +79,10 @@ static int on_fail(bh_ctx *c)
 static int on_form(bh_ctx *c)
 {
     bh_modal *md = bh_modal_new(c, "form:1", "Tell us");
-    bh_modal_text(md, "name", "Your name", BH_TEXT_SHORT, 1, 32, 1, NULL, "Ada");
-    bh_modal_text(md, "about", "About you", BH_TEXT_PARAGRAPH, 0, 400, 0, NULL, NULL);
+    bh_modal_text(md, &(bh_text_input){.custom_id = "name", .label = "Your name", .min_length = 1,
+                                       .max_length = 32, .required = 1, .placeholder = "Ada"});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "about", .label = "About you",
+                                       .style = BH_TEXT_PARAGRAPH, .max_length = 400});
     return bh_modal_open(c, md);
 }
 
@@ -128,21 +132,24 @@ static int on_admin(bh_ctx *c)
     json_array_foreach(json_object_get(member, "roles"), i, r)
         if (n < 32)
             roles[n++] = strtoull(json_string_value(r), NULL, 10);
-    uint64_t perms = bh_member_permissions(c, guild, channel, user, roles, n);
+    uint64_t perms, owner_perms, bot_perms;
+    STEP("member_permissions", bh_member_permissions(c, guild, channel, user, roles, n, &perms));
     if ((perms & BH_PERM_ADMINISTRATOR) || !(perms & BH_PERM_VIEW_CHANNEL))
         strncat(failed, " member_permissions", sizeof failed - strlen(failed) - 1);
     json_decref(member);
     /* The acting owner: everything, as Discord computed it too. */
     n = bh_member_roles(c, roles, 32);
-    if (!(bh_member_permissions(c, guild, 0, bh_id(c, BH_ID_USER), roles, n) &
-          BH_PERM_ADMINISTRATOR) ||
+    STEP("owner_permissions",
+         bh_member_permissions(c, guild, 0, bh_id(c, BH_ID_USER), roles, n, &owner_perms));
+    if (!(owner_perms & BH_PERM_ADMINISTRATOR) ||
         !(bh_member_perms(c) & BH_PERM_ADMINISTRATOR))
         strncat(failed, " owner_permissions", sizeof failed - strlen(failed) - 1);
     bh_role_info info;
     STEP("guild_role", bh_guild_role(c, guild, role, &info));
     if (bh_bot_top_position(c, guild) <= info.position)
         strncat(failed, " hierarchy", sizeof failed - strlen(failed) - 1);
-    if (!(bh_bot_permissions(c, guild, 0) & BH_PERM_MANAGE_ROLES))
+    STEP("bot_permissions", bh_bot_permissions(c, guild, 0, &bot_perms));
+    if (!(bot_perms & BH_PERM_MANAGE_ROLES))
         strncat(failed, " bot_permissions", sizeof failed - strlen(failed) - 1);
     /* Refused: the bot may not post in this channel. */
     int rc = bh_message_send(c, closed, m, NULL);
@@ -158,7 +165,8 @@ static int on_admin(bh_ctx *c)
 static int on_formbtn(bh_ctx *c)
 {
     bh_modal *md = bh_modal_new(c, "slowform", "Rename");
-    bh_modal_text(md, "text", "New text", BH_TEXT_SHORT, 1, 50, 1, NULL, NULL);
+    bh_modal_text(md, &(bh_text_input){.custom_id = "text", .label = "New text", .min_length = 1,
+                                       .max_length = 50, .required = 1});
     return bh_modal_open(c, md);
 }
 

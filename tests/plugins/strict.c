@@ -54,7 +54,8 @@ static int on_everything(bh_ctx *c)
     (void)bh_resolved(c, "users", 1);
     for (int i = 0; i < bh_cid_count(c); i++)
         (void)bh_cid_part(c, i);
-    (void)bh_cid_i64(c, 0);
+    int64_t part;
+    rc |= bh_cid_i64(c, 0, &part);
     for (int i = 0; i < bh_value_count(c); i++)
         (void)bh_value(c, i);
     (void)bh_field(c, "f");
@@ -74,7 +75,9 @@ static int on_everything(bh_ctx *c)
     (void)bh_msg_error(m);
     json_decref(bh_msg_json(m));
     bh_modal *md = bh_modal_new(c, "m", "title");
-    rc |= bh_modal_text(md, "f", "label", BH_TEXT_SHORT, 0, 100, 1, NULL, NULL);
+    rc |= bh_modal_text(md, &(bh_text_input){.custom_id = "f", .label = "label",
+                                             .style = BH_TEXT_PARAGRAPH, .max_length = 100,
+                                             .required = 1, .value = "v", .placeholder = "p"});
 
     rc |= bh_reply(c, m) | bh_reply_text(c, "%d", 1) | bh_update(c, m) | bh_defer(c, 1);
     rc |= bh_modal_open(c, md) | bh_autocomplete(c, NULL);
@@ -99,13 +102,12 @@ static int on_everything(bh_ctx *c)
     bh_msg_free(m);
 
     bh_role_info ri;
-    int why;
     rc |= bh_guild_role(c, guild, 2, &ri) | bh_bot_top_position(c, guild);
-    (void)bh_bot_user_id(c);
-    (void)bh_bot_permissions(c, guild, 0);
+    enum bh_role_deny why;
+    uint64_t u;
+    rc |= bh_bot_user_id(c, &u) | bh_bot_permissions(c, guild, 0, &u);
     rc |= bh_member_top_position(c, guild, roles, nroles);
-    (void)bh_member_permissions(c, guild, 0, 1, roles, nroles);
-    (void)bh_guild_owner(c, guild);
+    rc |= bh_member_permissions(c, guild, 0, 1, roles, nroles, &u) | bh_guild_owner(c, guild, &u);
     rc |= bh_member_can_manage_role(c, guild, 1, roles, nroles, 2, &why);
     rc |= bh_bot_can_manage_role(c, guild, 2, &why);
     return rc;

@@ -92,9 +92,9 @@ static inline int bh_intents_require(bh_host *h, uint64_t intents)
 /* ---- Configuration: the [plugin.<name>] section (load() only) ----------- */
 
 /*
- * Returns the value of `key`, or `def` when the key is absent. The string stays
- * valid until unload(). Keys a plugin never reads in load() are reported to the
- * admin as unknown, so read every key you accept.
+ * Returns the value of `key`, or `def` when the key is absent. The string is the
+ * host's and stays valid until unload(). Keys a plugin never reads in load() are
+ * reported to the admin as unknown, so read every key you accept.
  */
 static inline const char *bh_config_str(bh_host *h, const char *key, const char *def)
 {
@@ -155,16 +155,17 @@ static inline int bh_config_int_range(bh_host *h, const char *key, int64_t def, 
  * Logs one line, tagged with the plugin and, inside a handler, with what the
  * handler is serving. Never log secrets: the host redacts only its own.
  */
-__attribute__((format(printf, 3, 4))) static inline void bh_log(bh_host *h, int level,
+__attribute__((format(printf, 3, 4))) static inline void bh_log(bh_host *h,
+                                                                  enum bh_log_level level,
                                                                   const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    bh__api->logv(h, level, fmt, ap);
+    bh__api->logv(h, (int)level, fmt, ap);
     va_end(ap);
 }
 
-/* The plugin's name as loaded. */
+/* The plugin's name as loaded; the host's string, valid until unload(). */
 static inline const char *bh_plugin_name(bh_host *h)
 {
     return bh__api->plugin_name(h);
@@ -178,10 +179,10 @@ static inline bh_host *bh_ctx_host(bh_ctx *c)
     return bh__api->ctx_host(c);
 }
 
-/* What the call is about: a BH_CTX_* value. */
-static inline int bh_ctx_kind(bh_ctx *c)
+/* What the call is about. */
+static inline enum bh_ctx_kind bh_ctx_kind(bh_ctx *c)
 {
-    return bh__api->ctx_kind(c);
+    return (enum bh_ctx_kind)bh__api->ctx_kind(c);
 }
 
 /*
@@ -194,13 +195,17 @@ static inline const json_t *bh_ctx_data(bh_ctx *c)
     return bh__api->ctx_data(c);
 }
 
-/* What the last failed call on this context said, or "" when none failed. */
+/*
+ * What the last failed call on this context said, or "" when none failed. The
+ * context's own buffer: the next failing call overwrites it, the handler's return
+ * frees it; copy it to keep it.
+ */
 static inline const char *bh_ctx_error(bh_ctx *c)
 {
     return bh__api->ctx_error(c);
 }
 
-/* The command path, custom_id, event name or job kind that routed this call. */
+/* The command path, custom_id, event name or job kind that routed this call; valid for the call. */
 static inline const char *bh_ctx_name(bh_ctx *c)
 {
     return bh__api->ctx_name(c);
@@ -301,7 +306,10 @@ static inline int bh_db_rollback(bh_ctx *c)
     return bh__api->db_rollback(c);
 }
 
-/* The SQLSTATE of the last failed statement ("23505"), or "". */
+/*
+ * The SQLSTATE of the last failed statement ("23505"), or "". Like
+ * bh_ctx_error(): the context's buffer, overwritten by the next failed statement.
+ */
 static inline const char *bh_db_sqlstate(bh_ctx *c)
 {
     return bh__api->db_sqlstate(c);
@@ -317,10 +325,13 @@ static inline int bh_result_cols(const bh_result *r)
     return bh__api->result_cols(r);
 }
 
-/* The index of a column by name, or -1. */
+/* The index of a column by name (0 or more), BH_ENOTFOUND when the result has none by that name. */
 static inline int bh_result_col(const bh_result *r, const char *name)
 {
-    return bh__api->result_col(r, name);
+    if (!r || !name)
+        return BH_EINVAL;
+    int col = bh__api->result_col(r, name);
+    return col < 0 ? BH_ENOTFOUND : col;
 }
 
 /* Rows affected by an INSERT, UPDATE or DELETE. */
@@ -341,7 +352,10 @@ static inline const char *bh_result_text(const bh_result *r, int row, int col)
     return bh__api->result_text(r, row, col);
 }
 
-/* A value as an integer, double or boolean; 0 for NULL or an unparsable value. */
+/*
+ * A value as an integer, double or boolean; 0 for NULL or an unparsable value
+ * (bh_result_is_null() tells a NULL from a 0: columns are typed by the query).
+ */
 static inline int64_t bh_result_i64(const bh_result *r, int row, int col)
 {
     return bh__api->result_i64(r, row, col);

@@ -64,7 +64,7 @@ static void show(bh_ctx *c, const raffle_cfg *cfg, const char *head)
 {
     char role[40] = "not set (Manage Server only)", ch[40] = "not set", log[40] = "not set";
     char limit[40] = "no limit", window[40];
-    raffle_fmt_duration(window, sizeof window, cfg->claim_window_s);
+    bh_duration_format(cfg->claim_window_s, window, sizeof window); /* "7d", "2d 6h" */
     if (cfg->manager_role)
         snprintf(role, sizeof role, "<@&%" PRIu64 ">", cfg->manager_role);
     if (cfg->channel)

@@ -26,6 +26,9 @@ static int on_everything(bh_ctx *c)
     (void)bh_ctx_data(c);
     (void)bh_err_name(BH_EINVAL);
     (void)bh_strerror(BH_EINVAL);
+    int64_t secs;
+    char dur[BH_DURATION_TEXT_MAX];
+    rc |= bh_duration_parse("2d 6h", &secs) | bh_duration_format(secs, dur, sizeof dur);
 
     bh_result *r = NULL;
     rc |= bh_db_query(c, &r, "SELECT $1, $2, $3, $4, $5, $6",

@@ -409,5 +409,6 @@ static inline int bh_job_attempt(bh_ctx *c)
 
 #include <bothost/interaction.h>
 #include <bothost/discord.h>
+#include <bothost/duration.h>
 
 #endif

@@ -3,9 +3,11 @@
  *
  * A plugin calls the host only through the table `bh__api` points at, and the
  * host calls the plugin only through its descriptor and what it registered.
- * Both structures carry their own size and only ever grow at the end, so a
- * plugin built against an older minor version of this header keeps loading.
- * Plugin code uses the wrappers in <bothost/bothost.h>, never the table.
+ * Both structures carry their own size and only ever grow at the end: a plugin
+ * built against an older minor version of this header finds every slot it
+ * knows, and one built against a newer minor finds the host's table size, which
+ * its wrappers check (BH_API_HAS()). Plugin code calls the wrappers in
+ * <bothost/bothost.h>, never the table's functions itself.
  */
 #ifndef BOTHOST_ABI_H
 #define BOTHOST_ABI_H

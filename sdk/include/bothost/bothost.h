@@ -101,13 +101,16 @@ static inline const char *bh_config_str(bh_host *h, const char *key, const char 
     return bh__api->config_str(h, key, def);
 }
 
-/* Reads an integer key into *out (`def` when absent); BH_EINVAL if it is not one. */
+/*
+ * Reads an integer key into *out (`def` when absent); BH_EINVAL if it is not one,
+ * reported to the admin like bh_config_error() ("must be a whole number").
+ */
 static inline int bh_config_int(bh_host *h, const char *key, int64_t def, int64_t *out)
 {
     return bh__api->config_int(h, key, def, out);
 }
 
-/* Reads a boolean key (true/false, yes/no, on/off, 1/0) into *out. */
+/* Reads a boolean key (true/false, yes/no, on/off, 1/0, any case) into *out; BH_EINVAL as above. */
 static inline int bh_config_bool(bh_host *h, const char *key, int def, int *out)
 {
     return bh__api->config_bool(h, key, def, out);
@@ -266,8 +269,9 @@ static inline bh_param bh_json(const json_t *j)
  * holds the rows; free it with bh_result_free(), or leave it to the host, which
  * frees every result when the handler returns. The connection is taken from the
  * pool on first use and given back when the handler returns. Errors:
- * BH_ECONFLICT for a unique violation, BH_EDB otherwise (bh_ctx_error() has the
- * server's message, bh_db_sqlstate() its code).
+ * BH_ECONFLICT for a unique or exclusion violation (23505, 23P01), BH_EDB
+ * otherwise (bh_ctx_error() has the server's message, bh_db_sqlstate() its
+ * code), BH_ENOSYS without a database (bothost --check).
  */
 static inline int bh_db_query(bh_ctx *c, bh_result **out, const char *sql,
                               const bh_param *params, int nparams)

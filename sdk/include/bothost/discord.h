@@ -111,7 +111,7 @@ static inline int bh_dm_send(bh_ctx *c, uint64_t user, bh_msg *m, uint64_t *mess
     return bh__api->dm_send(c, user, m, message_id);
 }
 
-/* Times a member out until until_ms (Unix ms; at most 28 days ahead; 0 lifts it). */
+/* Times a member out until until_ms (Unix ms; Discord refuses more than 28 days ahead; 0 lifts it). */
 static inline int bh_member_timeout(bh_ctx *c, uint64_t guild, uint64_t user, int64_t until_ms,
                                     const char *reason)
 {

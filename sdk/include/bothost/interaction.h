@@ -2,9 +2,11 @@
  * Reading and answering interactions: slash commands, buttons, selects, modals,
  * autocomplete. Included by <bothost/bothost.h>.
  *
- * Discord wants an answer within 3 seconds. A handler that has not answered
- * within [host] auto_defer_ms is deferred by the host; its later bh_reply() then
- * becomes an edit of the deferred response, so slow handlers need do nothing.
+ * Discord wants an answer within 3 seconds of the interaction's creation. A
+ * handler that has not answered within [host] auto_defer_ms of it is deferred by
+ * the host (commands and modals: an ephemeral "thinking"; components: silently);
+ * its later bh_reply() then fills the deferred response (a component's becomes a
+ * follow-up, or use bh_update()), so slow handlers need do nothing.
  */
 #ifndef BOTHOST_INTERACTION_H
 #define BOTHOST_INTERACTION_H
@@ -311,9 +313,11 @@ static inline void bh_modal_free(bh_modal *md)
 
 /*
  * Answers with a message. The first answer is the interaction's response; after
- * a defer (yours or the host's) it becomes the deferred response; after that,
- * each further call sends a follow-up. When the ephemeral flag differs from a
- * deferred response's, the host replaces the deferred response by a follow-up.
+ * a defer (yours or the host's) it becomes the deferred response (after a
+ * component's silent defer: a follow-up); after that, each further call sends a
+ * follow-up. When the ephemeral flag differs from a deferred response's, the host
+ * deletes the deferred response and sends a follow-up instead. The message stays
+ * yours: the answer is built from it at the call.
  */
 static inline int bh_reply(bh_ctx *c, bh_msg *m)
 {

@@ -299,8 +299,9 @@ int plug_api_bot_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel, ui
         return BH_ENOSYS;
     int rc = cache_bot_permissions(k, guild, channel, &perms);
     if (rc < 0) {
-        plug_set_error(c, "the bot's permissions in guild %" PRIu64 " channel %" PRIu64
-                          " are not known", guild, channel);
+        plug_set_error(
+            c, "the bot's permissions in guild %" PRIu64 " channel %" PRIu64 " are not known",
+            guild, channel);
         return rc;
     }
     *out = perms;
@@ -336,8 +337,10 @@ int plug_api_member_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel,
     int rc = channel ? cache_channel_permissions(k, guild, channel, user, roles, n, &perms)
                      : cache_base_permissions(k, guild, user, roles, n, &perms);
     if (rc < 0) {
-        plug_set_error(c, "the permissions of %" PRIu64 " in guild %" PRIu64 " channel %" PRIu64
-                          " are not known", user, guild, channel);
+        plug_set_error(c,
+                       "the permissions of %" PRIu64 " in guild %" PRIu64 " channel %" PRIu64
+                       " are not known",
+                       user, guild, channel);
         return rc;
     }
     *out = perms;
@@ -349,7 +352,7 @@ uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel
 {
     uint64_t perms;
     return plug_api_member_permissions_get(c, guild, channel, user, roles, n, &perms) < 0 ? 0
-                                                                                           : perms;
+                                                                                          : perms;
 }
 
 int plug_api_guild_owner_get(bh_ctx *c, uint64_t guild, uint64_t *out)

@@ -74,8 +74,8 @@ static int check_descriptor(const bh_host *g, const bh_plugin *d, char *err, siz
         log_fields(LOG_INFO, "loader", NULL,
                    "plugin %s is built for plugin ABI %u.%u, this host has %d.%d: what it "
                    "calls past %d.%d is answered BH_ENOSYS",
-                   g->name, d->abi_major, d->abi_minor, BH_ABI_MAJOR, BH_ABI_MINOR,
-                   BH_ABI_MAJOR, BH_ABI_MINOR);
+                   g->name, d->abi_major, d->abi_minor, BH_ABI_MAJOR, BH_ABI_MINOR, BH_ABI_MAJOR,
+                   BH_ABI_MINOR);
     if (d->size < offsetof(bh_plugin, api_slot) + sizeof d->api_slot || !d->api_slot) {
         snprintf(err, errlen, "descriptor too small (%u bytes): not built with BH_PLUGIN()",
                  d->size);

@@ -29,7 +29,7 @@ typedef struct claim_out {
 static int requirements_met(bh_ctx *c, const raffle *r, char *why, size_t n)
 {
     uint64_t roles[250];
-    int nroles = bh_member_roles(c, roles, 250);
+    int nroles = bh_actor_roles(c, roles, 250);
     if (nroles > 250)
         nroles = 250;
     if (r->required_role) {

@@ -54,7 +54,7 @@ static int fetch_roles(click *k)
  */
 static int member_roles(click *k)
 {
-    k->nmember = bh_member_roles(k->c, k->member, 256);
+    k->nmember = bh_actor_roles(k->c, k->member, 256);
     if (k->nmember > 256)
         k->nmember = 256;
     int64_t created = (int64_t)(bh_id(k->c, BH_ID_INTERACTION) >> 22) + DISCORD_EPOCH_MS;

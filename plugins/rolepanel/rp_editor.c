@@ -81,9 +81,14 @@ static void role_modal_fields(bh_modal *md, const rp_role *r, const char *name)
     static const char *const styles[] = {"", "primary", "secondary", "success", "danger"};
     char label[81];
     snprintf(label, sizeof label, "%.80s", r ? r->label : name);
-    bh_modal_text(md, &(bh_text_input){.custom_id = "label", .label = "Label", .min_length = 1,
-                                       .max_length = 80, .required = 1, .value = label});
-    bh_modal_text(md, &(bh_text_input){.custom_id = "emoji", .label = "Emoji (optional)",
+    bh_modal_text(md, &(bh_text_input){.custom_id = "label",
+                                       .label = "Label",
+                                       .min_length = 1,
+                                       .max_length = 80,
+                                       .required = 1,
+                                       .value = label});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "emoji",
+                                       .label = "Emoji (optional)",
                                        .max_length = 64,
                                        .value = r && r->emoji[0] ? r->emoji : NULL,
                                        .placeholder = "\xF0\x9F\x8E\xAE or name:id"});
@@ -92,7 +97,8 @@ static void role_modal_fields(bh_modal *md, const rp_role *r, const char *name)
                                        .max_length = 10,
                                        .value = r ? styles[r->style] : "secondary"});
     bh_modal_text(md, &(bh_text_input){.custom_id = "description",
-                                       .label = "Description (optional)", .max_length = 100,
+                                       .label = "Description (optional)",
+                                       .max_length = 100,
                                        .value = r && r->description[0] ? r->description : NULL});
 }
 
@@ -289,11 +295,18 @@ static int open_modal(ed *e, const char *action)
     bh_modal *md;
     if (!strcmp(action, "text")) {
         md = bh_modal_new(e->c, cid, "Title and text");
-        bh_modal_text(md, &(bh_text_input){.custom_id = "title", .label = "Title", .min_length = 1,
-                                           .max_length = 100, .required = 1, .value = e->p->title});
-        bh_modal_text(md, &(bh_text_input){.custom_id = "description", .label = "Description",
-                                           .style = BH_TEXT_PARAGRAPH, .max_length = 1000,
-                                           .value = e->p->description[0] ? e->p->description : NULL});
+        bh_modal_text(md, &(bh_text_input){.custom_id = "title",
+                                           .label = "Title",
+                                           .min_length = 1,
+                                           .max_length = 100,
+                                           .required = 1,
+                                           .value = e->p->title});
+        bh_modal_text(md,
+                      &(bh_text_input){.custom_id = "description",
+                                       .label = "Description",
+                                       .style = BH_TEXT_PARAGRAPH,
+                                       .max_length = 1000,
+                                       .value = e->p->description[0] ? e->p->description : NULL});
     } else {
         md = bh_modal_new(e->c, cid, "Limits and duration");
         snprintf(v[0], sizeof v[0], "%d", e->p->min_roles);
@@ -303,13 +316,16 @@ static int open_modal(ed *e, const char *action)
             rp_duration_text(e->p->temp_seconds, v[2], sizeof v[2]);
         bh_modal_text(md, &(bh_text_input){.custom_id = "min",
                                            .label = "Fewest roles a member must keep (0: none)",
-                                           .max_length = 2, .value = v[0]});
+                                           .max_length = 2,
+                                           .value = v[0]});
         bh_modal_text(md, &(bh_text_input){.custom_id = "max",
                                            .label = "Most roles a member may hold (0: no limit)",
-                                           .max_length = 2, .value = v[1]});
+                                           .max_length = 2,
+                                           .value = v[1]});
         bh_modal_text(md, &(bh_text_input){.custom_id = "duration",
                                            .label = "Roles last (30m, 2h, 7d; empty: forever)",
-                                           .max_length = 20, .value = v[2][0] ? v[2] : NULL});
+                                           .max_length = 20,
+                                           .value = v[2][0] ? v[2] : NULL});
     }
     return bh_modal_open(e->c, md);
 }

@@ -9,10 +9,10 @@
 #include <string.h>
 
 /* Every name of the intent and permission lists has its constant, with its bit. */
-#define CHECK_INTENT(name, bit)                                                           \
+#define CHECK_INTENT(name, bit)                                                                    \
     _Static_assert(BH_INTENT_##name == (UINT64_C(1) << (bit)), "BH_INTENT_" #name);
 BH_INTENT_MAP(CHECK_INTENT)
-#define CHECK_PERM(name, bit)                                                             \
+#define CHECK_PERM(name, bit)                                                                      \
     _Static_assert(BH_PERM_##name == (UINT64_C(1) << (bit)), "BH_PERM_" #name);
 BH_PERM_MAP(CHECK_PERM)
 
@@ -31,9 +31,9 @@ static int on_everything(bh_ctx *c)
     rc |= bh_duration_parse("2d 6h", &secs) | bh_duration_format(secs, dur, sizeof dur);
 
     bh_result *r = NULL;
-    rc |= bh_db_query(c, &r, "SELECT $1, $2, $3, $4, $5, $6",
-                      BH_ARGS(bh_null(), bh_text("a"), bh_i64(1), bh_f64(1.5), bh_bool(1),
-                              bh_json(NULL)));
+    rc |= bh_db_query(
+        c, &r, "SELECT $1, $2, $3, $4, $5, $6",
+        BH_ARGS(bh_null(), bh_text("a"), bh_i64(1), bh_f64(1.5), bh_bool(1), bh_json(NULL)));
     for (int i = 0; i < bh_result_rows(r); i++)
         for (int j = 0; j < bh_result_cols(r); j++)
             bh_log(H, BH_LOG_DEBUG, "%d %s %lld %f %d", bh_result_is_null(r, i, j),
@@ -51,8 +51,8 @@ static int on_everything(bh_ctx *c)
 
     uint64_t guild = bh_id(c, BH_ID_GUILD), roles[25];
     (void)bh_option(c, "o");
-    bh_log(H, BH_LOG_DEBUG, "%s %lld %f %d %llu %lld", bh_opt_str(c, "s", ""),
-           (long long)bh_opt_int(c, "i", 0), bh_opt_f64(c, "f", 0), bh_opt_bool(c, "b", 0),
+    bh_log(H, BH_LOG_DEBUG, "%s %lld %f %d %llu %lld", bh_opt_text(c, "s", ""),
+           (long long)bh_opt_i64(c, "i", 0), bh_opt_f64(c, "f", 0), bh_opt_bool(c, "b", 0),
            (unsigned long long)bh_opt_id(c, "u"), (long long)n);
     (void)bh_resolved(c, "users", 1);
     for (int i = 0; i < bh_cid_count(c); i++)
@@ -62,8 +62,8 @@ static int on_everything(bh_ctx *c)
     for (int i = 0; i < bh_value_count(c); i++)
         (void)bh_value(c, i);
     (void)bh_field(c, "f");
-    (void)bh_member_perms(c);
-    int nroles = bh_member_roles(c, roles, 25);
+    (void)bh_actor_permissions(c);
+    int nroles = bh_actor_roles(c, roles, 25);
 
     bh_msg *m = bh_msg_new(c);
     rc |= bh_msg_content(m, "x") | bh_msg_flags(m, BH_MSG_EPHEMERAL | BH_MSG_SUPPRESS_EMBEDS);
@@ -78,14 +78,18 @@ static int on_everything(bh_ctx *c)
     (void)bh_msg_error(m);
     json_decref(bh_msg_json(m));
     bh_modal *md = bh_modal_new(c, "m", "title");
-    rc |= bh_modal_text(md, &(bh_text_input){.custom_id = "f", .label = "label",
-                                             .style = BH_TEXT_PARAGRAPH, .max_length = 100,
-                                             .required = 1, .value = "v", .placeholder = "p"});
+    rc |= bh_modal_text(md, &(bh_text_input){.custom_id = "f",
+                                             .label = "label",
+                                             .style = BH_TEXT_PARAGRAPH,
+                                             .max_length = 100,
+                                             .required = 1,
+                                             .value = "v",
+                                             .placeholder = "p"});
 
     rc |= bh_reply(c, m) | bh_reply_text(c, "%d", 1) | bh_update(c, m) | bh_defer(c, 1);
     rc |= bh_modal_open(c, md) | bh_autocomplete(c, NULL);
     uint64_t id = 0;
-    rc |= bh_followup(c, m, &id) | bh_edit_original(c, m) | bh_delete_original(c);
+    rc |= bh_followup(c, m, &id) | bh_original_edit(c, m) | bh_original_delete(c);
     bh_modal_free(md);
 
     json_t *out = NULL;
@@ -128,9 +132,9 @@ static int strict_load(bh_host *h)
     rc = rc ? rc : bh_event_handle(h, "GUILD_CREATE", on_everything);
     rc = rc ? rc : bh_job_handle(h, "work", on_everything);
     rc = rc ? rc : bh_intents_require(h, BH_INTENT_GUILDS);
-    (void)bh_config_str(h, "s", "");
-    rc = rc ? rc : bh_config_int(h, "i", 0, &i);
-    rc = rc ? rc : bh_config_int_range(h, "r", 1, 0, 2, &i);
+    (void)bh_config_text(h, "s", "");
+    rc = rc ? rc : bh_config_i64(h, "i", 0, &i);
+    rc = rc ? rc : bh_config_i64_range(h, "r", 1, 0, 2, &i);
     rc = rc ? rc : bh_config_bool(h, "b", 0, &b);
     if (strlen(bh_plugin_name(h)) > 32)
         rc = bh_config_error(h, "s", "is %s", "too long");

@@ -42,21 +42,27 @@ typedef struct bh_result bh_result;
  * Error codes: every function returning int returns 0 (or a count) or one of
  * these. The one list: each code's number, name and message come from it, and
  * bh_err_name() and bh_strerror() (below) read it, in the plugin, with no host
- * call. XX(name, number, message).
+ * call. XX(name, number, message). BH_EINVAL: a bad argument, bh_ctx_error()
+ * says which; BH_EDB: the database refused or is unreachable; BH_ECONFLICT: a
+ * unique or exclusion constraint; BH_ESTATE: called at the wrong time
+ * (registration outside load()); BH_ENOSYS: this host does not offer it (no
+ * database in --check, or a function newer than the host); BH_EDISCORD: Discord
+ * refused; BH_ELIMIT: a Discord limit would be broken; BH_EPERM: a permission is
+ * missing.
  */
-#define BH_ERRNO_MAP(XX)                                                                  \
-    XX(OK, 0, "success")                                                                  \
-    XX(EINVAL, -1, "invalid argument")            /* a bad argument: the message says which */ \
-    XX(ENOMEM, -2, "out of memory")                                                       \
-    XX(EDB, -3, "database error")                 /* the database refused or is unreachable */ \
-    XX(ECONFLICT, -4, "conflicts with existing data") /* a unique or exclusion constraint */ \
-    XX(ENOTFOUND, -5, "not found")                                                        \
-    XX(ESTATE, -6, "not allowed at this time")    /* registration outside load() */       \
-    XX(ETIMEDOUT, -7, "timed out")                                                        \
-    XX(EEXIST, -8, "already registered")                                                  \
-    XX(ENOSYS, -9, "not supported by this host")  /* also: a function this host lacks */  \
-    XX(EDISCORD, -10, "Discord refused the request")                                      \
-    XX(ELIMIT, -11, "exceeds a Discord limit")                                            \
+#define BH_ERRNO_MAP(XX)                                                                           \
+    XX(OK, 0, "success")                                                                           \
+    XX(EINVAL, -1, "invalid argument")                                                             \
+    XX(ENOMEM, -2, "out of memory")                                                                \
+    XX(EDB, -3, "database error")                                                                  \
+    XX(ECONFLICT, -4, "conflicts with existing data")                                              \
+    XX(ENOTFOUND, -5, "not found")                                                                 \
+    XX(ESTATE, -6, "not allowed at this time")                                                     \
+    XX(ETIMEDOUT, -7, "timed out")                                                                 \
+    XX(EEXIST, -8, "already registered")                                                           \
+    XX(ENOSYS, -9, "not supported by this host")                                                   \
+    XX(EDISCORD, -10, "Discord refused the request")                                               \
+    XX(ELIMIT, -11, "exceeds a Discord limit")                                                     \
     XX(EPERM, -12, "missing permission")
 
 enum bh_error {
@@ -69,9 +75,8 @@ enum bh_error {
 static inline const char *bh_err_name(int err)
 {
     switch (err) {
-#define BH__ERR_NAME(name, number, text)                                                  \
-    case (number):                                                                        \
-        return "BH_" #name;
+#define BH__ERR_NAME(name, number, text)                                                           \
+    case (number): return "BH_" #name;
         BH_ERRNO_MAP(BH__ERR_NAME)
 #undef BH__ERR_NAME
     }
@@ -82,9 +87,8 @@ static inline const char *bh_err_name(int err)
 static inline const char *bh_strerror(int err)
 {
     switch (err) {
-#define BH__ERR_TEXT(name, number, text)                                                  \
-    case (number):                                                                        \
-        return text;
+#define BH__ERR_TEXT(name, number, text)                                                           \
+    case (number): return text;
         BH_ERRNO_MAP(BH__ERR_TEXT)
 #undef BH__ERR_TEXT
     }
@@ -109,27 +113,27 @@ enum bh_ctx_kind {
  * list: XX(name, bit). GUILD_MEMBERS, GUILD_PRESENCES and MESSAGE_CONTENT are
  * privileged (enable them for the application in Discord's developer portal).
  */
-#define BH_INTENT_MAP(XX)                                                                 \
-    XX(GUILDS, 0)                                                                         \
-    XX(GUILD_MEMBERS, 1)                                                                  \
-    XX(GUILD_MODERATION, 2)                                                               \
-    XX(GUILD_EXPRESSIONS, 3)                                                              \
-    XX(GUILD_INTEGRATIONS, 4)                                                             \
-    XX(GUILD_WEBHOOKS, 5)                                                                 \
-    XX(GUILD_INVITES, 6)                                                                  \
-    XX(GUILD_VOICE_STATES, 7)                                                             \
-    XX(GUILD_PRESENCES, 8)                                                                \
-    XX(GUILD_MESSAGES, 9)                                                                 \
-    XX(GUILD_MESSAGE_REACTIONS, 10)                                                       \
-    XX(GUILD_MESSAGE_TYPING, 11)                                                          \
-    XX(DIRECT_MESSAGES, 12)                                                               \
-    XX(DIRECT_MESSAGE_REACTIONS, 13)                                                      \
-    XX(DIRECT_MESSAGE_TYPING, 14)                                                         \
-    XX(MESSAGE_CONTENT, 15)                                                               \
-    XX(GUILD_SCHEDULED_EVENTS, 16)                                                        \
-    XX(AUTO_MODERATION_CONFIGURATION, 20)                                                 \
-    XX(AUTO_MODERATION_EXECUTION, 21)                                                     \
-    XX(GUILD_MESSAGE_POLLS, 24)                                                           \
+#define BH_INTENT_MAP(XX)                                                                          \
+    XX(GUILDS, 0)                                                                                  \
+    XX(GUILD_MEMBERS, 1)                                                                           \
+    XX(GUILD_MODERATION, 2)                                                                        \
+    XX(GUILD_EXPRESSIONS, 3)                                                                       \
+    XX(GUILD_INTEGRATIONS, 4)                                                                      \
+    XX(GUILD_WEBHOOKS, 5)                                                                          \
+    XX(GUILD_INVITES, 6)                                                                           \
+    XX(GUILD_VOICE_STATES, 7)                                                                      \
+    XX(GUILD_PRESENCES, 8)                                                                         \
+    XX(GUILD_MESSAGES, 9)                                                                          \
+    XX(GUILD_MESSAGE_REACTIONS, 10)                                                                \
+    XX(GUILD_MESSAGE_TYPING, 11)                                                                   \
+    XX(DIRECT_MESSAGES, 12)                                                                        \
+    XX(DIRECT_MESSAGE_REACTIONS, 13)                                                               \
+    XX(DIRECT_MESSAGE_TYPING, 14)                                                                  \
+    XX(MESSAGE_CONTENT, 15)                                                                        \
+    XX(GUILD_SCHEDULED_EVENTS, 16)                                                                 \
+    XX(AUTO_MODERATION_CONFIGURATION, 20)                                                          \
+    XX(AUTO_MODERATION_EXECUTION, 21)                                                              \
+    XX(GUILD_MESSAGE_POLLS, 24)                                                                    \
     XX(DIRECT_MESSAGE_POLLS, 25)
 
 /* BH_INTENT_GUILDS, BH_INTENT_GUILD_MEMBERS, ...: uint64_t bits. */
@@ -241,57 +245,57 @@ enum bh_role_deny {
  * (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags),
  * from one list: XX(name, bit).
  */
-#define BH_PERM_MAP(XX)                                                                   \
-    XX(CREATE_INSTANT_INVITE, 0)                                                          \
-    XX(KICK_MEMBERS, 1)                                                                   \
-    XX(BAN_MEMBERS, 2)                                                                    \
-    XX(ADMINISTRATOR, 3)                                                                  \
-    XX(MANAGE_CHANNELS, 4)                                                                \
-    XX(MANAGE_GUILD, 5)                                                                   \
-    XX(ADD_REACTIONS, 6)                                                                  \
-    XX(VIEW_AUDIT_LOG, 7)                                                                 \
-    XX(PRIORITY_SPEAKER, 8)                                                               \
-    XX(STREAM, 9)                                                                         \
-    XX(VIEW_CHANNEL, 10)                                                                  \
-    XX(SEND_MESSAGES, 11)                                                                 \
-    XX(SEND_TTS_MESSAGES, 12)                                                             \
-    XX(MANAGE_MESSAGES, 13)                                                               \
-    XX(EMBED_LINKS, 14)                                                                   \
-    XX(ATTACH_FILES, 15)                                                                  \
-    XX(READ_MESSAGE_HISTORY, 16)                                                          \
-    XX(MENTION_EVERYONE, 17)                                                              \
-    XX(USE_EXTERNAL_EMOJIS, 18)                                                           \
-    XX(VIEW_GUILD_INSIGHTS, 19)                                                           \
-    XX(CONNECT, 20)                                                                       \
-    XX(SPEAK, 21)                                                                         \
-    XX(MUTE_MEMBERS, 22)                                                                  \
-    XX(DEAFEN_MEMBERS, 23)                                                                \
-    XX(MOVE_MEMBERS, 24)                                                                  \
-    XX(USE_VAD, 25)                                                                       \
-    XX(CHANGE_NICKNAME, 26)                                                               \
-    XX(MANAGE_NICKNAMES, 27)                                                              \
-    XX(MANAGE_ROLES, 28)                                                                  \
-    XX(MANAGE_WEBHOOKS, 29)                                                               \
-    XX(MANAGE_GUILD_EXPRESSIONS, 30)                                                      \
-    XX(USE_APPLICATION_COMMANDS, 31)                                                      \
-    XX(REQUEST_TO_SPEAK, 32)                                                              \
-    XX(MANAGE_EVENTS, 33)                                                                 \
-    XX(MANAGE_THREADS, 34)                                                                \
-    XX(CREATE_PUBLIC_THREADS, 35)                                                         \
-    XX(CREATE_PRIVATE_THREADS, 36)                                                        \
-    XX(USE_EXTERNAL_STICKERS, 37)                                                         \
-    XX(SEND_MESSAGES_IN_THREADS, 38)                                                      \
-    XX(USE_EMBEDDED_ACTIVITIES, 39)                                                       \
-    XX(MODERATE_MEMBERS, 40)                                                              \
-    XX(VIEW_CREATOR_MONETIZATION_ANALYTICS, 41)                                           \
-    XX(USE_SOUNDBOARD, 42)                                                                \
-    XX(CREATE_GUILD_EXPRESSIONS, 43)                                                      \
-    XX(CREATE_EVENTS, 44)                                                                 \
-    XX(USE_EXTERNAL_SOUNDS, 45)                                                           \
-    XX(SEND_VOICE_MESSAGES, 46)                                                           \
-    XX(SEND_POLLS, 49)                                                                    \
-    XX(USE_EXTERNAL_APPS, 50)                                                             \
-    XX(PIN_MESSAGES, 51)                                                                  \
+#define BH_PERM_MAP(XX)                                                                            \
+    XX(CREATE_INSTANT_INVITE, 0)                                                                   \
+    XX(KICK_MEMBERS, 1)                                                                            \
+    XX(BAN_MEMBERS, 2)                                                                             \
+    XX(ADMINISTRATOR, 3)                                                                           \
+    XX(MANAGE_CHANNELS, 4)                                                                         \
+    XX(MANAGE_GUILD, 5)                                                                            \
+    XX(ADD_REACTIONS, 6)                                                                           \
+    XX(VIEW_AUDIT_LOG, 7)                                                                          \
+    XX(PRIORITY_SPEAKER, 8)                                                                        \
+    XX(STREAM, 9)                                                                                  \
+    XX(VIEW_CHANNEL, 10)                                                                           \
+    XX(SEND_MESSAGES, 11)                                                                          \
+    XX(SEND_TTS_MESSAGES, 12)                                                                      \
+    XX(MANAGE_MESSAGES, 13)                                                                        \
+    XX(EMBED_LINKS, 14)                                                                            \
+    XX(ATTACH_FILES, 15)                                                                           \
+    XX(READ_MESSAGE_HISTORY, 16)                                                                   \
+    XX(MENTION_EVERYONE, 17)                                                                       \
+    XX(USE_EXTERNAL_EMOJIS, 18)                                                                    \
+    XX(VIEW_GUILD_INSIGHTS, 19)                                                                    \
+    XX(CONNECT, 20)                                                                                \
+    XX(SPEAK, 21)                                                                                  \
+    XX(MUTE_MEMBERS, 22)                                                                           \
+    XX(DEAFEN_MEMBERS, 23)                                                                         \
+    XX(MOVE_MEMBERS, 24)                                                                           \
+    XX(USE_VAD, 25)                                                                                \
+    XX(CHANGE_NICKNAME, 26)                                                                        \
+    XX(MANAGE_NICKNAMES, 27)                                                                       \
+    XX(MANAGE_ROLES, 28)                                                                           \
+    XX(MANAGE_WEBHOOKS, 29)                                                                        \
+    XX(MANAGE_GUILD_EXPRESSIONS, 30)                                                               \
+    XX(USE_APPLICATION_COMMANDS, 31)                                                               \
+    XX(REQUEST_TO_SPEAK, 32)                                                                       \
+    XX(MANAGE_EVENTS, 33)                                                                          \
+    XX(MANAGE_THREADS, 34)                                                                         \
+    XX(CREATE_PUBLIC_THREADS, 35)                                                                  \
+    XX(CREATE_PRIVATE_THREADS, 36)                                                                 \
+    XX(USE_EXTERNAL_STICKERS, 37)                                                                  \
+    XX(SEND_MESSAGES_IN_THREADS, 38)                                                               \
+    XX(USE_EMBEDDED_ACTIVITIES, 39)                                                                \
+    XX(MODERATE_MEMBERS, 40)                                                                       \
+    XX(VIEW_CREATOR_MONETIZATION_ANALYTICS, 41)                                                    \
+    XX(USE_SOUNDBOARD, 42)                                                                         \
+    XX(CREATE_GUILD_EXPRESSIONS, 43)                                                               \
+    XX(CREATE_EVENTS, 44)                                                                          \
+    XX(USE_EXTERNAL_SOUNDS, 45)                                                                    \
+    XX(SEND_VOICE_MESSAGES, 46)                                                                    \
+    XX(SEND_POLLS, 49)                                                                             \
+    XX(USE_EXTERNAL_APPS, 50)                                                                      \
+    XX(PIN_MESSAGES, 51)                                                                           \
     XX(BYPASS_SLOWMODE, 52)
 
 /* BH_PERM_KICK_MEMBERS, ...: uint64_t bits, as the permissions bh_*_permissions() give. */
@@ -532,9 +536,9 @@ typedef struct bh_api {
  *   if (BH_API_HAS(bh__api, guild_owner_get)) ... else fallback
  * The wrappers check it themselves and return BH_ENOSYS for a missing function.
  */
-#define BH_API_HAS(api, field)                                                            \
-    ((size_t)((const bh_api *)(const void *)(api))->size >=                               \
-         offsetof(__typeof__(*(api)), field) + sizeof((api)->field) &&                    \
+#define BH_API_HAS(api, field)                                                                     \
+    ((size_t)((const bh_api *)(const void *)(api))->size >=                                        \
+         offsetof(__typeof__(*(api)), field) + sizeof((api)->field) &&                             \
      (api)->field != NULL)
 
 /* What every plugin exports, through BH_PLUGIN(). */

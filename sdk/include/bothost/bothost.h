@@ -96,7 +96,7 @@ static inline int bh_intents_require(bh_host *h, uint64_t intents)
  * host's and stays valid until unload(). Keys a plugin never reads in load() are
  * reported to the admin as unknown, so read every key you accept.
  */
-static inline const char *bh_config_str(bh_host *h, const char *key, const char *def)
+static inline const char *bh_config_text(bh_host *h, const char *key, const char *def)
 {
     return bh__api->config_str(h, key, def);
 }
@@ -105,7 +105,7 @@ static inline const char *bh_config_str(bh_host *h, const char *key, const char 
  * Reads an integer key into *out (`def` when absent); BH_EINVAL if it is not one,
  * reported to the admin like bh_config_error() ("must be a whole number").
  */
-static inline int bh_config_int(bh_host *h, const char *key, int64_t def, int64_t *out)
+static inline int bh_config_i64(bh_host *h, const char *key, int64_t def, int64_t *out)
 {
     return bh__api->config_int(h, key, def, out);
 }
@@ -140,10 +140,10 @@ __attribute__((format(printf, 3, 4))) static inline int bh_config_error(bh_host 
  * Reads an integer key that must lie in [min, max] (`def` when absent); out of
  * range, the key is refused with bh_config_error() naming the range.
  */
-static inline int bh_config_int_range(bh_host *h, const char *key, int64_t def, int64_t min,
+static inline int bh_config_i64_range(bh_host *h, const char *key, int64_t def, int64_t min,
                                       int64_t max, int64_t *out)
 {
-    int rc = bh_config_int(h, key, def, out);
+    int rc = bh_config_i64(h, key, def, out);
     if (rc == 0 && (*out < min || *out > max)) {
         *out = def;
         return bh_config_error(h, key, "must be a whole number from %lld to %lld",
@@ -158,9 +158,8 @@ static inline int bh_config_int_range(bh_host *h, const char *key, int64_t def, 
  * Logs one line, tagged with the plugin and, inside a handler, with what the
  * handler is serving. Never log secrets: the host redacts only its own.
  */
-__attribute__((format(printf, 3, 4))) static inline void bh_log(bh_host *h,
-                                                                  enum bh_log_level level,
-                                                                  const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static inline void bh_log(bh_host *h, enum bh_log_level level,
+                                                                const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -111,7 +111,8 @@ static inline int bh_dm_send(bh_ctx *c, uint64_t user, bh_msg *m, uint64_t *mess
     return bh__api->dm_send(c, user, m, message_id);
 }
 
-/* Times a member out until until_ms (Unix ms; Discord refuses more than 28 days ahead; 0 lifts it). */
+/* Times a member out until until_ms (Unix ms; Discord refuses more than 28 days ahead; 0 lifts it).
+ */
 static inline int bh_member_timeout(bh_ctx *c, uint64_t guild, uint64_t user, int64_t until_ms,
                                     const char *reason)
 {
@@ -196,9 +197,8 @@ static inline int bh_member_top_position(bh_ctx *c, uint64_t guild, const uint64
  * (e.g. the "roles" of a GUILD_MEMBER_ADD). In an interaction,
  * bh_actor_permissions() has what Discord itself computed for the acting member.
  */
-static inline int bh_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel,
-                                        uint64_t user, const uint64_t *roles, int n,
-                                        uint64_t *out)
+static inline int bh_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
+                                        const uint64_t *roles, int n, uint64_t *out)
 {
     *out = 0;
     if (!BH_API_HAS(bh__api, member_permissions_get))

@@ -28,11 +28,11 @@ static inline int64_t bh__duration_unit(const char *u, size_t len)
         const char *name;
         int64_t seconds;
     } units[] = {
-        {"s", 1},         {"sec", 1},        {"secs", 1},       {"second", 1},   {"seconds", 1},
-        {"m", 60},        {"min", 60},       {"mins", 60},      {"minute", 60},  {"minutes", 60},
-        {"h", 3600},      {"hr", 3600},      {"hrs", 3600},     {"hour", 3600},  {"hours", 3600},
-        {"d", 86400},     {"day", 86400},    {"days", 86400},   {"w", 604800},   {"wk", 604800},
-        {"wks", 604800},  {"week", 604800},  {"weeks", 604800},
+        {"s", 1},        {"sec", 1},       {"secs", 1},       {"second", 1},  {"seconds", 1},
+        {"m", 60},       {"min", 60},      {"mins", 60},      {"minute", 60}, {"minutes", 60},
+        {"h", 3600},     {"hr", 3600},     {"hrs", 3600},     {"hour", 3600}, {"hours", 3600},
+        {"d", 86400},    {"day", 86400},   {"days", 86400},   {"w", 604800},  {"wk", 604800},
+        {"wks", 604800}, {"week", 604800}, {"weeks", 604800},
     };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         const char *n = units[i].name;

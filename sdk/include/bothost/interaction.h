@@ -47,14 +47,14 @@ static inline const json_t *bh_option(bh_ctx *c, const char *name)
 }
 
 /* A string option's value (valid for the call), or `def`. */
-static inline const char *bh_opt_str(bh_ctx *c, const char *name, const char *def)
+static inline const char *bh_opt_text(bh_ctx *c, const char *name, const char *def)
 {
     const char *s = json_string_value(json_object_get(bh__api->option(c, name), "value"));
     return s ? s : def;
 }
 
 /* An integer option's value, or `def`. */
-static inline int64_t bh_opt_int(bh_ctx *c, const char *name, int64_t def)
+static inline int64_t bh_opt_i64(bh_ctx *c, const char *name, int64_t def)
 {
     const json_t *v = json_object_get(bh__api->option(c, name), "value");
     return json_is_integer(v) ? (int64_t)json_integer_value(v) : def;
@@ -152,7 +152,7 @@ static inline const char *bh_field(bh_ctx *c, const char *custom_id)
  * this interaction (BH_PERM_* bits; 0 outside a guild). For any other member, or
  * outside an interaction, bh_member_permissions() computes them from the cache.
  */
-static inline uint64_t bh_member_perms(bh_ctx *c)
+static inline uint64_t bh_actor_permissions(bh_ctx *c)
 {
     return bh__api->member_perms(c);
 }
@@ -161,7 +161,7 @@ static inline uint64_t bh_member_perms(bh_ctx *c)
  * The acting member's role ids into out[0..max-1]; returns how many there are
  * (may exceed max: only max were written), 0 outside a guild.
  */
-static inline int bh_member_roles(bh_ctx *c, uint64_t *out, int max)
+static inline int bh_actor_roles(bh_ctx *c, uint64_t *out, int max)
 {
     return bh__api->member_roles(c, out, max);
 }
@@ -290,8 +290,8 @@ typedef struct bh_text_input {
     enum bh_text_style style;   /* 0: BH_TEXT_SHORT */
     int min_length, max_length; /* 0..4000; max 0: no limit */
     int required;
-    const char *value;          /* pre-filled text, or NULL */
-    const char *placeholder;    /* or NULL */
+    const char *value;       /* pre-filled text, or NULL */
+    const char *placeholder; /* or NULL */
 } bh_text_input;
 /*
  * Adds a text input (5 at most: Discord's limit):
@@ -387,11 +387,11 @@ static inline int bh_followup(bh_ctx *c, bh_msg *m, uint64_t *message_id)
 }
 
 /* Edits or deletes the interaction's response. */
-static inline int bh_edit_original(bh_ctx *c, bh_msg *m)
+static inline int bh_original_edit(bh_ctx *c, bh_msg *m)
 {
     return bh__api->edit_original(c, m);
 }
-static inline int bh_delete_original(bh_ctx *c)
+static inline int bh_original_delete(bh_ctx *c)
 {
     return bh__api->delete_original(c);
 }

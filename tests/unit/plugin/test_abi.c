@@ -15,8 +15,8 @@
 
 static cfg *config(const char *enabled)
 {
-    static const char *const names[] = {"", "/abi_v1_0", "/abi_now", "/abi_future",
-                                        "/sdk_strict", "/loadtest_badabi"};
+    static const char *const names[] = {
+        "", "/abi_v1_0", "/abi_now", "/abi_future", "/sdk_strict", "/loadtest_badabi"};
     char dir[1024];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         snprintf(dir, sizeof dir, "%s/none%s", tsup_tmpdir(), names[i]);
@@ -66,8 +66,8 @@ int main(void)
     CHECK(strstr(r.summary, "failed=loadtest_badabi(built for plugin ABI 2.0, this host speaks "
                             "ABI 1.2"));
 
-    CHECK_EQ_INT(run(m, "abi_v1_0"), 0);       /* the 1.0 table's slots still answer */
-    CHECK_EQ_INT(run(m, "abi_now"), 0);        /* the newest slot is there */
+    CHECK_EQ_INT(run(m, "abi_v1_0"), 0);           /* the 1.0 table's slots still answer */
+    CHECK_EQ_INT(run(m, "abi_now"), 0);            /* the newest slot is there */
     CHECK_EQ_INT(run(m, "abi_future"), BH_ENOSYS); /* its probe took the fallback */
 
     /* The one error list: numbers, names and texts agree on both sides of the table. */

@@ -51,7 +51,7 @@ int main(void)
     CHECK_EQ_INT(parse(""), -1);
     CHECK_EQ_INT(parse("   "), -1);
     CHECK_EQ_INT(parse(","), -1);
-    CHECK_EQ_INT(parse("15"), -1);      /* a number needs its unit */
+    CHECK_EQ_INT(parse("15"), -1); /* a number needs its unit */
     CHECK_EQ_INT(parse("1h 30"), -1);
     CHECK_EQ_INT(parse("soon"), -1);
     CHECK_EQ_INT(parse("5x"), -1);
@@ -83,8 +83,8 @@ int main(void)
     CHECK_EQ_STR(format(0), "0s");
     CHECK_EQ_STR(format(-1), "(error)");
     CHECK_EQ_STR(format(INT64_MAX), "106751991167300d 15h 30m 7s");
-    const int64_t samples[] = {0, 1, 59, 60, 3599, 3600, 86399, 86400, 194400, 999999937,
-                               INT64_MAX};
+    const int64_t samples[] = {0,     1,     59,     60,        3599,     3600,
+                               86399, 86400, 194400, 999999937, INT64_MAX};
     for (size_t i = 0; i < sizeof samples / sizeof *samples; i++)
         CHECK_EQ_INT(parse(format(samples[i])), samples[i]);
 

@@ -395,7 +395,7 @@ static int manage_answer(bh_ctx *c, int rc, enum cache_deny w, uint64_t role, in
     else if (rc == BH_ENOTFOUND)
         plug_set_error(c, "role %" PRIu64 " is not known", role);
     else if (rc < 0)
-        plug_set_error(c, "role %" PRIu64 ": %s", role, plug_api_table.strerror(rc));
+        plug_set_error(c, "role %" PRIu64 ": %s", role, bh_strerror(rc));
     return rc;
 }
 

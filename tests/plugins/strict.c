@@ -21,7 +21,8 @@ static bh_host *H;
 static int on_everything(bh_ctx *c)
 {
     int rc = 0;
-    bh_log(bh_ctx_host(c), BH_LOG_DEBUG, "%d %s %s %s", (int)bh_ctx_kind(c), bh_ctx_name(c),
+    enum bh_ctx_kind kind = bh_ctx_kind(c);
+    bh_log(bh_ctx_host(c), BH_LOG_DEBUG, "%d %s %s %s", (int)kind, bh_ctx_name(c),
            bh_ctx_error(c), bh_plugin_name(H));
     (void)bh_ctx_data(c);
     (void)bh_err_name(BH_EINVAL);

@@ -566,6 +566,7 @@ extern const bh_api *bh__api __attribute__((visibility("hidden")));
  */
 #define BH_PLUGIN(...)                                                                    \
     const bh_api *bh__api;                                                                \
+    extern const bh_plugin bothost_plugin;                                                \
     __attribute__((visibility("default"))) const bh_plugin bothost_plugin = {             \
         .abi_major = BH_ABI_MAJOR,                                                        \
         .abi_minor = BH_ABI_MINOR,                                                        \

@@ -184,7 +184,8 @@ static inline bh_host *bh_ctx_host(bh_ctx *c)
 /* What the call is about. */
 static inline enum bh_ctx_kind bh_ctx_kind(bh_ctx *c)
 {
-    return (enum bh_ctx_kind)bh__api->ctx_kind(c);
+    int kind = bh__api->ctx_kind(c);
+    return (enum bh_ctx_kind)kind;
 }
 
 /*

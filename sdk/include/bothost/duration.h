@@ -113,7 +113,9 @@ static inline int bh_duration_format(int64_t seconds, char *buf, size_t size)
     if (seconds == 0) {
         if (size < 3)
             return BH_EINVAL;
-        buf[0] = '0', buf[1] = 's', buf[2] = '\0';
+        buf[0] = '0';
+        buf[1] = 's';
+        buf[2] = '\0';
         return 2;
     }
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {

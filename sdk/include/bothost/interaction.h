@@ -237,8 +237,9 @@ static inline int bh_row_button(bh_row *r, enum bh_button_style style, const cha
 }
 /*
  * Adds a select menu (BH_SELECT_STRING with options, or a user/role/channel
- * select); it belongs to its message. NULL only when out of memory, and every
- * function taking a select accepts NULL.
+ * select); it belongs to its message. NULL when a limit broke (kept as the
+ * message's error, like every builder's) or memory ran out; every function taking
+ * a select, a row or an embed accepts NULL, so chains need no checks.
  */
 static inline bh_select *bh_row_select(bh_row *r, enum bh_select_kind kind, const char *custom_id,
                                        const char *placeholder, int min_values, int max_values)

@@ -522,6 +522,13 @@ typedef struct bh_api {
                               const json_t *body, const char *reason, const char *refused_kind,
                               const json_t *context);
 
+    /*
+     * Append only, and bump BH_ABI_MINOR with each addition. A wrapper of a slot
+     * past the 1.0 table checks BH_API_HAS() first and answers BH_ENOSYS on a
+     * host without it, so that a plugin built for a newer minor runs on an older
+     * host as long as it does not need what is missing.
+     */
+
     /* ABI 1.2: answers from the guild cache as a status, the value in *out. */
     int (*bot_permissions_get)(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t *out);
     int (*member_permissions_get)(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,

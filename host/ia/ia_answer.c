@@ -389,12 +389,12 @@ int ia_api_edit_original(bh_ctx *c, bh_msg *m)
 {
     ia_call *call;
     const json_t *body;
-    int rc = prepare(c, m, "bh_edit_original", &call, &body);
+    int rc = prepare(c, m, "bh_original_edit", &call, &body);
     if (rc < 0)
         return rc;
     int st = settled_state(call);
     if (st == IA_NEW || st == IA_GONE) {
-        plug_set_error(c, "bh_edit_original: there is no response to edit yet");
+        plug_set_error(c, "bh_original_edit: there is no response to edit yet");
         return BH_ESTATE;
     }
     if (st == IA_DEFERRED)
@@ -404,12 +404,12 @@ int ia_api_edit_original(bh_ctx *c, bh_msg *m)
 
 int ia_api_delete_original(bh_ctx *c)
 {
-    ia_call *call = call_of(c, "bh_delete_original");
+    ia_call *call = call_of(c, "bh_original_delete");
     if (!call)
         return BH_ESTATE;
     int st = settled_state(call);
     if (st == IA_NEW || st == IA_GONE) {
-        plug_set_error(c, "bh_delete_original: there is no response to delete");
+        plug_set_error(c, "bh_original_delete: there is no response to delete");
         return BH_ESTATE;
     }
     return webhook(c, call, "DELETE", "/messages/@original", NULL, NULL);

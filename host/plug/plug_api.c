@@ -182,24 +182,10 @@ static void api_logv(bh_host *h, int level, const char *fmt, va_list ap)
     log_fieldsv(level, "plugin", fields, fmt, ap);
 }
 
+/* The table's entry for plugins built before bh_strerror() was inline: the same list. */
 static const char *api_strerror(int err)
 {
-    switch (err) {
-    case BH_OK: return "success";
-    case BH_EINVAL: return "invalid argument";
-    case BH_ENOMEM: return "out of memory";
-    case BH_EDB: return "database error";
-    case BH_ECONFLICT: return "conflicts with existing data";
-    case BH_ENOTFOUND: return "not found";
-    case BH_ESTATE: return "not allowed at this time";
-    case BH_ETIMEDOUT: return "timed out";
-    case BH_EEXIST: return "already registered";
-    case BH_ENOSYS: return "not supported by this host";
-    case BH_EDISCORD: return "Discord refused the request";
-    case BH_ELIMIT: return "exceeds a Discord limit";
-    case BH_EPERM: return "missing permission";
-    }
-    return "unknown error";
+    return bh_strerror(err);
 }
 
 static const char *api_plugin_name(bh_host *h)
@@ -413,4 +399,7 @@ const bh_api plug_api_table = {
     .member_can_manage_role = plug_api_member_can_manage_role,
     .bot_can_manage_role = plug_api_bot_can_manage_role,
     .outbox_rest_report = plug_outbox_rest_report,
+    .bot_permissions_get = plug_api_bot_permissions_get,
+    .member_permissions_get = plug_api_member_permissions_get,
+    .guild_owner_get = plug_api_guild_owner_get,
 };

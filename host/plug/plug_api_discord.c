@@ -287,13 +287,30 @@ uint64_t plug_api_bot_user_id(bh_ctx *c)
     return k ? cache_bot_user_id(k) : 0;
 }
 
-uint64_t plug_api_bot_permissions(bh_ctx *c, uint64_t guild, uint64_t channel)
+int plug_api_bot_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t *out)
 {
     struct cache *k = cache_for(c, guild);
     uint64_t perms = 0;
-    if (k && cache_bot_permissions(k, guild, channel, &perms) < 0)
-        perms = 0;
-    return perms;
+    if (!out)
+        return BH_EINVAL;
+    *out = 0;
+    if (!k)
+        return BH_ENOSYS;
+    int rc = cache_bot_permissions(k, guild, channel, &perms);
+    if (rc < 0) {
+        plug_set_error(
+            c, "the bot's permissions in guild %" PRIu64 " channel %" PRIu64 " are not known",
+            guild, channel);
+        return rc;
+    }
+    *out = perms;
+    return 0;
+}
+
+uint64_t plug_api_bot_permissions(bh_ctx *c, uint64_t guild, uint64_t channel)
+{
+    uint64_t perms;
+    return plug_api_bot_permissions_get(c, guild, channel, &perms) < 0 ? 0 : perms;
 }
 
 int plug_api_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *roles, int n)
@@ -306,23 +323,59 @@ int plug_api_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *role
     return rc < 0 ? rc : pos;
 }
 
-uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
-                                     const uint64_t *roles, int n)
+int plug_api_member_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
+                                    const uint64_t *roles, int n, uint64_t *out)
 {
     struct cache *k = cache_for(c, guild);
     uint64_t perms = 0;
+    if (!out)
+        return BH_EINVAL;
+    *out = 0;
     if (!k)
-        return 0;
+        return BH_ENOSYS;
     int rc = channel ? cache_channel_permissions(k, guild, channel, user, roles, n, &perms)
                      : cache_base_permissions(k, guild, user, roles, n, &perms);
-    return rc < 0 ? 0 : perms;
+    if (rc < 0) {
+        plug_set_error(c,
+                       "the permissions of %" PRIu64 " in guild %" PRIu64 " channel %" PRIu64
+                       " are not known",
+                       user, guild, channel);
+        return rc;
+    }
+    *out = perms;
+    return 0;
+}
+
+uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
+                                     const uint64_t *roles, int n)
+{
+    uint64_t perms;
+    return plug_api_member_permissions_get(c, guild, channel, user, roles, n, &perms) < 0 ? 0
+                                                                                          : perms;
+}
+
+int plug_api_guild_owner_get(bh_ctx *c, uint64_t guild, uint64_t *out)
+{
+    struct cache *k = cache_for(c, guild);
+    cache_guild_info info;
+    if (!out)
+        return BH_EINVAL;
+    *out = 0;
+    if (!k)
+        return BH_ENOSYS;
+    if (cache_guild(k, guild, &info) != 0 || !info.owner_id) {
+        /* A guild filled from REST after a resume has no owner until its next GUILD_CREATE. */
+        plug_set_error(c, "the owner of guild %" PRIu64 " is not known", guild);
+        return BH_ENOTFOUND;
+    }
+    *out = info.owner_id;
+    return 0;
 }
 
 uint64_t plug_api_guild_owner(bh_ctx *c, uint64_t guild)
 {
-    struct cache *k = cache_for(c, guild);
-    cache_guild_info info;
-    return k && cache_guild(k, guild, &info) == 0 ? info.owner_id : 0;
+    uint64_t owner;
+    return plug_api_guild_owner_get(c, guild, &owner) < 0 ? 0 : owner;
 }
 
 _Static_assert((int)BH_ROLE_EVERYONE == (int)CACHE_DENY_EVERYONE &&
@@ -341,7 +394,7 @@ static int manage_answer(bh_ctx *c, int rc, enum cache_deny w, uint64_t role, in
     else if (rc == BH_ENOTFOUND)
         plug_set_error(c, "role %" PRIu64 " is not known", role);
     else if (rc < 0)
-        plug_set_error(c, "role %" PRIu64 ": %s", role, plug_api_table.strerror(rc));
+        plug_set_error(c, "role %" PRIu64 ": %s", role, bh_strerror(rc));
     return rc;
 }
 

@@ -36,5 +36,10 @@ uint64_t plug_api_bot_permissions(bh_ctx *c, uint64_t guild, uint64_t channel);
 int plug_api_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *roles, int n);
 uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
                                      const uint64_t *roles, int n);
+/* ABI 1.2: the same answers with a status (BH_ENOTFOUND: the cache does not know). */
+int plug_api_bot_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t *out);
+int plug_api_member_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
+                                    const uint64_t *roles, int n, uint64_t *out);
+int plug_api_guild_owner_get(bh_ctx *c, uint64_t guild, uint64_t *out);
 
 #endif

@@ -56,7 +56,7 @@ int plug_ctx_run(bh_ctx *c, const plug_call *call)
     plug_ctx_set_current(outer);
     if (rc < 0 && !c->err[0])
         snprintf(c->err, sizeof c->err, "handler returned %d (%s)", rc,
-                 plug_api_table.strerror(rc));
+                 bh_strerror(rc));
     return rc;
 }
 

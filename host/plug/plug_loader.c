@@ -65,11 +65,17 @@ static int check_descriptor(const bh_host *g, const bh_plugin *d, char *err, siz
                  d->abi_major, d->abi_minor, BH_ABI_MAJOR, BH_ABI_MINOR);
         return BH_EINVAL;
     }
-    if (d->abi_minor > BH_ABI_MINOR) {
-        snprintf(err, errlen, "needs plugin ABI %u.%u, this host has %d.%d: upgrade bothost",
-                 d->abi_major, d->abi_minor, BH_ABI_MAJOR, BH_ABI_MINOR);
-        return BH_EINVAL;
-    }
+    /*
+     * Any minor of the same major loads: an older plugin finds every slot it knows
+     * (the table only grows at its end), a newer one finds the table's size and its
+     * wrappers answer BH_ENOSYS for what this host lacks.
+     */
+    if (d->abi_minor > BH_ABI_MINOR)
+        log_fields(LOG_INFO, "loader", NULL,
+                   "plugin %s is built for plugin ABI %u.%u, this host has %d.%d: what it "
+                   "calls past %d.%d is answered BH_ENOSYS",
+                   g->name, d->abi_major, d->abi_minor, BH_ABI_MAJOR, BH_ABI_MINOR, BH_ABI_MAJOR,
+                   BH_ABI_MINOR);
     if (d->size < offsetof(bh_plugin, api_slot) + sizeof d->api_slot || !d->api_slot) {
         snprintf(err, errlen, "descriptor too small (%u bytes): not built with BH_PLUGIN()",
                  d->size);

@@ -297,7 +297,7 @@ static int stage(plug_mgr *m, const cfg *c, bh_host *g, bh_host **staged, int ns
     g->in_load = 0;
     if (rc < 0) {
         if (!g->err[0])
-            snprintf(g->err, sizeof g->err, "load() failed: %s", plug_api_table.strerror(rc));
+            snprintf(g->err, sizeof g->err, "load() failed: %s", bh_strerror(rc));
         goto fail_loaded;
     }
     if (g->err[0]) {

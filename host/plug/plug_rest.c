@@ -51,10 +51,10 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
         } else {
             const char *route = rest_route_name(method, path);
             if (route)
-                plug_set_error(c, "%s refused: %s", route, plug_api_table.strerror(rc));
+                plug_set_error(c, "%s refused: %s", route, bh_strerror(rc));
             else
                 plug_set_error(c, "%s of a path not in the host's route table refused: %s",
-                               method ? method : "(no method)", plug_api_table.strerror(rc));
+                               method ? method : "(no method)", bh_strerror(rc));
         }
     } else if (out && res && res->json) {
         *out = json_incref(res->json);

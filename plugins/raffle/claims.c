@@ -29,7 +29,7 @@ typedef struct claim_out {
 static int requirements_met(bh_ctx *c, const raffle *r, char *why, size_t n)
 {
     uint64_t roles[250];
-    int nroles = bh_member_roles(c, roles, 250);
+    int nroles = bh_actor_roles(c, roles, 250);
     if (nroles > 250)
         nroles = 250;
     if (r->required_role) {
@@ -294,8 +294,8 @@ int raffle_on_pick(bh_ctx *c)
     int rc = raffle_from_cid(c, 1, &r);
     if (rc <= 0 || (rc = may_claim(c, &r)) <= 0)
         return rc;
-    int64_t page = bh_cid_i64(c, 2);
-    if (page < 0)
+    int64_t page;
+    if (bh_cid_i64(c, 2, &page) < 0 || page < 0)
         page = 0;
     int have, left = allowance(c, &r, bh_id(c, BH_ID_USER), &have);
     if (left < 0)

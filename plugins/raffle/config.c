@@ -32,7 +32,7 @@ int raffle_cfg_get(bh_ctx *c, uint64_t guild, raffle_cfg *out)
 
 static int has_guild_admin(bh_ctx *c)
 {
-    return (bh_member_perms(c) & (BH_PERM_MANAGE_GUILD | BH_PERM_ADMINISTRATOR)) != 0;
+    return (bh_actor_permissions(c) & (BH_PERM_MANAGE_GUILD | BH_PERM_ADMINISTRATOR)) != 0;
 }
 
 int raffle_is_manager(bh_ctx *c, const raffle_cfg *cfg)
@@ -42,7 +42,7 @@ int raffle_is_manager(bh_ctx *c, const raffle_cfg *cfg)
     if (!cfg->manager_role)
         return 0;
     uint64_t roles[250];
-    int n = bh_member_roles(c, roles, 250);
+    int n = bh_actor_roles(c, roles, 250);
     for (int i = 0; i < n && i < 250; i++)
         if (roles[i] == cfg->manager_role)
             return 1;
@@ -64,7 +64,7 @@ static void show(bh_ctx *c, const raffle_cfg *cfg, const char *head)
 {
     char role[40] = "not set (Manage Server only)", ch[40] = "not set", log[40] = "not set";
     char limit[40] = "no limit", window[40];
-    raffle_fmt_duration(window, sizeof window, cfg->claim_window_s);
+    bh_duration_format(cfg->claim_window_s, window, sizeof window); /* "7d", "2d 6h" */
     if (cfg->manager_role)
         snprintf(role, sizeof role, "<@&%" PRIu64 ">", cfg->manager_role);
     if (cfg->channel)
@@ -84,8 +84,9 @@ static void show(bh_ctx *c, const raffle_cfg *cfg, const char *head)
 
 uint64_t raffle_bot_perms(bh_ctx *c, uint64_t guild, uint64_t channel)
 {
-    uint64_t have = bh_bot_permissions(c, guild, channel);
-    if (have == 0 && channel == bh_id(c, BH_ID_CHANNEL)) {
+    uint64_t have;
+    if (bh_bot_permissions(c, guild, channel, &have) < 0 && channel == bh_id(c, BH_ID_CHANNEL)) {
+        /* The cache does not know: Discord said what the bot has where the command ran. */
         const char *app = json_string_value(json_object_get(bh_ctx_data(c), "app_permissions"));
         have = app ? strtoull(app, NULL, 10) : 0;
     }
@@ -97,18 +98,18 @@ uint64_t raffle_bot_perms(bh_ctx *c, uint64_t guild, uint64_t channel)
 /* /raffle config [options]: without options it shows the settings. */
 int raffle_on_config(bh_ctx *c)
 {
-    if (!(bh_member_perms(c) & (BH_PERM_MANAGE_GUILD | BH_PERM_ADMINISTRATOR)))
+    if (!(bh_actor_permissions(c) & (BH_PERM_MANAGE_GUILD | BH_PERM_ADMINISTRATOR)))
         return bh_reply_text(c, "Only members with Manage Server can change raffle settings.");
     uint64_t guild = bh_id(c, BH_ID_GUILD);
     const json_t *window_opt = bh_option(c, "claim_window");
     int64_t window = -1;
     if (window_opt) {
-        window = raffle_parse_duration(bh_opt_str(c, "claim_window", ""));
+        window = raffle_parse_duration(bh_opt_text(c, "claim_window", ""));
         if (window < raffle_min_duration_s || window > RAFFLE_MAX_DAYS * 86400)
             return bh_reply_text(c,
                                  "claim_window: \"%s\" is not a duration between %llds and %d "
                                  "days (write it like 7d or 2d 6h).",
-                                 bh_opt_str(c, "claim_window", ""),
+                                 bh_opt_text(c, "claim_window", ""),
                                  (long long)raffle_min_duration_s, RAFFLE_MAX_DAYS);
     }
     uint64_t channel = bh_opt_id(c, "channel"), log = bh_opt_id(c, "log_channel");
@@ -157,8 +158,8 @@ int raffle_on_config(bh_ctx *c)
         BH_ARGS(bh_i64((int64_t)guild), role ? bh_i64((int64_t)role) : bh_null(),
                 channel ? bh_i64((int64_t)channel) : bh_null(),
                 log ? bh_i64((int64_t)log) : bh_null(),
-                bh_text(bh_opt_str(c, "payment_text", NULL)),
-                max_opt ? bh_i64(bh_opt_int(c, "max_per_member", 0)) : bh_null(),
+                bh_text(bh_opt_text(c, "payment_text", NULL)),
+                max_opt ? bh_i64(bh_opt_i64(c, "max_per_member", 0)) : bh_null(),
                 window >= 0 ? bh_i64(window) : bh_null(),
                 free_opt ? bh_bool(bh_opt_bool(c, "free_only", 0)) : bh_null(),
                 bh_i64((int64_t)bh_id(c, BH_ID_USER))));

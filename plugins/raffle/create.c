@@ -138,16 +138,16 @@ int raffle_on_create(bh_ctx *c)
         return rc;
     double price = bh_opt_f64(c, "price", 0);
     draft d = {
-        .spots = bh_opt_int(c, "spots", 0),
+        .spots = bh_opt_i64(c, "spots", 0),
         .cents = (isfinite(price) && price >= 0 && price <= 1e6) ? llround(price * 100) : -1,
-        .winners = bh_opt_int(c, "winners", 1),
+        .winners = bh_opt_i64(c, "winners", 1),
         .flags = (bh_opt_bool(c, "close_when_full", 0) ? DRAFT_FULL : 0) |
                  (bh_opt_bool(c, "auto_draw", 0) ? DRAFT_AUTO : 0),
-        .max_pm = bh_opt_int(c, "max_per_member", cfg.max_per_member),
+        .max_pm = bh_opt_i64(c, "max_per_member", cfg.max_per_member),
         .req_role = (int64_t)bh_opt_id(c, "required_role"),
         .ex_role = (int64_t)bh_opt_id(c, "excluded_role"),
-        .acct_days = bh_opt_int(c, "min_account_days", 0),
-        .member_days = bh_opt_int(c, "min_member_days", 0),
+        .acct_days = bh_opt_i64(c, "min_account_days", 0),
+        .member_days = bh_opt_i64(c, "min_member_days", 0),
     };
     if (d.max_pm > d.spots && !bh_option(c, "max_per_member"))
         d.max_pm = 0; /* the server default does not fit a small raffle: no limit */
@@ -167,12 +167,24 @@ int raffle_on_create(bh_ctx *c)
     snprintf(placeholder, sizeof placeholder, "2d 6h, or 2030-12-24 18:00 UTC (empty: %lldh)",
              (long long)(cfg.claim_window_s / 3600));
     bh_modal *md = bh_modal_new(c, cid, d.cents ? "New raffle" : "New giveaway");
-    bh_modal_text(md, "title", "Title", BH_TEXT_SHORT, 1, TITLE_MAX, 1, NULL,
-                  "Pokemon booster box");
-    bh_modal_text(md, "prize", "Prize and description", BH_TEXT_PARAGRAPH, 1, PRIZE_MAX, 1, NULL,
-                  "What the winner gets, condition, shipping...");
-    bh_modal_text(md, "end", "Ends (duration or UTC time)", BH_TEXT_SHORT, 0, 40, 0, NULL,
-                  placeholder);
+    bh_modal_text(md, &(bh_text_input){.custom_id = "title",
+                                       .label = "Title",
+                                       .min_length = 1,
+                                       .max_length = TITLE_MAX,
+                                       .required = 1,
+                                       .placeholder = "Pokemon booster box"});
+    bh_modal_text(md,
+                  &(bh_text_input){.custom_id = "prize",
+                                   .label = "Prize and description",
+                                   .style = BH_TEXT_PARAGRAPH,
+                                   .min_length = 1,
+                                   .max_length = PRIZE_MAX,
+                                   .required = 1,
+                                   .placeholder = "What the winner gets, condition, shipping..."});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "end",
+                                       .label = "Ends (duration or UTC time)",
+                                       .max_length = 40,
+                                       .placeholder = placeholder});
     return bh_modal_open(c, md);
 }
 
@@ -183,13 +195,16 @@ int raffle_on_create_modal(bh_ctx *c)
     int rc = raffle_require_manager(c, &cfg);
     if (rc <= 0)
         return rc;
-    draft d = {bh_cid_i64(c, 1), bh_cid_i64(c, 2), bh_cid_i64(c, 3),
-               bh_cid_i64(c, 4), bh_cid_i64(c, 5), bh_cid_i64(c, 6),
-               bh_cid_i64(c, 7), bh_cid_i64(c, 8), bh_cid_i64(c, 9)};
+    draft d;
+    int64_t *const fields[] = {&d.spots,    &d.cents,   &d.winners,   &d.flags,      &d.max_pm,
+                               &d.req_role, &d.ex_role, &d.acct_days, &d.member_days};
     char err[1024];
-    if (bh_cid_count(c) != 10 || draft_check(&d, &cfg, err, sizeof err) < 0)
+    int malformed = bh_cid_count(c) != 10;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        malformed |= bh_cid_i64(c, (int)i + 1, fields[i]) < 0;
+    if (malformed || draft_check(&d, &cfg, err, sizeof err) < 0)
         return bh_reply_text(c, "This form is not valid any more: %s Run /raffle create again.",
-                             bh_cid_count(c) != 10 ? "it is malformed." : err);
+                             malformed ? "it is malformed." : err);
     char title[TITLE_MAX * 4 + 1], prize[PRIZE_MAX * 4 + 1];
     int64_t ends_ms;
     if (texts_check(c, title, prize, &ends_ms, cfg.claim_window_s, err, sizeof err) < 0)
@@ -286,11 +301,25 @@ int raffle_on_edit(bh_ctx *c)
     char head[60];
     snprintf(head, sizeof head, "Edit raffle #%lld", (long long)r.id);
     bh_modal *md = bh_modal_new(c, cid, head);
-    bh_modal_text(md, "title", "Title", BH_TEXT_SHORT, 1, TITLE_MAX, 1, r.title, NULL);
-    bh_modal_text(md, "prize", "Prize and description", BH_TEXT_PARAGRAPH, 1, PRIZE_MAX, 1,
-                  r.prize, NULL);
-    bh_modal_text(md, "end", "Ends (duration from now or UTC time)", BH_TEXT_SHORT, 1, 40, 1, end,
-                  NULL);
+    bh_modal_text(md, &(bh_text_input){.custom_id = "title",
+                                       .label = "Title",
+                                       .min_length = 1,
+                                       .max_length = TITLE_MAX,
+                                       .required = 1,
+                                       .value = r.title});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "prize",
+                                       .label = "Prize and description",
+                                       .style = BH_TEXT_PARAGRAPH,
+                                       .min_length = 1,
+                                       .max_length = PRIZE_MAX,
+                                       .required = 1,
+                                       .value = r.prize});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "end",
+                                       .label = "Ends (duration from now or UTC time)",
+                                       .min_length = 1,
+                                       .max_length = 40,
+                                       .required = 1,
+                                       .value = end});
     return bh_modal_open(c, md);
 }
 
@@ -350,7 +379,7 @@ int raffle_on_extend(bh_ctx *c)
     int rc = open_raffle_for_manager(c, &r);
     if (rc <= 0)
         return rc;
-    const char *by = bh_opt_str(c, "by", "");
+    const char *by = bh_opt_text(c, "by", "");
     int64_t d = raffle_parse_duration(by);
     int64_t now = raffle_now_ms();
     if (d <= 0)

@@ -397,7 +397,7 @@ int raffle_on_reroll(bh_ctx *c)
         return rc;
     uint64_t old = bh_opt_id(c, "winner"), actor = bh_id(c, BH_ID_USER);
     char reason[400];
-    raffle_trim(reason, sizeof reason, bh_opt_str(c, "reason", ""));
+    raffle_trim(reason, sizeof reason, bh_opt_text(c, "reason", ""));
     if (!reason[0])
         return bh_reply_text(c, "reason: a reroll needs a reason (it is kept in the audit log).");
     if ((rc = bh_db_begin(c)) < 0)

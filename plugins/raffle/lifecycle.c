@@ -134,7 +134,7 @@ int raffle_on_cancel(bh_ctx *c)
     if (rc <= 0 || (rc = raffle_from_option(c, &r)) <= 0)
         return rc;
     char reason[400];
-    raffle_trim(reason, sizeof reason, bh_opt_str(c, "reason", ""));
+    raffle_trim(reason, sizeof reason, bh_opt_text(c, "reason", ""));
     if (!reason[0])
         snprintf(reason, sizeof reason, "cancelled by a manager");
     rc = raffle_cancel(c, &r, bh_id(c, BH_ID_USER), reason);

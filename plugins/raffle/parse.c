@@ -56,56 +56,10 @@ void raffle_clip(char *out, size_t n, const char *s, int max_chars)
     out[len] = '\0';
 }
 
-/* Seconds per unit word ("d", "day", "days", ...), 0 when unknown. */
-static int64_t unit_seconds(const char *u, size_t len)
-{
-    static const struct {
-        const char *name;
-        int64_t s;
-    } units[] = {
-        {"s", 1},        {"sec", 1},       {"secs", 1},       {"second", 1},   {"seconds", 1},
-        {"m", 60},       {"min", 60},      {"mins", 60},      {"minute", 60},  {"minutes", 60},
-        {"h", 3600},     {"hr", 3600},     {"hrs", 3600},     {"hour", 3600},  {"hours", 3600},
-        {"d", 86400},    {"day", 86400},   {"days", 86400},   {"w", 604800},   {"week", 604800},
-        {"weeks", 604800},
-    };
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strlen(units[i].name) == len && strncasecmp(units[i].name, u, len) == 0)
-            return units[i].s;
-    return 0;
-}
-
 int64_t raffle_parse_duration(const char *s)
 {
-    int64_t total = 0;
-    int parts = 0;
-    while (s && *s) {
-        while (isspace((unsigned char)*s) || *s == ',')
-            s++;
-        if (!*s)
-            break;
-        if (!isdigit((unsigned char)*s))
-            return -1;
-        int64_t v = 0;
-        while (isdigit((unsigned char)*s)) {
-            v = v * 10 + (*s++ - '0');
-            if (v > 100000000)
-                return -1;
-        }
-        while (*s == ' ')
-            s++;
-        const char *u = s;
-        while (isalpha((unsigned char)*s))
-            s++;
-        int64_t mul = unit_seconds(u, (size_t)(s - u));
-        if (mul == 0)
-            return -1;
-        total += v * mul;
-        if (total > INT64_C(10) * 365 * 86400)
-            return -1;
-        parts++;
-    }
-    return parts > 0 ? total : -1;
+    int64_t seconds;
+    return bh_duration_parse(s, &seconds) == 0 && seconds <= RAFFLE_DURATION_MAX_S ? seconds : -1;
 }
 
 /* Reads "YYYY-MM-DD[ T]HH:MM[:SS]" into a broken-down UTC time; the rest in *end. */
@@ -249,29 +203,6 @@ int raffle_parse_spots(const char *s, int max, int *out, int cap)
         if (m == 0 || out[m - 1] != out[i])
             out[m++] = out[i];
     return m;
-}
-
-void raffle_fmt_duration(char *out, size_t n, int64_t seconds)
-{
-    static const struct {
-        int64_t s;
-        const char *unit;
-    } units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
-    size_t len = 0;
-    out[0] = '\0';
-    if (seconds <= 0) {
-        snprintf(out, n, "0s");
-        return;
-    }
-    for (size_t i = 0; i < sizeof units / sizeof units[0] && len < n; i++) {
-        int64_t k = seconds / units[i].s;
-        if (k == 0)
-            continue;
-        seconds -= k * units[i].s;
-        int w = snprintf(out + len, n - len, "%s%lld%s", len ? " " : "", (long long)k,
-                         units[i].unit);
-        len = w > 0 && (size_t)w < n - len ? len + (size_t)w : n - 1;
-    }
 }
 
 int64_t raffle_parse_id(const char *s)

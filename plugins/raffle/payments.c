@@ -105,7 +105,7 @@ static int on_paid(bh_ctx *c, int paid)
     if ((rc = pick_raffle(c, member, paid, &r)) <= 0)
         return rc;
     char arr[8192] = "";
-    const char *spots = bh_opt_str(c, "spots", NULL);
+    const char *spots = bh_opt_text(c, "spots", NULL);
     if (spots) {
         int list[2500];
         int n = raffle_parse_spots(spots, r.spots, list, 2500);

@@ -112,11 +112,11 @@ static int raffle_load_plugin(bh_host *h)
 {
     raffle_host = h;
     /* Each key is read and checked on its own, so every bad one is reported by name. */
-    int bad = bh_config_int_range(h, "max_spots", 1000, 1, 2500, &raffle_max_spots) < 0;
-    bad |= bh_config_int_range(h, "render_delay_ms", 1000, 0, 60000, &raffle_render_delay_ms) < 0;
-    bad |= bh_config_int_range(h, "min_duration_seconds", 60, 1, INT64_MAX,
+    int bad = bh_config_i64_range(h, "max_spots", 1000, 1, 2500, &raffle_max_spots) < 0;
+    bad |= bh_config_i64_range(h, "render_delay_ms", 1000, 0, 60000, &raffle_render_delay_ms) < 0;
+    bad |= bh_config_i64_range(h, "min_duration_seconds", 60, 1, INT64_MAX,
                                &raffle_min_duration_s) < 0;
-    raffle_currency = bh_config_str(h, "currency", "$");
+    raffle_currency = bh_config_text(h, "currency", "$");
     if (strlen(raffle_currency) > 8) {
         bad = 1;
         bh_config_error(h, "currency", "must be at most 8 bytes (a symbol or code: $, EUR)");

@@ -78,11 +78,14 @@ uint64_t raffle_bot_perms(bh_ctx *c, uint64_t guild, uint64_t channel);
 
 /* ---- parse.c ---- */
 int64_t raffle_now_ms(void);
-/* Seconds as the largest units that fit: "7d", "2d 6h", "1h 30m", "45s". */
-void raffle_fmt_duration(char *out, size_t n, int64_t seconds);
 /* A raffle number as members type it, "12" or "#12": the id, or -1. */
 int64_t raffle_parse_id(const char *s);
-/* "2d 6h", "90m", "1w", ... into seconds; -1 when it is not a duration. */
+/*
+ * bh_duration_parse() ("2d 6h", "90m", "1w", ...) in seconds; -1 when it is not a
+ * duration or is longer than RAFFLE_DURATION_MAX_S (so that an end in ms never
+ * overflows; the callers' own bounds are far shorter).
+ */
+#define RAFFLE_DURATION_MAX_S (INT64_C(10) * 365 * 86400)
 int64_t raffle_parse_duration(const char *s);
 /* "2025-12-24 18:00[:SS][Z| UTC]" or with 'T': Unix ms; -1 when it is not one. */
 int64_t raffle_parse_utc(const char *s);

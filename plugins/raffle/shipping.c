@@ -58,16 +58,35 @@ int raffle_on_ship(bh_ctx *c)
     char cid[48];
     snprintf(cid, sizeof cid, "ship:%lld", (long long)r.id);
     bh_modal *md = bh_modal_new(c, cid, "Shipping details");
-    bh_modal_text(md, "name", "Full name", BH_TEXT_SHORT, 1, 100, 1,
-                  have ? bh_result_text(res, 0, 0) : NULL, NULL);
-    bh_modal_text(md, "address", "Street address", BH_TEXT_PARAGRAPH, 1, 300, 1,
-                  have ? bh_result_text(res, 0, 1) : NULL, NULL);
-    bh_modal_text(md, "city", "City and postal code", BH_TEXT_SHORT, 1, 100, 1,
-                  have ? bh_result_text(res, 0, 2) : NULL, NULL);
-    bh_modal_text(md, "country", "Country", BH_TEXT_SHORT, 1, 60, 1,
-                  have ? bh_result_text(res, 0, 3) : NULL, NULL);
-    bh_modal_text(md, "contact", "Email or phone (optional)", BH_TEXT_SHORT, 0, 100, 0,
-                  have ? bh_result_text(res, 0, 4) : NULL, NULL);
+    bh_modal_text(md, &(bh_text_input){.custom_id = "name",
+                                       .label = "Full name",
+                                       .min_length = 1,
+                                       .max_length = 100,
+                                       .required = 1,
+                                       .value = have ? bh_result_text(res, 0, 0) : NULL});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "address",
+                                       .label = "Street address",
+                                       .style = BH_TEXT_PARAGRAPH,
+                                       .min_length = 1,
+                                       .max_length = 300,
+                                       .required = 1,
+                                       .value = have ? bh_result_text(res, 0, 1) : NULL});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "city",
+                                       .label = "City and postal code",
+                                       .min_length = 1,
+                                       .max_length = 100,
+                                       .required = 1,
+                                       .value = have ? bh_result_text(res, 0, 2) : NULL});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "country",
+                                       .label = "Country",
+                                       .min_length = 1,
+                                       .max_length = 60,
+                                       .required = 1,
+                                       .value = have ? bh_result_text(res, 0, 3) : NULL});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "contact",
+                                       .label = "Email or phone (optional)",
+                                       .max_length = 100,
+                                       .value = have ? bh_result_text(res, 0, 4) : NULL});
     rc = bh_modal_open(c, md);
     bh_result_free(res);
     return rc;

@@ -62,9 +62,9 @@ static int unknown(bh_ctx *c)
 
 int raffle_from_cid(bh_ctx *c, int part, raffle *out)
 {
-    int64_t id = bh_cid_i64(c, part);
+    int64_t id;
     uint64_t guild = bh_id(c, BH_ID_GUILD);
-    if (id <= 0 || !guild)
+    if (bh_cid_i64(c, part, &id) < 0 || id <= 0 || !guild)
         return unknown(c);
     int rc = raffle_load(c, id, guild, out);
     if (rc == BH_ENOTFOUND)

@@ -54,7 +54,7 @@ static int fetch_roles(click *k)
  */
 static int member_roles(click *k)
 {
-    k->nmember = bh_member_roles(k->c, k->member, 256);
+    k->nmember = bh_actor_roles(k->c, k->member, 256);
     if (k->nmember > 256)
         k->nmember = 256;
     int64_t created = (int64_t)(bh_id(k->c, BH_ID_INTERACTION) >> 22) + DISCORD_EPOCH_MS;
@@ -357,10 +357,17 @@ static int click_common(bh_ctx *c, int64_t panel, const uint64_t *chosen, int nc
     return rc;
 }
 
+/* The panel id in the custom_id, -1 for a forged one (no panel has it). */
+static int64_t panel_id(bh_ctx *c)
+{
+    int64_t id;
+    return bh_cid_i64(c, 1, &id) == 0 ? id : -1;
+}
+
 int rp_click_button(bh_ctx *c)
 {
     uint64_t role = bh_cid_part(c, 2) ? strtoull(bh_cid_part(c, 2), NULL, 10) : 0;
-    return click_common(c, bh_cid_i64(c, 1), &role, 1, 0);
+    return click_common(c, panel_id(c), &role, 1, 0);
 }
 
 int rp_click_select(bh_ctx *c)
@@ -369,5 +376,5 @@ int rp_click_select(bh_ctx *c)
     int n = 0;
     for (int i = 0; i < bh_value_count(c) && n < RP_MAX_ROLES; i++)
         chosen[n++] = strtoull(bh_value(c, i), NULL, 10);
-    return click_common(c, bh_cid_i64(c, 1), chosen, n, 1);
+    return click_common(c, panel_id(c), chosen, n, 1);
 }

@@ -27,9 +27,19 @@ int rp_cmd_create(bh_ctx *c)
     if (!admin_in_guild(c))
         return 0;
     bh_modal *md = bh_modal_new(c, "em:new", "New role panel");
-    bh_modal_text(md, "title", "Title", BH_TEXT_SHORT, 1, 100, 1, NULL, "Pick your roles");
-    bh_modal_text(md, "description", "Description", BH_TEXT_PARAGRAPH, 0, 1000, 0, NULL,
-                  "Click a button to take a role, click again to give it back.");
+    bh_modal_text(md, &(bh_text_input){.custom_id = "title",
+                                       .label = "Title",
+                                       .min_length = 1,
+                                       .max_length = 100,
+                                       .required = 1,
+                                       .placeholder = "Pick your roles"});
+    bh_modal_text(
+        md, &(bh_text_input){.custom_id = "description",
+                             .label = "Description",
+                             .style = BH_TEXT_PARAGRAPH,
+                             .max_length = 1000,
+                             .placeholder =
+                                 "Click a button to take a role, click again to give it back."});
     return bh_modal_open(c, md);
 }
 
@@ -60,7 +70,7 @@ int rp_modal_new(bh_ctx *c)
 /* Loads the panel named by the "panel" option, or answers why not (returns 0 then). */
 static int option_panel(bh_ctx *c, rp_panel *p)
 {
-    int64_t id = bh_opt_int(c, "panel", 0);
+    int64_t id = bh_opt_i64(c, "panel", 0);
     int rc = rp_panel_load(c, id, bh_id(c, BH_ID_GUILD), p);
     if (rc == BH_ENOTFOUND) {
         bh_reply_text(c, "There is no panel #%" PRId64 " in this server (see /panel list).", id);
@@ -159,7 +169,8 @@ int rp_cmd_config(bh_ctx *c)
     uint64_t channel = bh_opt_id(c, "audit_channel");
     int off = bh_opt_bool(c, "audit_off", 0);
     if (channel && !off) {
-        uint64_t perms = bh_bot_permissions(c, guild, channel);
+        uint64_t perms;
+        bh_bot_permissions(c, guild, channel, &perms); /* 0 when unknown: cold below */
         rp_guild *g = rp_guild_open(c, guild);
         int cold = !g || rp_guild_cold(g);
         rp_guild_close(g);

@@ -81,13 +81,25 @@ static void role_modal_fields(bh_modal *md, const rp_role *r, const char *name)
     static const char *const styles[] = {"", "primary", "secondary", "success", "danger"};
     char label[81];
     snprintf(label, sizeof label, "%.80s", r ? r->label : name);
-    bh_modal_text(md, "label", "Label", BH_TEXT_SHORT, 1, 80, 1, label, NULL);
-    bh_modal_text(md, "emoji", "Emoji (optional)", BH_TEXT_SHORT, 0, 64, 0,
-                  r && r->emoji[0] ? r->emoji : NULL, "\xF0\x9F\x8E\xAE or name:id");
-    bh_modal_text(md, "style", "Style (primary/secondary/success/danger)",
-                  BH_TEXT_SHORT, 0, 10, 0, r ? styles[r->style] : "secondary", NULL);
-    bh_modal_text(md, "description", "Description (optional)", BH_TEXT_SHORT, 0, 100, 0,
-                  r && r->description[0] ? r->description : NULL, NULL);
+    bh_modal_text(md, &(bh_text_input){.custom_id = "label",
+                                       .label = "Label",
+                                       .min_length = 1,
+                                       .max_length = 80,
+                                       .required = 1,
+                                       .value = label});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "emoji",
+                                       .label = "Emoji (optional)",
+                                       .max_length = 64,
+                                       .value = r && r->emoji[0] ? r->emoji : NULL,
+                                       .placeholder = "\xF0\x9F\x8E\xAE or name:id"});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "style",
+                                       .label = "Style (primary/secondary/success/danger)",
+                                       .max_length = 10,
+                                       .value = r ? styles[r->style] : "secondary"});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "description",
+                                       .label = "Description (optional)",
+                                       .max_length = 100,
+                                       .value = r && r->description[0] ? r->description : NULL});
 }
 
 static int open_role_modal(ed *e, const char *action, uint64_t role, int ok)
@@ -179,7 +191,8 @@ static int style_parse(const char *s)
 static int on_role_modal(ed *e, int adding)
 {
     uint64_t role = e->role;
-    int ok = bh_cid_i64(e->c, 4) == 1;
+    int64_t confirmed;
+    int ok = bh_cid_i64(e->c, 4, &confirmed) == 0 && confirmed == 1;
     rp_role r;
     memset(&r, 0, sizeof r);
     const rp_role *old = rp_panel_role(e->p, role);
@@ -282,9 +295,18 @@ static int open_modal(ed *e, const char *action)
     bh_modal *md;
     if (!strcmp(action, "text")) {
         md = bh_modal_new(e->c, cid, "Title and text");
-        bh_modal_text(md, "title", "Title", BH_TEXT_SHORT, 1, 100, 1, e->p->title, NULL);
-        bh_modal_text(md, "description", "Description", BH_TEXT_PARAGRAPH, 0, 1000, 0,
-                      e->p->description[0] ? e->p->description : NULL, NULL);
+        bh_modal_text(md, &(bh_text_input){.custom_id = "title",
+                                           .label = "Title",
+                                           .min_length = 1,
+                                           .max_length = 100,
+                                           .required = 1,
+                                           .value = e->p->title});
+        bh_modal_text(md,
+                      &(bh_text_input){.custom_id = "description",
+                                       .label = "Description",
+                                       .style = BH_TEXT_PARAGRAPH,
+                                       .max_length = 1000,
+                                       .value = e->p->description[0] ? e->p->description : NULL});
     } else {
         md = bh_modal_new(e->c, cid, "Limits and duration");
         snprintf(v[0], sizeof v[0], "%d", e->p->min_roles);
@@ -292,12 +314,18 @@ static int open_modal(ed *e, const char *action)
         v[2][0] = '\0';
         if (e->p->temp_seconds)
             rp_duration_text(e->p->temp_seconds, v[2], sizeof v[2]);
-        bh_modal_text(md, "min", "Fewest roles a member must keep (0: none)", BH_TEXT_SHORT, 0,
-                      2, 0, v[0], NULL);
-        bh_modal_text(md, "max", "Most roles a member may hold (0: no limit)", BH_TEXT_SHORT, 0,
-                      2, 0, v[1], NULL);
-        bh_modal_text(md, "duration", "Roles last (30m, 2h, 7d; empty: forever)",
-                      BH_TEXT_SHORT, 0, 20, 0, v[2][0] ? v[2] : NULL, NULL);
+        bh_modal_text(md, &(bh_text_input){.custom_id = "min",
+                                           .label = "Fewest roles a member must keep (0: none)",
+                                           .max_length = 2,
+                                           .value = v[0]});
+        bh_modal_text(md, &(bh_text_input){.custom_id = "max",
+                                           .label = "Most roles a member may hold (0: no limit)",
+                                           .max_length = 2,
+                                           .value = v[1]});
+        bh_modal_text(md, &(bh_text_input){.custom_id = "duration",
+                                           .label = "Roles last (30m, 2h, 7d; empty: forever)",
+                                           .max_length = 20,
+                                           .value = v[2][0] ? v[2] : NULL});
     }
     return bh_modal_open(e->c, md);
 }
@@ -400,7 +428,9 @@ static int with_panel(bh_ctx *c, int modal)
     e->guild = bh_id(c, BH_ID_GUILD);
     e->g = rp_guild_open(c, e->guild);
     e->action = bh_cid_part(c, 1) ? bh_cid_part(c, 1) : "";
-    int64_t id = bh_cid_i64(c, 2);
+    int64_t id;
+    if (bh_cid_i64(c, 2, &id) < 0)
+        id = -1; /* a forged id: no panel has it */
     e->role = bh_cid_part(c, 3) ? strtoull(bh_cid_part(c, 3), NULL, 10) : 0;
     int rc = e->g ? rp_panel_load(c, id, e->guild, p) : BH_ENOMEM;
     if (rc == BH_ENOTFOUND) {

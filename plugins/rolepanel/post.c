@@ -38,7 +38,8 @@ int rp_post(bh_ctx *c, rp_panel *p, uint64_t channel, char *notice, size_t n)
     rp_guild *g = rp_guild_open(c, p->guild_id);
     if (!g)
         return BH_ENOMEM;
-    uint64_t perms = bh_bot_permissions(c, p->guild_id, channel);
+    uint64_t perms;
+    bh_bot_permissions(c, p->guild_id, channel, &perms); /* 0 when unknown: cold below */
     int bad = !rp_guild_cold(g) && !(perms & BH_PERM_ADMINISTRATOR) &&
               (perms & POST_PERMS) != POST_PERMS;
     if (bad)

@@ -28,13 +28,12 @@ static const char config_cmd[] =
 static int read_config(bh_host *h)
 {
     int64_t max_temp_days;
-    int bad = bh_config_int_range(h, "cooldown_ms", 1500, 0, INT32_MAX, &RP.cooldown_ms) < 0;
-    bad |= bh_config_int_range(h, "audit_batch_ms", 2000, 100, INT32_MAX, &RP.audit_batch_ms) < 0;
-    bad |= bh_config_int_range(h, "refusal_report_s", 60, 1, INT32_MAX,
-                               &RP.refusal_report_ms) < 0;
-    bad |= bh_config_int_range(h, "max_panels", 50, 1, INT32_MAX, &RP.max_panels) < 0;
-    bad |= bh_config_int_range(h, "max_temp_days", 365, 1, INT32_MAX, &max_temp_days) < 0;
-    bad |= bh_config_int_range(h, "fresh_window_ms", 3000, 0, INT32_MAX, &RP.fresh_window_ms) < 0;
+    int bad = bh_config_i64_range(h, "cooldown_ms", 1500, 0, INT32_MAX, &RP.cooldown_ms) < 0;
+    bad |= bh_config_i64_range(h, "audit_batch_ms", 2000, 100, INT32_MAX, &RP.audit_batch_ms) < 0;
+    bad |= bh_config_i64_range(h, "refusal_report_s", 60, 1, INT32_MAX, &RP.refusal_report_ms) < 0;
+    bad |= bh_config_i64_range(h, "max_panels", 50, 1, INT32_MAX, &RP.max_panels) < 0;
+    bad |= bh_config_i64_range(h, "max_temp_days", 365, 1, INT32_MAX, &max_temp_days) < 0;
+    bad |= bh_config_i64_range(h, "fresh_window_ms", 3000, 0, INT32_MAX, &RP.fresh_window_ms) < 0;
     if (bad)
         return BH_EINVAL;
     RP.refusal_report_ms *= 1000;

@@ -11,7 +11,7 @@
 
 int rp_actor_is_admin(bh_ctx *c)
 {
-    return (bh_member_perms(c) & (BH_PERM_MANAGE_ROLES | BH_PERM_ADMINISTRATOR)) != 0;
+    return (bh_actor_permissions(c) & (BH_PERM_MANAGE_ROLES | BH_PERM_ADMINISTRATOR)) != 0;
 }
 
 struct rp_guild {
@@ -56,7 +56,7 @@ int rp_guild_cold(const rp_guild *g)
 static uint64_t rp_actor_top_role(rp_guild *g, int *position)
 {
     uint64_t roles[256], top = 0;
-    int n = bh_member_roles(g->c, roles, 256), best = 0;
+    int n = bh_actor_roles(g->c, roles, 256), best = 0;
     if (n > 256)
         n = 256;
     for (int i = 0; i < n; i++) {
@@ -74,7 +74,8 @@ static uint64_t rp_actor_top_role(rp_guild *g, int *position)
 int rp_actor_may_give(rp_guild *g, uint64_t role, uint64_t *voucher)
 {
     uint64_t roles[256], user = bh_id(g->c, BH_ID_USER);
-    int n = bh_member_roles(g->c, roles, 256), why = BH_ROLE_OK;
+    int n = bh_actor_roles(g->c, roles, 256);
+    enum bh_role_deny why = BH_ROLE_OK;
     if (n > 256)
         n = 256;
     *voucher = 0;
@@ -88,7 +89,8 @@ int rp_actor_may_give(rp_guild *g, uint64_t role, uint64_t *voucher)
                : why == BH_ROLE_EVERYONE  ? RP_R_EVERYONE
                                           : RP_R_FAILED;
     /* The owner vouches for any role; anyone else as far as their highest role reaches. */
-    if (user != bh_guild_owner(g->c, g->id))
+    uint64_t owner;
+    if (bh_guild_owner(g->c, g->id, &owner) < 0 || user != owner)
         *voucher = rp_actor_top_role(g, NULL);
     return RP_OK;
 }
@@ -103,7 +105,7 @@ int rp_role_check(rp_guild *g, uint64_t role, uint64_t admin_top, bh_role_info *
         return RP_R_EVERYONE;
     if (rp_guild_role(g, role, info) < 0)
         return RP_R_ROLE_GONE;
-    int why = BH_ROLE_OK;
+    enum bh_role_deny why = BH_ROLE_OK;
     int rc = bh_bot_can_manage_role(g->c, g->id, role, &why);
     if (rc == BH_ENOTFOUND)
         return RP_R_ROLE_GONE;

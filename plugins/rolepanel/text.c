@@ -28,67 +28,33 @@ void rp_append(char *buf, size_t n, const char *fmt, ...)
 
 int64_t rp_duration_parse(const char *s)
 {
-    int64_t total = 0;
-    int parts = 0;
-    if (!s)
-        return 0;
-    while (*s) {
-        while (isspace((unsigned char)*s))
-            s++;
-        if (!*s)
-            break;
-        if (!isdigit((unsigned char)*s))
+    while (s && isspace((unsigned char)*s))
+        s++;
+    if (!s || !*s)
+        return 0; /* empty: permanent */
+    /* A bare number is minutes, as the limits form has always taken it. */
+    const char *p = s;
+    int64_t minutes = 0;
+    for (; isdigit((unsigned char)*p); p++) {
+        int digit = *p - '0';
+        if (minutes > (INT64_MAX / 60 - digit) / 10)
             return -1;
-        int64_t v = 0;
-        while (isdigit((unsigned char)*s)) {
-            v = v * 10 + (*s++ - '0');
-            if (v > INT64_C(1000000000))
-                return -1;
-        }
-        while (isspace((unsigned char)*s))
-            s++;
-        int64_t unit;
-        switch (tolower((unsigned char)*s)) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        case 'w': unit = 604800; break;
-        case '\0': unit = parts == 0 ? 60 : -1; break; /* a bare number is minutes */
-        default: unit = -1;
-        }
-        if (unit < 0)
-            return -1;
-        if (*s)
-            s++;
-        /* Accept spelled-out units ("2 hours", "30 min"). */
-        while (isalpha((unsigned char)*s))
-            s++;
-        total += v * unit;
-        if (total > INT64_C(100000000000))
-            return -1;
-        parts++;
+        minutes = minutes * 10 + digit;
     }
-    return total;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (p > s && !*p)
+        return minutes * 60;
+    int64_t seconds;
+    return bh_duration_parse(s, &seconds) == 0 ? seconds : -1;
 }
 
 void rp_duration_text(int64_t seconds, char *out, size_t n)
 {
-    static const struct {
-        int64_t s;
-        const char *unit;
-    } units[] = {{604800, "w"}, {86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
-    out[0] = '\0';
-    if (seconds <= 0) {
+    if (seconds <= 0)
         snprintf(out, n, "permanent");
-        return;
-    }
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (seconds >= units[i].s) {
-            rp_append(out, n, "%" PRId64 "%s", seconds / units[i].s, units[i].unit);
-            seconds %= units[i].s;
-        }
-    }
+    else
+        bh_duration_format(seconds, out, n);
 }
 
 void rp_roles_text(const uint64_t *roles, int count, char *out, size_t size)

@@ -2,7 +2,7 @@
  * libFuzzer target for reading an interaction: arbitrary bytes as the "d" of
  * an INTERACTION_CREATE. ia_call_parse() (what the loop thread does before
  * routing), then, on a call it accepts, every accessor a plugin may call
- * through the SDK's inline functions (bh_opt_str(), bh_cid_i64(), bh_field()...)
+ * through the SDK's inline functions (bh_opt_text(), bh_cid_i64(), bh_field()...)
  * on the call's bh_ctx, as host/ia/ia_dispatch.c builds it.
  *
  * Names and ids for the lookups come from the input itself, so the fuzzer
@@ -33,8 +33,8 @@ static void read_options(bh_ctx *c, const json_t *options)
     json_array_foreach(options, i, o)
     {
         const char *name = json_string_value(json_object_get(o, "name"));
-        const char *s = bh_opt_str(c, name, "");
-        sink += strlen(s) + (uint64_t)bh_opt_int(c, name, 0) + (uint64_t)bh_opt_bool(c, name, 0) +
+        const char *s = bh_opt_text(c, name, "");
+        sink += strlen(s) + (uint64_t)bh_opt_i64(c, name, 0) + (uint64_t)bh_opt_bool(c, name, 0) +
                 (uint64_t)(bh_opt_f64(c, name, 0) != 0) + bh_opt_id(c, name);
         sink += bh_option(c, name) != NULL;
         uint64_t id = bh_opt_id(c, name);
@@ -65,12 +65,13 @@ static void read_fields(bh_ctx *c, const json_t *data)
 static void read_all(bh_ctx *c, ia_call *call)
 {
     for (int which = 0; which <= BH_ID_APPLICATION + 1; which++)
-        sink += bh_id(c, which);
+        sink += bh_id(c, (enum bh_id_kind)which);
     read_options(c, call->options);
     int n = bh_cid_count(c);
     for (int i = -1; i <= n; i++) {
         const char *p = bh_cid_part(c, i);
-        sink += (p ? strlen(p) : 0) + (uint64_t)bh_cid_i64(c, i);
+        int64_t v;
+        sink += (p ? strlen(p) : 0) + (uint64_t)bh_cid_i64(c, i, &v) + (uint64_t)v;
     }
     n = bh_value_count(c);
     for (int i = -1; i <= n && i < 64; i++) {
@@ -79,10 +80,10 @@ static void read_all(bh_ctx *c, ia_call *call)
     }
     read_fields(c, json_object_get(call->ia, "data"));
     uint64_t roles[4];
-    int nroles = bh_member_roles(c, roles, 4);
+    int nroles = bh_actor_roles(c, roles, 4);
     for (int i = 0; i < nroles && i < 4; i++)
         sink += roles[i];
-    sink += bh_member_perms(c) + (uint64_t)bh_ctx_kind(c) + strlen(bh_ctx_name(c));
+    sink += bh_actor_permissions(c) + (uint64_t)bh_ctx_kind(c) + strlen(bh_ctx_name(c));
     sink += json_object_size(bh_ctx_data(c));
 }
 

@@ -27,8 +27,8 @@ static bh_host *H;
 static int on_echo(bh_ctx *c)
 {
     char text[300];
-    snprintf(text, sizeof text, "echo: %s x%lld", bh_opt_str(c, "text", "?"),
-             (long long)bh_opt_int(c, "times", 1));
+    snprintf(text, sizeof text, "echo: %s x%lld", bh_opt_text(c, "text", "?"),
+             (long long)bh_opt_i64(c, "times", 1));
     bh_msg *m = bh_msg_new(c);
     bh_msg_content(m, text);
     bh_row *row = bh_msg_row(m);
@@ -44,7 +44,9 @@ static int on_echo(bh_ctx *c)
 
 static int on_again(bh_ctx *c)
 {
-    return bh_reply_text(c, "again %lld (%d parts)", (long long)bh_cid_i64(c, 1), bh_cid_count(c));
+    int64_t n;
+    int rc = bh_cid_i64(c, 1, &n);
+    return rc < 0 ? rc : bh_reply_text(c, "again %lld (%d parts)", (long long)n, bh_cid_count(c));
 }
 
 static int on_pick(bh_ctx *c)
@@ -61,7 +63,7 @@ static int on_pick(bh_ctx *c)
 
 static int on_slow(bh_ctx *c)
 {
-    int64_t ms = bh_opt_int(c, "ms", 1000);
+    int64_t ms = bh_opt_i64(c, "ms", 1000);
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
     nanosleep(&ts, NULL);
     return bh_reply_text(c, "slow done after %lld ms", (long long)ms);
@@ -77,8 +79,16 @@ static int on_fail(bh_ctx *c)
 static int on_form(bh_ctx *c)
 {
     bh_modal *md = bh_modal_new(c, "form:1", "Tell us");
-    bh_modal_text(md, "name", "Your name", BH_TEXT_SHORT, 1, 32, 1, NULL, "Ada");
-    bh_modal_text(md, "about", "About you", BH_TEXT_PARAGRAPH, 0, 400, 0, NULL, NULL);
+    bh_modal_text(md, &(bh_text_input){.custom_id = "name",
+                                       .label = "Your name",
+                                       .min_length = 1,
+                                       .max_length = 32,
+                                       .required = 1,
+                                       .placeholder = "Ada"});
+    bh_modal_text(md, &(bh_text_input){.custom_id = "about",
+                                       .label = "About you",
+                                       .style = BH_TEXT_PARAGRAPH,
+                                       .max_length = 400});
     return bh_modal_open(c, md);
 }
 
@@ -128,21 +138,24 @@ static int on_admin(bh_ctx *c)
     json_array_foreach(json_object_get(member, "roles"), i, r)
         if (n < 32)
             roles[n++] = strtoull(json_string_value(r), NULL, 10);
-    uint64_t perms = bh_member_permissions(c, guild, channel, user, roles, n);
+    uint64_t perms, owner_perms, bot_perms;
+    STEP("member_permissions", bh_member_permissions(c, guild, channel, user, roles, n, &perms));
     if ((perms & BH_PERM_ADMINISTRATOR) || !(perms & BH_PERM_VIEW_CHANNEL))
         strncat(failed, " member_permissions", sizeof failed - strlen(failed) - 1);
     json_decref(member);
     /* The acting owner: everything, as Discord computed it too. */
-    n = bh_member_roles(c, roles, 32);
-    if (!(bh_member_permissions(c, guild, 0, bh_id(c, BH_ID_USER), roles, n) &
-          BH_PERM_ADMINISTRATOR) ||
-        !(bh_member_perms(c) & BH_PERM_ADMINISTRATOR))
+    n = bh_actor_roles(c, roles, 32);
+    STEP("owner_permissions",
+         bh_member_permissions(c, guild, 0, bh_id(c, BH_ID_USER), roles, n, &owner_perms));
+    if (!(owner_perms & BH_PERM_ADMINISTRATOR) ||
+        !(bh_actor_permissions(c) & BH_PERM_ADMINISTRATOR))
         strncat(failed, " owner_permissions", sizeof failed - strlen(failed) - 1);
     bh_role_info info;
     STEP("guild_role", bh_guild_role(c, guild, role, &info));
     if (bh_bot_top_position(c, guild) <= info.position)
         strncat(failed, " hierarchy", sizeof failed - strlen(failed) - 1);
-    if (!(bh_bot_permissions(c, guild, 0) & BH_PERM_MANAGE_ROLES))
+    STEP("bot_permissions", bh_bot_permissions(c, guild, 0, &bot_perms));
+    if (!(bot_perms & BH_PERM_MANAGE_ROLES))
         strncat(failed, " bot_permissions", sizeof failed - strlen(failed) - 1);
     /* Refused: the bot may not post in this channel. */
     int rc = bh_message_send(c, closed, m, NULL);
@@ -158,7 +171,11 @@ static int on_admin(bh_ctx *c)
 static int on_formbtn(bh_ctx *c)
 {
     bh_modal *md = bh_modal_new(c, "slowform", "Rename");
-    bh_modal_text(md, "text", "New text", BH_TEXT_SHORT, 1, 50, 1, NULL, NULL);
+    bh_modal_text(md, &(bh_text_input){.custom_id = "text",
+                                       .label = "New text",
+                                       .min_length = 1,
+                                       .max_length = 50,
+                                       .required = 1});
     return bh_modal_open(c, md);
 }
 
@@ -181,7 +198,7 @@ static int on_quiet(bh_ctx *c)
 
 static int on_dbwork(bh_ctx *c)
 {
-    int64_t ms = bh_opt_int(c, "ms", 100);
+    int64_t ms = bh_opt_i64(c, "ms", 100);
     int64_t rc = bh_db_exec(c, "SELECT pg_sleep($1::float8 / 1000)", BH_ARGS(bh_i64(ms)));
     if (rc < 0)
         return (int)rc;
@@ -190,8 +207,8 @@ static int on_dbwork(bh_ctx *c)
 
 static int on_long(bh_ctx *c)
 {
-    const char *unit = bh_opt_str(c, "text", "x");
-    int64_t n = bh_opt_int(c, "n", 1);
+    const char *unit = bh_opt_text(c, "text", "x");
+    int64_t n = bh_opt_i64(c, "n", 1);
     size_t len = strlen(unit);
     char *text = malloc(len * (size_t)n + 1);
     if (!text)
@@ -199,7 +216,7 @@ static int on_long(bh_ctx *c)
     for (int64_t i = 0; i < n; i++)
         memcpy(text + (size_t)i * len, unit, len);
     text[len * (size_t)n] = '\0';
-    int64_t cut = bh_opt_int(c, "cut", -1);
+    int64_t cut = bh_opt_i64(c, "cut", -1);
     if (cut >= 0 && (size_t)cut < len * (size_t)n) {
         /* A naive byte cut, which may split a character: the reply is refused; returns 0 anyway. */
         text[cut] = '\0';

@@ -73,7 +73,7 @@ static int loadtest_load(bh_host *h)
     if (loadtest_symbol_nobody_defines())
         return BH_EINVAL;
 #endif
-    label = bh_config_str(h, "label", "host");
+    label = bh_config_text(h, "label", "host");
     int rc = bh_job_handle(h, "tick", on_tick);
     if (rc == 0)
         rc = bh_job_handle(h, "once", on_once);

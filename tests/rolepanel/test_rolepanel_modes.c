@@ -136,9 +136,12 @@ int main(void)
     CHECK_EQ_INT(rp_duration_parse("15"), 900);
     CHECK_EQ_INT(rp_duration_parse("soon"), -1);
     CHECK_EQ_INT(rp_duration_parse("5x"), -1);
+    CHECK_EQ_INT(rp_duration_parse(" 15 "), 900);
+    CHECK_EQ_INT(rp_duration_parse("1d12h"), 129600);
+    CHECK_EQ_INT(rp_duration_parse("99999999999999999999"), -1);
     char text[64];
     rp_duration_text(5400, text, sizeof text);
-    CHECK_EQ_STR(text, "1h30m");
+    CHECK_EQ_STR(text, "1h 30m");
     rp_duration_text(0, text, sizeof text);
     CHECK_EQ_STR(text, "permanent");
 

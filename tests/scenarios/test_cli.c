@@ -35,7 +35,7 @@ int main(void)
 {
     const char *out;
     CHECK_EQ_INT(run((char *[]){"--version", NULL}, &out), 0);
-    CHECK(strstr(out, "bothost ") && strstr(out, "(plugin ABI 1.1)"));
+    CHECK(strstr(out, "bothost ") && strstr(out, "(plugin ABI 1.2)"));
 
     /*
      * The shipped sample is valid as it is, once installed: here its migrations are

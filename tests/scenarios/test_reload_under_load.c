@@ -103,7 +103,7 @@ int main(void)
         const char *build, *why;
     } broken[] = {
         {"loadtest_failload", "load() failed"},
-        {"loadtest_badabi", "built for plugin ABI 2.0, this host speaks ABI 1.1"},
+        {"loadtest_badabi", "built for plugin ABI 2.0, this host speaks ABI 1.2"},
         {"loadtest_nosym", "undefined symbol: loadtest_symbol_nobody_defines"},
     };
     for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {

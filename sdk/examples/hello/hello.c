@@ -78,7 +78,7 @@ static int on_remind(bh_ctx *c)
 static int hello_load(bh_host *h)
 {
     H = h;
-    if (bh_config_int_range(h, "reminder_delay_ms", 60000, 0, 86400000, &reminder_delay_ms) < 0)
+    if (bh_config_i64_range(h, "reminder_delay_ms", 60000, 0, 86400000, &reminder_delay_ms) < 0)
         return BH_EINVAL;
     int rc = bh_command_register(h, "{\"name\":\"hello\",\"description\":\"Say hello\"}");
     if (rc == 0)

@@ -92,22 +92,25 @@ static inline int bh_intents_require(bh_host *h, uint64_t intents)
 /* ---- Configuration: the [plugin.<name>] section (load() only) ----------- */
 
 /*
- * Returns the value of `key`, or `def` when the key is absent. The string stays
- * valid until unload(). Keys a plugin never reads in load() are reported to the
- * admin as unknown, so read every key you accept.
+ * Returns the value of `key`, or `def` when the key is absent. The string is the
+ * host's and stays valid until unload(). Keys a plugin never reads in load() are
+ * reported to the admin as unknown, so read every key you accept.
  */
-static inline const char *bh_config_str(bh_host *h, const char *key, const char *def)
+static inline const char *bh_config_text(bh_host *h, const char *key, const char *def)
 {
     return bh__api->config_str(h, key, def);
 }
 
-/* Reads an integer key into *out (`def` when absent); BH_EINVAL if it is not one. */
-static inline int bh_config_int(bh_host *h, const char *key, int64_t def, int64_t *out)
+/*
+ * Reads an integer key into *out (`def` when absent); BH_EINVAL if it is not one,
+ * reported to the admin like bh_config_error() ("must be a whole number").
+ */
+static inline int bh_config_i64(bh_host *h, const char *key, int64_t def, int64_t *out)
 {
     return bh__api->config_int(h, key, def, out);
 }
 
-/* Reads a boolean key (true/false, yes/no, on/off, 1/0) into *out. */
+/* Reads a boolean key (true/false, yes/no, on/off, 1/0, any case) into *out; BH_EINVAL as above. */
 static inline int bh_config_bool(bh_host *h, const char *key, int def, int *out)
 {
     return bh__api->config_bool(h, key, def, out);
@@ -124,8 +127,8 @@ __attribute__((format(printf, 3, 4))) static inline int bh_config_error(bh_host 
                                                                           const char *key,
                                                                           const char *fmt, ...)
 {
-    if (bh__api->size <= offsetof(bh_api, config_error))
-        return BH_EINVAL; /* an older host: load() fails, without the message */
+    if (!BH_API_HAS(bh__api, config_error))
+        return BH_EINVAL; /* a 1.0 host: load() fails, without the message */
     va_list ap;
     va_start(ap, fmt);
     int rc = bh__api->config_error(h, key, fmt, ap);
@@ -137,10 +140,10 @@ __attribute__((format(printf, 3, 4))) static inline int bh_config_error(bh_host 
  * Reads an integer key that must lie in [min, max] (`def` when absent); out of
  * range, the key is refused with bh_config_error() naming the range.
  */
-static inline int bh_config_int_range(bh_host *h, const char *key, int64_t def, int64_t min,
+static inline int bh_config_i64_range(bh_host *h, const char *key, int64_t def, int64_t min,
                                       int64_t max, int64_t *out)
 {
-    int rc = bh_config_int(h, key, def, out);
+    int rc = bh_config_i64(h, key, def, out);
     if (rc == 0 && (*out < min || *out > max)) {
         *out = def;
         return bh_config_error(h, key, "must be a whole number from %lld to %lld",
@@ -155,22 +158,16 @@ static inline int bh_config_int_range(bh_host *h, const char *key, int64_t def, 
  * Logs one line, tagged with the plugin and, inside a handler, with what the
  * handler is serving. Never log secrets: the host redacts only its own.
  */
-__attribute__((format(printf, 3, 4))) static inline void bh_log(bh_host *h, int level,
-                                                                  const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static inline void bh_log(bh_host *h, enum bh_log_level level,
+                                                                const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    bh__api->logv(h, level, fmt, ap);
+    bh__api->logv(h, (int)level, fmt, ap);
     va_end(ap);
 }
 
-/* A short English text for a bh_error code. */
-static inline const char *bh_strerror(int err)
-{
-    return bh__api->strerror(err);
-}
-
-/* The plugin's name as loaded. */
+/* The plugin's name as loaded; the host's string, valid until unload(). */
 static inline const char *bh_plugin_name(bh_host *h)
 {
     return bh__api->plugin_name(h);
@@ -184,10 +181,11 @@ static inline bh_host *bh_ctx_host(bh_ctx *c)
     return bh__api->ctx_host(c);
 }
 
-/* What the call is about: a BH_CTX_* value. */
-static inline int bh_ctx_kind(bh_ctx *c)
+/* What the call is about. */
+static inline enum bh_ctx_kind bh_ctx_kind(bh_ctx *c)
 {
-    return bh__api->ctx_kind(c);
+    int kind = bh__api->ctx_kind(c);
+    return (enum bh_ctx_kind)kind;
 }
 
 /*
@@ -200,13 +198,17 @@ static inline const json_t *bh_ctx_data(bh_ctx *c)
     return bh__api->ctx_data(c);
 }
 
-/* What the last failed call on this context said, or "" when none failed. */
+/*
+ * What the last failed call on this context said, or "" when none failed. The
+ * context's own buffer: the next failing call overwrites it, the handler's return
+ * frees it; copy it to keep it.
+ */
 static inline const char *bh_ctx_error(bh_ctx *c)
 {
     return bh__api->ctx_error(c);
 }
 
-/* The command path, custom_id, event name or job kind that routed this call. */
+/* The command path, custom_id, event name or job kind that routed this call; valid for the call. */
 static inline const char *bh_ctx_name(bh_ctx *c)
 {
     return bh__api->ctx_name(c);
@@ -267,8 +269,9 @@ static inline bh_param bh_json(const json_t *j)
  * holds the rows; free it with bh_result_free(), or leave it to the host, which
  * frees every result when the handler returns. The connection is taken from the
  * pool on first use and given back when the handler returns. Errors:
- * BH_ECONFLICT for a unique violation, BH_EDB otherwise (bh_ctx_error() has the
- * server's message, bh_db_sqlstate() its code).
+ * BH_ECONFLICT for a unique or exclusion violation (23505, 23P01), BH_EDB
+ * otherwise (bh_ctx_error() has the server's message, bh_db_sqlstate() its
+ * code), BH_ENOSYS without a database (bothost --check).
  */
 static inline int bh_db_query(bh_ctx *c, bh_result **out, const char *sql,
                               const bh_param *params, int nparams)
@@ -307,7 +310,10 @@ static inline int bh_db_rollback(bh_ctx *c)
     return bh__api->db_rollback(c);
 }
 
-/* The SQLSTATE of the last failed statement ("23505"), or "". */
+/*
+ * The SQLSTATE of the last failed statement ("23505"), or "". Like
+ * bh_ctx_error(): the context's buffer, overwritten by the next failed statement.
+ */
 static inline const char *bh_db_sqlstate(bh_ctx *c)
 {
     return bh__api->db_sqlstate(c);
@@ -323,10 +329,13 @@ static inline int bh_result_cols(const bh_result *r)
     return bh__api->result_cols(r);
 }
 
-/* The index of a column by name, or -1. */
+/* The index of a column by name (0 or more), BH_ENOTFOUND when the result has none by that name. */
 static inline int bh_result_col(const bh_result *r, const char *name)
 {
-    return bh__api->result_col(r, name);
+    if (!r || !name)
+        return BH_EINVAL;
+    int col = bh__api->result_col(r, name);
+    return col < 0 ? BH_ENOTFOUND : col;
 }
 
 /* Rows affected by an INSERT, UPDATE or DELETE. */
@@ -347,7 +356,10 @@ static inline const char *bh_result_text(const bh_result *r, int row, int col)
     return bh__api->result_text(r, row, col);
 }
 
-/* A value as an integer, double or boolean; 0 for NULL or an unparsable value. */
+/*
+ * A value as an integer, double or boolean; 0 for NULL or an unparsable value
+ * (bh_result_is_null() tells a NULL from a 0: columns are typed by the query).
+ */
 static inline int64_t bh_result_i64(const bh_result *r, int row, int col)
 {
     return bh__api->result_i64(r, row, col);
@@ -401,5 +413,6 @@ static inline int bh_job_attempt(bh_ctx *c)
 
 #include <bothost/interaction.h>
 #include <bothost/discord.h>
+#include <bothost/duration.h>
 
 #endif

@@ -66,6 +66,8 @@ static inline int bh_message_delete(bh_ctx *c, uint64_t channel, uint64_t messag
 static inline int bh_outbox_rest(bh_ctx *c, const char *method, const char *path,
                                  const json_t *body, const char *reason)
 {
+    if (!BH_API_HAS(bh__api, outbox_rest))
+        return BH_ENOSYS;
     return bh__api->outbox_rest(c, method, path, body, reason);
 }
 /*
@@ -79,11 +81,15 @@ static inline int bh_outbox_rest_report(bh_ctx *c, const char *method, const cha
                                         const json_t *body, const char *reason,
                                         const char *refused_kind, const json_t *context)
 {
+    if (!BH_API_HAS(bh__api, outbox_rest_report))
+        return BH_ENOSYS;
     return bh__api->outbox_rest_report(c, method, path, body, reason, refused_kind, context);
 }
 /* bh_message_send() after the commit: the message is checked (BH_ELIMIT) and copied now. */
 static inline int bh_outbox_message_send(bh_ctx *c, uint64_t channel, bh_msg *m)
 {
+    if (!BH_API_HAS(bh__api, outbox_message_send))
+        return BH_ENOSYS;
     return bh__api->outbox_message_send(c, channel, m);
 }
 
@@ -105,7 +111,8 @@ static inline int bh_dm_send(bh_ctx *c, uint64_t user, bh_msg *m, uint64_t *mess
     return bh__api->dm_send(c, user, m, message_id);
 }
 
-/* Times a member out until until_ms (Unix ms; at most 28 days ahead; 0 lifts it). */
+/* Times a member out until until_ms (Unix ms; Discord refuses more than 28 days ahead; 0 lifts it).
+ */
 static inline int bh_member_timeout(bh_ctx *c, uint64_t guild, uint64_t user, int64_t until_ms,
                                     const char *reason)
 {
@@ -131,28 +138,53 @@ static inline int bh_member_get(bh_ctx *c, uint64_t guild, uint64_t user, json_t
     return bh__api->member_get(c, guild, user, out);
 }
 
-/* ---- The guild cache (no REST call) ---- */
+/*
+ * ---- The guild cache ----
+ *
+ * Answers from the host's cache of every guild's roles and channels, kept by the
+ * gateway. The first question about a guild the cache has not seen (after a
+ * restart that resumed the gateway session, Discord sends no guild data) makes
+ * the host fetch it from Discord (the guild's roles, channels and the bot's
+ * member: REST calls that block this worker); later questions are answered from
+ * memory. Errors: BH_ENOTFOUND when the cache does not know (the reason in
+ * bh_ctx_error()), BH_ENOSYS without a cache (bothost --check) or on a host
+ * older than the function.
+ */
 
-/* A role of a guild: BH_ENOTFOUND when the cache has no such role. */
+/* A role of a guild into *out (a copy): BH_ENOTFOUND when the cache has no such role. */
 static inline int bh_guild_role(bh_ctx *c, uint64_t guild, uint64_t role, bh_role_info *out)
 {
     return bh__api->guild_role(c, guild, role, out);
 }
-/* The position of the bot's highest role in a guild (roles at or above it are out of reach). */
+/*
+ * The position of the bot's highest role in a guild (roles at or above it are out
+ * of its reach): 0 or more, or a negative bh_error.
+ */
 static inline int bh_bot_top_position(bh_ctx *c, uint64_t guild)
 {
     return bh__api->bot_top_position(c, guild);
 }
-static inline uint64_t bh_bot_user_id(bh_ctx *c)
+/* The bot's own user id into *out: BH_ENOTFOUND before the host has learnt it. */
+static inline int bh_bot_user_id(bh_ctx *c, uint64_t *out)
 {
-    return bh__api->bot_user_id(c);
+    *out = bh__api->bot_user_id(c);
+    return *out ? 0 : BH_ENOTFOUND;
 }
-/* The bot's permissions in a channel (channel 0: guild-wide), overwrites applied. */
-static inline uint64_t bh_bot_permissions(bh_ctx *c, uint64_t guild, uint64_t channel)
+/*
+ * The bot's permissions in a channel (channel 0: guild-wide), overwrites applied,
+ * into *out (BH_PERM_* bits; 0 on error).
+ */
+static inline int bh_bot_permissions(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t *out)
 {
-    return bh__api->bot_permissions(c, guild, channel);
+    *out = 0;
+    if (!BH_API_HAS(bh__api, bot_permissions_get))
+        return BH_ENOSYS;
+    return bh__api->bot_permissions_get(c, guild, channel, out);
 }
-/* The highest position among the given roles (e.g. bh_member_roles() of the actor). */
+/*
+ * The highest position among the given roles (e.g. bh_actor_roles()): 0 or more,
+ * or a negative bh_error.
+ */
 static inline int bh_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *roles,
                                          int n)
 {
@@ -160,21 +192,30 @@ static inline int bh_member_top_position(bh_ctx *c, uint64_t guild, const uint64
 }
 
 /*
- * Any member's permissions in a channel (channel 0: guild-wide), by Discord's
- * rules (owner, Administrator, overwrites), from the member's role ids (e.g. the
- * "roles" of a GUILD_MEMBER_ADD). 0 when the guild is not cached. In an
- * interaction, bh_member_perms() has what Discord computed for the acting member.
+ * Any member's permissions in a channel (channel 0: guild-wide) into *out, by
+ * Discord's rules (owner, Administrator, overwrites), from the member's role ids
+ * (e.g. the "roles" of a GUILD_MEMBER_ADD). In an interaction,
+ * bh_actor_permissions() has what Discord itself computed for the acting member.
  */
-static inline uint64_t bh_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel,
-                                             uint64_t user, const uint64_t *roles, int n)
+static inline int bh_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
+                                        const uint64_t *roles, int n, uint64_t *out)
 {
-    return bh__api->member_permissions(c, guild, channel, user, roles, n);
+    *out = 0;
+    if (!BH_API_HAS(bh__api, member_permissions_get))
+        return BH_ENOSYS;
+    return bh__api->member_permissions_get(c, guild, channel, user, roles, n, out);
 }
 
-/* The guild's owner (0 when the guild is not known). */
-static inline uint64_t bh_guild_owner(bh_ctx *c, uint64_t guild)
+/*
+ * The guild's owner into *out. BH_ENOTFOUND also for a guild the host fetched
+ * itself (Discord's REST answers carry no owner until the next GUILD_CREATE).
+ */
+static inline int bh_guild_owner(bh_ctx *c, uint64_t guild, uint64_t *out)
 {
-    return bh__api->guild_owner(c, guild);
+    *out = 0;
+    if (!BH_API_HAS(bh__api, guild_owner_get))
+        return BH_ENOSYS;
+    return bh__api->guild_owner_get(c, guild, out);
 }
 
 /*
@@ -182,22 +223,39 @@ static inline uint64_t bh_guild_owner(bh_ctx *c, uint64_t guild)
  * owner may manage every role but @everyone and managed ones, whatever roles
  * they hold; anyone else needs Manage Roles (Administrator includes it) and the
  * role strictly below their highest role (Administrator does not lift that).
- * `roles` are the member's role ids (bh_member_roles() for the acting member).
- * 0 when allowed; BH_EPERM with *why (may be NULL) a bh_role_deny; BH_ENOTFOUND
- * for a role or guild Discord does not know. Decide with this rather than your
- * own copy of the rules.
+ * `roles` are the member's role ids (bh_actor_roles() for the acting member).
+ * 0 when allowed; BH_EPERM with *why (may be NULL) saying why; BH_ENOTFOUND for a
+ * role or guild the cache does not know. Decide with this rather than your own
+ * copy of the rules.
  */
 static inline int bh_member_can_manage_role(bh_ctx *c, uint64_t guild, uint64_t user,
                                             const uint64_t *roles, int n, uint64_t role,
-                                            int *why)
+                                            enum bh_role_deny *why)
 {
-    return bh__api->member_can_manage_role(c, guild, user, roles, n, role, why);
+    int w = BH_ROLE_OK;
+    if (why)
+        *why = BH_ROLE_OK;
+    if (!BH_API_HAS(bh__api, member_can_manage_role))
+        return BH_ENOSYS;
+    int rc = bh__api->member_can_manage_role(c, guild, user, roles, n, role, &w);
+    if (why)
+        *why = (enum bh_role_deny)w;
+    return rc;
 }
 
 /* The same question for the bot itself: can it give `role` to members now? */
-static inline int bh_bot_can_manage_role(bh_ctx *c, uint64_t guild, uint64_t role, int *why)
+static inline int bh_bot_can_manage_role(bh_ctx *c, uint64_t guild, uint64_t role,
+                                         enum bh_role_deny *why)
 {
-    return bh__api->bot_can_manage_role(c, guild, role, why);
+    int w = BH_ROLE_OK;
+    if (why)
+        *why = BH_ROLE_OK;
+    if (!BH_API_HAS(bh__api, bot_can_manage_role))
+        return BH_ENOSYS;
+    int rc = bh__api->bot_can_manage_role(c, guild, role, &w);
+    if (why)
+        *why = (enum bh_role_deny)w;
+    return rc;
 }
 
 #ifdef __cplusplus

@@ -1,14 +1,49 @@
 /*
- * Inside the guild cache: the compact guild (cache_guild.c encodes and decodes
- * it), the expanded form an event is applied to, and the JSON readers
- * (cache_json.c).
+ * Inside the guild cache: the table of guilds (cache_table.c), the compact
+ * guild (cache_guild.c encodes and decodes it), the expanded form an event is
+ * applied to (cache_events.c), and the JSON readers (cache_json.c). The
+ * queries are cache_query.c and cache_perms.c.
  */
 #ifndef BH_CACHE_INTERNAL_H
 #define BH_CACHE_INTERNAL_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Locking: `wlock` serialises writers; `lock` (a rwlock preferring writers, so a
+ * stream of readers cannot starve the loop thread) guards what readers see. A
+ * writer holds `wlock` throughout, so it may read the table without `lock`; it
+ * builds the new guild outside `lock` and takes `lock` only to swap the pointer.
+ */
+struct cache_slot {
+    uint64_t id; /* 0 when empty */
+    struct cache_guild *g;
+};
+
+struct cache {
+    pthread_rwlock_t lock;
+    pthread_mutex_t wlock;
+    uint64_t bot_id;
+    struct cache_slot *slots;
+    uint32_t mask;
+    uint32_t count;
+};
+
+/* The guild with this id, or NULL. The caller holds `lock` or `wlock`. */
+struct cache_guild *ct_get(const struct cache *c, uint64_t id);
+/*
+ * Inserts or replaces under `lock`; *old is the guild replaced, for the caller to
+ * free after. 0 or BH_ENOMEM.
+ */
+int ct_put(struct cache *c, struct cache_guild *g, struct cache_guild **old);
+/* Removes and frees a guild (nothing when absent). */
+void ct_del(struct cache *c, uint64_t id);
+/* Takes the read lock and finds the guild; the caller unlocks with ct_runlock(). */
+const struct cache_guild *ct_rlock_guild(const struct cache *c, uint64_t id);
+void ct_runlock(const struct cache *c);
 
 /*
  * A bump allocator for the expanded form of one event: everything is freed at

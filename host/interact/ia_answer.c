@@ -17,14 +17,6 @@
 #include "plugin/plug_internal.h"
 #include "plugin/plug_rest.h"
 
-#define CB_PONG 1
-#define CB_MESSAGE 4
-#define CB_DEFERRED_MESSAGE 5
-#define CB_DEFERRED_UPDATE 6
-#define CB_UPDATE 7
-#define CB_AUTOCOMPLETE 8
-#define CB_MODAL 9
-
 #define DISCORD_UNKNOWN_INTERACTION 10062
 #define DISCORD_ALREADY_ACKNOWLEDGED 40060
 
@@ -57,7 +49,8 @@ int64_t ia_ack_deadline(uint64_t id, int64_t arrived_ms)
 /* A component, or a modal submitted from one: Discord allows updating that message. */
 static int has_message(const ia_call *call)
 {
-    return call->type == 3 || (call->type == 5 && json_object_get(call->ia, "message"));
+    return call->type == IA_COMPONENT ||
+           (call->type == IA_MODAL && json_object_get(call->ia, "message"));
 }
 
 static ia_call *call_of(bh_ctx *c, const char *what)
@@ -210,7 +203,7 @@ static int followup(bh_ctx *c, ia_call *call, const json_t *body, uint64_t *mess
 static int answer_deferred(bh_ctx *c, ia_call *call, const json_t *body)
 {
     int ephemeral = (json_integer_value(json_object_get(body, "flags")) & BH_MSG_EPHEMERAL) != 0;
-    if (call->defer_type == CB_DEFERRED_UPDATE)
+    if (call->defer_type == IA_CB_DEFERRED_UPDATE)
         return followup(c, call, body, NULL);
     if (ephemeral == call->defer_ephemeral)
         return webhook(c, call, "PATCH", "/messages/@original", body, NULL);
@@ -242,13 +235,13 @@ int ia_api_reply(bh_ctx *c, bh_msg *m)
     int rc = prepare(c, m, "bh_reply", &call, &body);
     if (rc < 0)
         return rc;
-    if (call->type == 4) {
+    if (call->type == IA_AUTOCOMPLETE) {
         plug_set_error(c, "bh_reply: autocomplete is answered with bh_autocomplete()");
         return BH_ESTATE;
     }
     int st;
     if (claim_first(call, &st))
-        return send_callback(c, call, CB_MESSAGE, body);
+        return send_callback(c, call, IA_CB_MESSAGE, body);
     if (st == IA_DEFERRED) {
         set_state(call, IA_ANSWERED);
         return answer_deferred(c, call, body);
@@ -273,9 +266,9 @@ int ia_api_update(bh_ctx *c, bh_msg *m)
     }
     int st;
     if (claim_first(call, &st))
-        return send_callback(c, call, CB_UPDATE, body);
-    if ((st == IA_DEFERRED && call->defer_type == CB_DEFERRED_UPDATE) ||
-        (st == IA_ANSWERED && call->answered_type == CB_UPDATE)) {
+        return send_callback(c, call, IA_CB_UPDATE, body);
+    if ((st == IA_DEFERRED && call->defer_type == IA_CB_DEFERRED_UPDATE) ||
+        (st == IA_ANSWERED && call->answered_type == IA_CB_UPDATE)) {
         set_state(call, IA_ANSWERED);
         return webhook(c, call, "PATCH", "/messages/@original", body, NULL);
     }
@@ -301,7 +294,7 @@ int ia_api_defer(bh_ctx *c, int ephemeral)
         plug_set_error(c, "bh_defer: the interaction is already answered");
         return BH_ESTATE;
     }
-    int type = has_message(call) && !ephemeral ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
+    int type = has_message(call) && !ephemeral ? IA_CB_DEFERRED_UPDATE : IA_CB_DEFERRED_MESSAGE;
     json_t *data = ephemeral ? json_pack("{s:i}", "flags", BH_MSG_EPHEMERAL) : NULL;
     int rc = send_callback(c, call, type, data);
     json_decref(data);
@@ -328,7 +321,7 @@ int ia_api_modal_open(bh_ctx *c, bh_modal *md)
         call->refused = 1;
         return BH_ELIMIT;
     }
-    if (call->type != 2 && call->type != 3) {
+    if (call->type != IA_COMMAND && call->type != IA_COMPONENT) {
         plug_set_error(c, "bh_modal_open: only a command or a component can open a modal");
         return BH_ESTATE;
     }
@@ -340,7 +333,7 @@ int ia_api_modal_open(bh_ctx *c, bh_modal *md)
                                          : "answered");
         return BH_ESTATE;
     }
-    return send_callback(c, call, CB_MODAL, body);
+    return send_callback(c, call, IA_CB_MODAL, body);
 }
 
 int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
@@ -348,10 +341,10 @@ int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
     ia_call *call = call_of(c, "bh_autocomplete");
     if (!call)
         return BH_ESTATE;
-    if (call->type != 4 || !json_is_array(choices) || json_array_size(choices) > 25) {
+    if (call->type != IA_AUTOCOMPLETE || !json_is_array(choices) || json_array_size(choices) > 25) {
         plug_set_error(c, "bh_autocomplete: answers an autocomplete request with at most 25 "
                           "choices");
-        return call->type != 4 ? BH_ESTATE : BH_ELIMIT;
+        return call->type != IA_AUTOCOMPLETE ? BH_ESTATE : BH_ELIMIT;
     }
     int st;
     if (!claim_first(call, &st)) {
@@ -359,7 +352,7 @@ int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
         return BH_ESTATE;
     }
     json_t *data = json_pack("{s:O}", "choices", choices);
-    int rc = send_callback(c, call, CB_AUTOCOMPLETE, data);
+    int rc = send_callback(c, call, IA_CB_AUTOCOMPLETE, data);
     json_decref(data);
     return rc;
 }
@@ -480,7 +473,7 @@ static void send_auto_defer(ia_call *call)
 
 void ia_answer_auto_defer(ia_call *call)
 {
-    if (call->type == 4)
+    if (call->type == IA_AUTOCOMPLETE)
         return; /* autocomplete cannot be deferred */
     pthread_mutex_lock(&call->mu);
     if (call->state != IA_NEW) {
@@ -493,8 +486,8 @@ void ia_answer_auto_defer(ia_call *call)
      * so an update edits that message. Commands and other modals: "thinking", seen
      * only by the user.
      */
-    call->defer_type = has_message(call) ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
-    call->defer_ephemeral = call->defer_type == CB_DEFERRED_MESSAGE;
+    call->defer_type = has_message(call) ? IA_CB_DEFERRED_UPDATE : IA_CB_DEFERRED_MESSAGE;
+    call->defer_ephemeral = call->defer_type == IA_CB_DEFERRED_MESSAGE;
     pthread_mutex_unlock(&call->mu);
     log_fields(LOG_DEBUG, "interact", NULL, "auto-deferring %s after %lld ms", call->key,
                (long long)(ia_now_ms() - call->started_ms));
@@ -510,7 +503,7 @@ static void send_text(bh_ctx *c, ia_call *call, int mine, int st, const char *te
     const char *err;
     const json_t *body = ia_msg_body(m, &err);
     if (mine) {
-        send_callback(c, call, CB_MESSAGE, body);
+        send_callback(c, call, IA_CB_MESSAGE, body);
     } else if (st == IA_DEFERRED) {
         set_state(call, IA_ANSWERED);
         answer_deferred(c, call, body);
@@ -523,7 +516,7 @@ static void send_text(bh_ctx *c, ia_call *call, int mine, int st, const char *te
 static void send_empty_choices(bh_ctx *c, ia_call *call)
 {
     json_t *data = json_pack("{s:[]}", "choices");
-    send_callback(c, call, CB_AUTOCOMPLETE, data);
+    send_callback(c, call, IA_CB_AUTOCOMPLETE, data);
     json_decref(data);
 }
 
@@ -540,11 +533,12 @@ const char *ia_answer_outcome(ia_call *call)
     if (autod)
         return "auto-deferred";
     switch (type) {
-    case CB_MESSAGE: return "message";
-    case CB_DEFERRED_MESSAGE: case CB_DEFERRED_UPDATE: return "deferred";
-    case CB_UPDATE: return "update";
-    case CB_AUTOCOMPLETE: return "choices";
-    case CB_MODAL: return "modal";
+    case IA_CB_MESSAGE: return "message";
+    case IA_CB_DEFERRED_MESSAGE:
+    case IA_CB_DEFERRED_UPDATE: return "deferred";
+    case IA_CB_UPDATE: return "update";
+    case IA_CB_AUTOCOMPLETE: return "choices";
+    case IA_CB_MODAL: return "modal";
     default: return "acknowledged";
     }
 }
@@ -568,7 +562,7 @@ void ia_answer_finish(ia_call *call, int rc)
         goto out;
     /* A message a builder refused is an error only when nothing else was sent instead. */
     if (rc < 0 || (mine && call->refused)) {
-        if (call->type == 4) {
+        if (call->type == IA_AUTOCOMPLETE) {
             if (mine)
                 send_empty_choices(c, call);
         } else {
@@ -581,13 +575,13 @@ void ia_answer_finish(ia_call *call, int rc)
         }
     } else if (mine) {
         /* The handler answered nothing: acknowledge, so Discord shows no failure. */
-        if (call->type == 3)
-            send_callback(c, call, CB_DEFERRED_UPDATE, NULL);
-        else if (call->type == 4)
+        if (call->type == IA_COMPONENT)
+            send_callback(c, call, IA_CB_DEFERRED_UPDATE, NULL);
+        else if (call->type == IA_AUTOCOMPLETE)
             send_empty_choices(c, call);
         else
             send_text(c, call, mine, st, "Done.");
-    } else if (st == IA_DEFERRED && call->defer_type == CB_DEFERRED_MESSAGE) {
+    } else if (st == IA_DEFERRED && call->defer_type == IA_CB_DEFERRED_MESSAGE) {
         send_text(c, call, mine, st, "Done.");
     }
 out:
@@ -614,10 +608,10 @@ void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *te
         return;
     char path[700];
     snprintf(path, sizeof path, "/interactions/%s/%s/callback", id, token);
-    json_t *body = type == 4 ? json_pack("{s:i,s:{s:[]}}", "type", CB_AUTOCOMPLETE, "data",
-                                         "choices")
-                             : json_pack("{s:i,s:{s:s,s:i}}", "type", CB_MESSAGE, "data",
-                                         "content", text, "flags", BH_MSG_EPHEMERAL);
+    json_t *body = type == IA_AUTOCOMPLETE
+                       ? json_pack("{s:i,s:{s:[]}}", "type", IA_CB_AUTOCOMPLETE, "data", "choices")
+                       : json_pack("{s:i,s:{s:s,s:i}}", "type", IA_CB_MESSAGE, "data", "content",
+                                   text, "flags", BH_MSG_EPHEMERAL);
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     int64_t deadline = ia_ack_deadline(strtoull(id, NULL, 10), ia_now_ms());

@@ -1,5 +1,6 @@
 /* Message and modal builders with Discord's limits (see Discord's message and component docs). */
 #include "interact/ia_build.h"
+#include "interact/ia_internal.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -428,7 +429,7 @@ bh_row *ia_msg_row(bh_msg *m)
     }
     bh_row *r = &m->rows[m->nrows++];
     r->m = m;
-    r->obj = json_pack("{s:i,s:[]}", "type", 1, "components");
+    r->obj = json_pack("{s:i,s:[]}", "type", IA_COMP_ACTION_ROW, "components");
     json_array_append_new(list, r->obj);
     return r;
 }
@@ -452,7 +453,7 @@ int ia_row_button(bh_row *r, int style, const char *label, const char *custom_id
     if (check_len(err, "button label", label, MAX_LABEL, 0) < 0 ||
         check_len(err, "button emoji", emoji, SIZE_MAX, 0) < 0)
         return BH_ELIMIT;
-    json_t *b = json_pack("{s:i,s:i}", "type", 2, "style", style);
+    json_t *b = json_pack("{s:i,s:i}", "type", IA_COMP_BUTTON, "style", style);
     if (label && *label)
         json_object_set_new(b, "label", json_string(label));
     if (emoji && *emoji)
@@ -705,8 +706,8 @@ int ia_modal_text(bh_modal *md, const char *custom_id, const char *label, int st
         if (strcmp(json_string_value(json_object_get(input, "custom_id")), custom_id) == 0)
             return fail(md->err, "text input custom_id '%s' is used twice", custom_id);
     }
-    json_t *input = json_pack("{s:i,s:s,s:s,s:i,s:b}", "type", 4, "custom_id", custom_id,
-                              "label", label, "style", style, "required", required);
+    json_t *input = json_pack("{s:i,s:s,s:s,s:i,s:b}", "type", IA_COMP_TEXT_INPUT, "custom_id",
+                              custom_id, "label", label, "style", style, "required", required);
     if (min_length)
         json_object_set_new(input, "min_length", json_integer(min_length));
     if (max_length)
@@ -715,7 +716,8 @@ int ia_modal_text(bh_modal *md, const char *custom_id, const char *label, int st
         json_object_set_new(input, "value", json_string(value));
     if (placeholder && *placeholder)
         json_object_set_new(input, "placeholder", json_string(placeholder));
-    json_array_append_new(rows, json_pack("{s:i,s:[o]}", "type", 1, "components", input));
+    json_array_append_new(
+        rows, json_pack("{s:i,s:[o]}", "type", IA_COMP_ACTION_ROW, "components", input));
     md->ninputs++;
     return 0;
 }

@@ -89,7 +89,7 @@ static const char *outcome_name(int rc)
  */
 static void log_command(ia_call *call, db_session *s, int64_t latency_ms)
 {
-    if (!call->mgr->o.db || call->type != 2)
+    if (!call->mgr->o.db || call->type != IA_COMMAND)
         return;
     const json_t *ia = call->ia;
     const json_t *user = json_object_get(json_object_get(ia, "member"), "user");
@@ -120,7 +120,10 @@ static void log_command(ia_call *call, db_session *s, int64_t latency_ms)
 
 static const char *kind_name(int type)
 {
-    return type == 2 ? "command" : type == 3 ? "component" : type == 4 ? "autocomplete" : "modal";
+    return type == IA_COMMAND        ? "command"
+           : type == IA_COMPONENT    ? "component"
+           : type == IA_AUTOCOMPLETE ? "autocomplete"
+                                     : "modal";
 }
 
 /* At debug: one line per interaction. The route, never the custom_id's data or the token. */
@@ -130,7 +133,7 @@ static void log_interaction(ia_call *call, int rc, int64_t latency_ms)
         return;
     const char *plugin = plug_gen_name(call->call.gen);
     char fields[600];
-    if (call->type == 2 || call->type == 4)
+    if (call->type == IA_COMMAND || call->type == IA_AUTOCOMPLETE)
         snprintf(fields, sizeof fields, "plugin=%s kind=%s command=\"%s\"", plugin,
                  kind_name(call->type), call->key);
     else
@@ -237,7 +240,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
     if (ensure_async(m) < 0)
         return;
     int type = (int)json_integer_value(json_object_get(interaction, "type"));
-    if (type == 1)
+    if (type == IA_PING)
         return; /* PING is for HTTP interaction endpoints; the gateway never sends it */
 
     ia_call *call = calloc(1, sizeof *call);
@@ -255,19 +258,22 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
     }
     if (plug_route(m->o.plugins, call->route_kind, call->key, &call->call) < 0) {
         log_fields(LOG_INFO, "interact", NULL, "no handler for %s '%s': answered as stale",
-                   type == 2 ? "command" : type == 4 ? "autocomplete" : "custom_id", call->key);
+                   type == IA_COMMAND        ? "command"
+                   : type == IA_AUTOCOMPLETE ? "autocomplete"
+                                             : "custom_id",
+                   call->key);
         ia_answer_unrouted(m, interaction, type,
-                           type == 2 ? "This command is not available right now."
-                                     : "This control is no longer active.");
+                           type == IA_COMMAND ? "This command is not available right now."
+                                              : "This control is no longer active.");
         call_free(call);
         return;
     }
     if (over_capacity(m, call))
         return;
-    call->ctx = plug_ctx_new(type == 2   ? BH_CTX_COMMAND
-                             : type == 3 ? BH_CTX_COMPONENT
-                             : type == 4 ? BH_CTX_AUTOCOMPLETE
-                                         : BH_CTX_MODAL,
+    call->ctx = plug_ctx_new(type == IA_COMMAND        ? BH_CTX_COMMAND
+                             : type == IA_COMPONENT    ? BH_CTX_COMPONENT
+                             : type == IA_AUTOCOMPLETE ? BH_CTX_AUTOCOMPLETE
+                                                       : BH_CTX_MODAL,
                              call->key, json_incref(interaction), m->o.db);
     if (!call->ctx) {
         plug_call_release(m->o.plugins, &call->call);

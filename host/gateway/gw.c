@@ -17,12 +17,6 @@
 
 /* ---- small helpers ------------------------------------------------------------- */
 
-uint64_t gw__now_ms(gw *g)
-{
-    (void)g;
-    return uv_hrtime() / 1000000;
-}
-
 double gw__random(gw *g)
 {
     /* xorshift64*: jitter only, nothing secret. */

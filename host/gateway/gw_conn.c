@@ -13,6 +13,7 @@
 
 #include <bothost/abi.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "gateway/gw_internal.h"
 
@@ -212,7 +213,7 @@ static int conn_on_writeable(gw_conn *c)
     gw_out *m = c->qhead;
     if (!m)
         return 0;
-    uint64_t now = gw__now_ms(c->g), oldest = now;
+    uint64_t now = clock_now_ms(), oldest = now;
     int used = conn_window_count(c, now, &oldest);
     int limit = m->heartbeat ? GW_SEND_LIMIT : GW_SEND_LIMIT - c->reserve;
     if (used >= limit) {

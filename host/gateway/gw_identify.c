@@ -7,6 +7,7 @@
 
 #include <bothost/abi.h>
 
+#include "core/clock.h"
 #include "gateway/gw_internal.h"
 
 /*
@@ -76,7 +77,7 @@ static void idq_pump(gw_idq *q)
 {
     uint64_t spacing = (uint64_t)q->interval_ms + GW_IDQ_SLACK_MS;
     for (;;) {
-        uint64_t now = uv_hrtime() / 1000000;
+        uint64_t now = (uint64_t)clock_now_ms();
         uint64_t wake = 0;
         gw_shard *pick = NULL;
         for (gw_shard *s = q->head; s; s = s->iq_next) {

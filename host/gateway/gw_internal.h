@@ -115,7 +115,6 @@ struct gw {
 };
 
 /* gw.c */
-uint64_t gw__now_ms(gw *g);
 double gw__random(gw *g);   /* uniform in [0, 1) */
 void gw__shard_set_state(gw_shard *sh, int state);
 void gw__shard_connect(gw_shard *sh);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "interact/ia_api.h"
 #include "interact/ia_build.h"
@@ -20,13 +21,6 @@
 #define DISCORD_UNKNOWN_INTERACTION 10062
 #define DISCORD_ALREADY_ACKNOWLEDGED 40060
 
-int64_t ia_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 #define DISCORD_EPOCH_MS 1420070400000LL
 /* Clocks further apart than this make the snowflake's time useless. */
 #define MAX_CLOCK_SKEW_MS 10000
@@ -34,15 +28,12 @@ int64_t ia_now_ms(void)
 int64_t ia_ack_deadline(uint64_t id, int64_t arrived_ms)
 {
     int64_t by_arrival = arrived_ms + IA_ACK_WINDOW_MS;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     int64_t created = (int64_t)(id >> 22) + DISCORD_EPOCH_MS;
-    int64_t age = wall - created;
+    int64_t age = clock_wall_ms() - created;
     if (age < -MAX_CLOCK_SKEW_MS || age > MAX_CLOCK_SKEW_MS)
         return by_arrival;
     /* Discord's window runs from the interaction's creation, which its id tells. */
-    int64_t by_creation = ia_now_ms() - age + IA_ACK_WINDOW_MS;
+    int64_t by_creation = clock_now_ms() - age + IA_ACK_WINDOW_MS;
     return by_creation < by_arrival ? by_creation : by_arrival;
 }
 
@@ -131,7 +122,7 @@ static int send_callback(bh_ctx *c, ia_call *call, int type, const json_t *data)
     for (;;) {
         rc = plug_rest_call(c, "POST", path, body, NULL, REST_F_NO_RETRY, NULL);
         if (rc >= 0 || !transient(c, rc) ||
-            ia_now_ms() + backoff > ia_ack_deadline(call->id, call->started_ms))
+            clock_now_ms() + backoff > ia_ack_deadline(call->id, call->started_ms))
             break;
         log_fields(LOG_DEBUG, "interact", NULL, "response to %s failed (HTTP %d): retrying",
                    call->key, c->http_status);
@@ -423,7 +414,8 @@ static void defer_done(rest_response *res, void *arg)
         call->acked = 1;
     } else if (res->code == 0 && (res->status == 0 || res->status >= 500) &&
                res->result != BH_ESTATE &&
-               ia_now_ms() < ia_ack_deadline(call->id, call->started_ms) && call->defer_attempts < 3) {
+               clock_now_ms() < ia_ack_deadline(call->id, call->started_ms) &&
+               call->defer_attempts < 3) {
         again = 1; /* still DEFERRING: the handler keeps waiting */
     } else {
         /* Unknown interaction: too late already. Anything else: let the handler try. */
@@ -490,7 +482,7 @@ void ia_answer_auto_defer(ia_call *call)
     call->defer_ephemeral = call->defer_type == IA_CB_DEFERRED_MESSAGE;
     pthread_mutex_unlock(&call->mu);
     log_fields(LOG_DEBUG, "interact", NULL, "auto-deferring %s after %lld ms", call->key,
-               (long long)(ia_now_ms() - call->started_ms));
+               (long long)(clock_now_ms() - call->started_ms));
     send_auto_defer(call);
 }
 
@@ -614,7 +606,7 @@ void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *te
                                    text, "flags", BH_MSG_EPHEMERAL);
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
-    int64_t deadline = ia_ack_deadline(strtoull(id, NULL, 10), ia_now_ms());
+    int64_t deadline = ia_ack_deadline(strtoull(id, NULL, 10), clock_now_ms());
     int rc = s ? ia_pace_send(m, deadline, path, s, unrouted_done, NULL) : BH_ENOMEM;
     /* Past the window already when it reached us (a backlog): counted like the others too late. */
     if (rc == BH_ETIMEDOUT)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "interact/ia_internal.h"
 #include "metrics/metrics.h"
@@ -167,7 +168,7 @@ static void run_call(void *arg)
                    plug_gen_name(call->call.gen), call->key, call->err);
     }
     ia_answer_finish(call, rc);
-    int64_t latency = ia_now_ms() - call->started_ms;
+    int64_t latency = clock_now_ms() - call->started_ms;
 
     char labels[300];
     metrics_labels(labels, sizeof labels, "plugin", plug_gen_name(call->call.gen), "kind",
@@ -200,7 +201,7 @@ static int over_capacity(ia_mgr *m, ia_call *call)
                    kind_name(call->type), "outcome", "busy", NULL);
     metrics_counter_add("bothost_interactions_total", labels, 1);
     ia_answer_unrouted(m, call->ia, call->type, "The bot is busy right now; try again in a moment.");
-    int64_t now = ia_now_ms();
+    int64_t now = clock_now_ms();
     if (now - m->busy_logged_ms >= 1000) {
         log_fields(LOG_WARN, "interact", NULL,
                    "overloaded: %" PRIu64 " interaction(s) answered \"busy\" so far (%d in "
@@ -221,7 +222,7 @@ static int over_capacity(ia_mgr *m, ia_call *call)
 static uint64_t auto_defer_delay(ia_mgr *m, ia_call *call)
 {
     int64_t at = ia_ack_deadline(call->id, call->started_ms) - IA_ACK_WINDOW_MS + m->o.auto_defer_ms;
-    int64_t now = ia_now_ms();
+    int64_t now = clock_now_ms();
     return at > now ? (uint64_t)(at - now) : 0;
 }
 
@@ -248,7 +249,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
         return;
     call->mgr = m;
     call->ia = json_incref(interaction);
-    call->started_ms = ia_now_ms();
+    call->started_ms = clock_now_ms();
     pthread_mutex_init(&call->mu, NULL);
     pthread_cond_init(&call->cv, NULL);
     if (ia_call_parse(call) < 0) {

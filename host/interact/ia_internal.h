@@ -165,7 +165,4 @@ void ia_pace_drop_all(ia_mgr *m);
  */
 int64_t ia_ack_deadline(uint64_t id, int64_t arrived_ms);
 
-/* Monotonic milliseconds. */
-int64_t ia_now_ms(void);
-
 #endif

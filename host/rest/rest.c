@@ -11,12 +11,8 @@
 
 #include <bothost/abi.h>
 
+#include "core/clock.h"
 #include "core/log.h"
-
-uint64_t rest_now(void)
-{
-    return uv_hrtime() / 1000000u;
-}
 
 /* ---- create / destroy ------------------------------------------------------------------ */
 
@@ -104,8 +100,8 @@ int rest_create(rest **out, uv_loop_t *loop, const rest_opts *opts)
     uv_async_init(loop, &r->async, rest_call_drain);
     r->async.data = r;
     r->handles_open += 2;
-    r->invalid_window_start = rest_now();
-    r->last_sweep = rest_now();
+    r->invalid_window_start = clock_now_ms();
+    r->last_sweep = clock_now_ms();
     log_fields(LOG_DEBUG, "rest", NULL, "REST client for %s://%s:%d%s", r->tls ? "https" : "http",
                r->host, r->port, r->base_path);
     *out = r;
@@ -193,7 +189,7 @@ int rest_request(rest *r, const rest_req *req, rest_cb cb, void *arg)
     op->cb = cb;
     op->arg = arg;
     op->flags = req->flags;
-    op->t_start = rest_now();
+    op->t_start = clock_now_ms();
     res->route = route->name;
     op->method = strdup(req->method);
     op->major = strdup(major);
@@ -236,9 +232,9 @@ void rest_op_finish(rest_op *op, int result)
     rest *r = op->r;
     rest_response *res = op->res;
     res->result = result;
-    res->latency_ms = (int64_t)(rest_now() - op->t_start);
+    res->latency_ms = (int64_t)(clock_now_ms() - op->t_start);
     if (op->wait_since) {
-        res->wait_ms += (int64_t)(rest_now() - op->wait_since);
+        res->wait_ms += (int64_t)(clock_now_ms() - op->wait_since);
         op->wait_since = 0;
     }
     if (result != 0 && !res->message[0])

@@ -11,6 +11,7 @@
 
 #include <bothost/abi.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 
 static void retry_later(rest_op *op, uint64_t now, const char *why)
@@ -104,7 +105,7 @@ void rest_attempt_done(rest_op *op)
 {
     rest *r = op->r;
     rest_response *res = op->res;
-    uint64_t now = rest_now();
+    uint64_t now = clock_now_ms();
 
     if (op->prev_inflight || r->inflight == op) {
         if (op->prev_inflight)

@@ -21,6 +21,8 @@
 
 #include <bothost/abi.h>
 
+#include "core/clock.h"
+
 /* Requests that arrive within a few ms of each other may land in the same second. */
 #define REST_GLOBAL_WINDOW_MS 1050
 #define REST_BUCKET_IDLE_MS 60000
@@ -188,7 +190,7 @@ rest_bucket *rest_bucket_for(rest *r, const rest_route *route, const char *major
         return NULL;
     }
     b->key = key;
-    b->last_used = rest_now();
+    b->last_used = clock_now_ms();
     if (r->nbuckets >= r->table_size)
         table_grow(r);
     table_insert(r, b);

@@ -28,6 +28,7 @@
 
 #include <bothost/abi.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 
 #define REST_MAX_ANSWER (8u << 20)
@@ -444,7 +445,7 @@ void rest_conn_start(rest_op *op)
 {
     rest *r = op->r;
     reset_attempt(op);
-    op->t_attempt = rest_now();
+    op->t_attempt = clock_now_ms();
     CURL *e = r->neasy_free ? r->easy_free[--r->neasy_free] : curl_easy_init();
     if (!e || build_lists(op) < 0) {
         if (e)

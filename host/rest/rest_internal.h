@@ -70,7 +70,7 @@ struct rest_op {
     void *arg;
     rest_response *res;
 
-    uint64_t t_start;           /* ms, rest_now() */
+    uint64_t t_start;           /* ms, clock_now_ms() */
     uint64_t not_before;        /* a retry's backoff or a 429's wait */
     uint64_t wait_since;        /* 0, or when it began waiting for a limit */
     uint64_t t_attempt;         /* when the attempt on the wire began */
@@ -177,9 +177,6 @@ struct rest {
     rest_route_stat *rstats;
     size_t nrstats, caprstats;
 };
-
-/* Monotonic milliseconds. */
-uint64_t rest_now(void);
 
 /* rest.c: ends a request for good and calls its callback. */
 void rest_op_finish(rest_op *op, int result);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 
 #define REST_DNS_TTL_MS 300000
@@ -55,7 +56,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
         else
             uv_ip4_name((const struct sockaddr_in *)pick->ai_addr, ip, sizeof ip);
         snprintf(r->addr, sizeof r->addr, "%s", ip);
-        r->addr_time = rest_now();
+        r->addr_time = clock_now_ms();
         r->dns_state = REST_DNS_OK;
     } else if (!had) {
         snprintf(r->dns_error, sizeof r->dns_error, "cannot resolve %s: %s", r->host,
@@ -64,7 +65,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
         r->dns_state = REST_DNS_FAILED;
     } else {
         /* Keep the address that worked until a lookup succeeds. */
-        r->addr_time = rest_now();
+        r->addr_time = clock_now_ms();
     }
     uv_freeaddrinfo(res);
     r->handles_open--;
@@ -243,7 +244,7 @@ void rest_pump(rest *r)
     uint64_t now, next;
     do {
         r->repump = 0;
-        now = rest_now();
+        now = clock_now_ms();
         next = UINT64_MAX;
         run_once(r, now, &next);
     } while (r->repump && !r->closing);
@@ -260,6 +261,6 @@ void rest_pump(rest *r)
     }
     /* The loop's clock lags ours by the time this turn took: catch it up first. */
     uv_update_time(r->loop);
-    now = rest_now();
+    now = clock_now_ms();
     uv_timer_start(&r->timer, on_timer, next > now ? next - now + 1 : 1, 0);
 }

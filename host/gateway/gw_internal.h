@@ -11,6 +11,7 @@
 #define BH_GW_INTERNAL_H
 
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include "gateway/gw.h"
 #include "gateway/gw_frame.h"
@@ -25,7 +26,7 @@ typedef struct gw_shard gw_shard;
 typedef struct gw_conn gw_conn;
 
 typedef struct gw_out {
-    struct gw_out *next;
+    STAILQ_ENTRY(gw_out) next;
     size_t len;
     int heartbeat;
     unsigned char buf[]; /* LWS_PRE bytes, then the payload */
@@ -37,7 +38,7 @@ struct gw_conn {
     gw_conn *next;           /* in g->conns */
     struct lws *wsi;
     gw_frame frame;
-    gw_out *qhead, *qtail;
+    STAILQ_HEAD(, gw_out) queue; /* heartbeats first, then the rest in order */
     int queued;              /* non-heartbeat entries */
     uint64_t sent[GW_SEND_LIMIT]; /* send times (ms), a ring */
     int sent_pos, sent_n;
@@ -79,7 +80,7 @@ struct gw_shard {
 
     /* Identify queue. */
     int iq_waiting;
-    gw_shard *iq_next;
+    TAILQ_ENTRY(gw_shard) iq_link;
 
     /* Counters. */
     int failures;            /* connections in a row that reached no READY/RESUMED */
@@ -94,7 +95,7 @@ typedef struct gw_idq {
     int nbuckets;
     uint64_t *last;          /* per rate_limit_key: when its last identify went out (ms) */
     int interval_ms;
-    gw_shard *head, *tail;
+    TAILQ_HEAD(, gw_shard) waiting;
     void (*grant)(gw_shard *sh);
 } gw_idq;
 

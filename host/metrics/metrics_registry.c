@@ -33,7 +33,7 @@ static struct {
     /* TABLE_SIZE chain heads, allocated with the first series. */
     _Atomic(struct metrics_series *) *_Atomic table;
     size_t nseries;
-    struct metrics_family *fams, *fams_last;
+    STAILQ_HEAD(, metrics_family) fams;
     size_t nfams;
     size_t max_series;
     int warned;
@@ -42,6 +42,7 @@ static struct {
     _Atomic uint64_t dropped;
 } reg = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
+    .fams = STAILQ_HEAD_INITIALIZER(reg.fams),
     .max_series = METRICS_MAX_SERIES_DEFAULT,
 };
 
@@ -65,9 +66,12 @@ static uint64_t series_hash(const char *name, const char *labels)
 
 static struct metrics_family *family_find(const char *name, uint64_t name_hash)
 {
-    for (struct metrics_family *f = reg.fams; f; f = f->next)
+    struct metrics_family *f;
+    STAILQ_FOREACH(f, &reg.fams, next)
+    {
         if (f->name_hash == name_hash && strcmp(f->name, name) == 0)
             return f;
+    }
     return NULL;
 }
 
@@ -102,11 +106,8 @@ static struct metrics_family *family_new(const char *name, uint64_t name_hash,
         f->nbounds = nbounds;
         memcpy(f->bounds, bounds, nbounds * sizeof *bounds);
     }
-    if (reg.fams_last)
-        reg.fams_last->next = f;
-    else
-        reg.fams = f;
-    reg.fams_last = f;
+    STAILQ_INIT(&f->series);
+    STAILQ_INSERT_TAIL(&reg.fams, f, next);
     reg.nfams++;
     return f;
 }
@@ -155,11 +156,7 @@ static struct metrics_series *series_new(metrics_type type, const char *name,
     s->hnext = atomic_load_explicit(chain, memory_order_relaxed);
     /* Everything above is visible to a reader that finds s. */
     atomic_store_explicit(chain, s, memory_order_release);
-    if (f->last)
-        f->last->fnext = s;
-    else
-        f->first = s;
-    f->last = s;
+    STAILQ_INSERT_TAIL(&f->series, s, fnext);
     f->nseries++;
     reg.nseries++;
     *rc = 0;
@@ -402,11 +399,16 @@ int metrics__snapshot(metrics_snapshot *snap)
         metrics__snapshot_free(snap);
         return BH_ENOMEM;
     }
-    for (struct metrics_family *f = reg.fams; f; f = f->next) {
+    struct metrics_family *f;
+    STAILQ_FOREACH(f, &reg.fams, next)
+    {
         snap->fams[snap->nfams] = f;
         snap->fam_nseries[snap->nfams++] = f->nseries;
-        for (struct metrics_series *s = f->first; s; s = s->fnext)
+        struct metrics_series *s;
+        STAILQ_FOREACH(s, &f->series, fnext)
+        {
             snap->series[snap->nseries++] = s;
+        }
     }
     if (reg.ncollectors)
         memcpy(snap->collectors, reg.collectors, reg.ncollectors * sizeof *reg.collectors);
@@ -448,10 +450,12 @@ uint64_t metrics_dropped_series(void)
 void metrics_reset(void)
 {
     pthread_mutex_lock(&reg.lock);
-    for (struct metrics_family *f = reg.fams, *fnext; f; f = fnext) {
-        fnext = f->next;
-        for (struct metrics_series *s = f->first, *snext; s; s = snext) {
-            snext = s->fnext;
+    struct metrics_family *f;
+    while ((f = STAILQ_FIRST(&reg.fams))) {
+        STAILQ_REMOVE_HEAD(&reg.fams, next);
+        struct metrics_series *s;
+        while ((s = STAILQ_FIRST(&f->series))) {
+            STAILQ_REMOVE_HEAD(&f->series, fnext);
             free(s);
         }
         free(f->name);
@@ -462,7 +466,7 @@ void metrics_reset(void)
     free(reg.collectors);
     atomic_store(&reg.table, NULL);
     reg.nseries = 0;
-    reg.fams = reg.fams_last = NULL;
+    STAILQ_INIT(&reg.fams);
     reg.nfams = 0;
     reg.max_series = METRICS_MAX_SERIES_DEFAULT;
     reg.warned = 0;

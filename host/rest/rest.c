@@ -63,6 +63,8 @@ int rest_create(rest **out, uv_loop_t *loop, const rest_opts *opts)
     rest *r = calloc(1, sizeof *r);
     if (!r)
         return BH_ENOMEM;
+    rest_ready_init(r);
+    STAILQ_INIT(&r->calls);
     r->loop = loop;
     r->loop_thread = uv_thread_self();
     r->tls = url.tls;

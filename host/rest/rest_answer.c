@@ -123,7 +123,7 @@ void rest_attempt_done(rest_op *op)
     rest_stats_attempt(r, op, now);
     if (op->status > 0)
         rest_bucket_learn(r, op, now);
-    if (--op->bucket->busy == 0 && op->bucket->head)
+    if (--op->bucket->busy == 0 && !STAILQ_EMPTY(&op->bucket->queue))
         rest_ready_activate(r, op->bucket);
     rest_log_attempt(op, now);
 

@@ -17,6 +17,7 @@
 #include "rest/rest.h"
 
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include <curl/curl.h>
 
@@ -55,7 +56,8 @@ typedef struct rest_op rest_op;
 
 struct rest_op {
     rest *r;
-    rest_op *next;              /* in its bucket's queue, or the in-flight list */
+    STAILQ_ENTRY(rest_op) qlink; /* in its bucket's queue */
+    rest_op *next;               /* in the in-flight list */
     rest_op *prev_inflight;
     rest_bucket *bucket;
     const rest_route *route;
@@ -150,8 +152,8 @@ struct rest {
     size_t table_size, nbuckets;
     /* The scheduler's lists (rest_ready.c); a bucket with queued requests and none
        on the wire is on exactly one of them. */
-    rest_bucket *active_head, *active_tail;   /* to look at on the next turn */
-    rest_bucket *gwait_head, *gwait_tail;     /* waiting for the global limit, FIFO */
+    TAILQ_HEAD(rest_bucket_list, rest_bucket) active; /* to look at on the next turn */
+    struct rest_bucket_list gwait;                    /* waiting for the global limit, FIFO */
     rest_bucket **heap;                       /* waiting until a time, earliest first */
     size_t nheap, capheap;
     uint64_t sched_visits;                    /* buckets looked at: the scheduler's work */
@@ -167,7 +169,7 @@ struct rest {
 
     /* rest_call() */
     uv_mutex_t call_mu;
-    rest_call_job *calls;
+    STAILQ_HEAD(, rest_call_job) calls; /* oldest first */
     int calls_closed;
 
     /* stats */
@@ -209,11 +211,11 @@ enum rest_list { REST_LIST_NONE = 0, REST_LIST_ACTIVE, REST_LIST_GWAIT, REST_LIS
 struct rest_bucket {
     char *key;
     rest_bucket *hnext;         /* hash chain */
-    rest_bucket *anext, *aprev; /* the active or the global-wait list */
+    TAILQ_ENTRY(rest_bucket) alink; /* in the active or the global-wait list */
     int list;                   /* REST_LIST_*: where the scheduler keeps it */
     size_t heap_idx;
     uint64_t wake;              /* on the heap: when to look at it again */
-    rest_op *head, *tail;       /* queued requests */
+    STAILQ_HEAD(, rest_op) queue; /* queued requests */
     int busy;                   /* one request of the bucket is on the wire */
     int known;                  /* limit headers seen */
     int limit, remaining;
@@ -248,6 +250,7 @@ void rest_ready_wait_until(rest *r, rest_bucket *b, uint64_t at);
 void rest_ready_wait_global(rest *r, rest_bucket *b);
 /* Moves every bucket whose time has come to the active list; 0 or the next wake time. */
 uint64_t rest_ready_due(rest *r, uint64_t now);
+void rest_ready_init(rest *r);
 void rest_ready_free(rest *r);
 
 /* 0 when a request may go now, else the time (ms) it may go. */

@@ -143,7 +143,7 @@ static void min_at(uint64_t *next, uint64_t at)
 static int try_send(rest *r, rest_bucket *b, uint64_t now, uint64_t *next)
 {
     r->sched_visits++;
-    rest_op *op = b->head;
+    rest_op *op = STAILQ_FIRST(&b->queue);
     if (b->busy || !op) {
         rest_ready_unlist(r, b); /* the answer on the wire puts it back */
         return TRY_WAITING;
@@ -197,13 +197,13 @@ static void run_once(rest *r, uint64_t now, uint64_t *next)
 {
     uint64_t wake = rest_ready_due(r, now);
     /* Those waiting for the global limit go first: they have waited longest. */
-    while (r->gwait_head && !r->closing) {
+    while (!TAILQ_EMPTY(&r->gwait) && !r->closing) {
         uint64_t at = now < r->global_until ? r->global_until : rest_global_next(r, now);
         if (at) {
             min_at(next, at);
             break;
         }
-        rest_bucket *b = r->gwait_head;
+        rest_bucket *b = TAILQ_FIRST(&r->gwait);
         rest_ready_unlist(r, b);
         int rc = try_send(r, b, now, next);
         if (rc == TRY_REPUMP) {
@@ -215,8 +215,8 @@ static void run_once(rest *r, uint64_t now, uint64_t *next)
             break;
         }
     }
-    for (rest_bucket *b = r->active_head, *bn; b && !r->closing; b = bn) {
-        bn = b->anext;
+    for (rest_bucket *b = TAILQ_FIRST(&r->active), *bn; b && !r->closing; b = bn) {
+        bn = TAILQ_NEXT(b, alink);
         int rc = try_send(r, b, now, next);
         if (rc == TRY_REPUMP) {
             r->repump = 1;

@@ -248,29 +248,16 @@ static int build_url(gw *g, const char *base, char *out, size_t n)
 
 static void shard_schedule_connect(gw_shard *sh);
 
-static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+static void on_resolved(net_lookup *l, int status, const char *addr, const char *error)
 {
-    gw_shard *sh = req->data;
+    gw_shard *sh = l->data;
     gw *g = sh->g;
-    sh->resolving = 0;
     if (g->stopping) {
-        if (res)
-            uv_freeaddrinfo(res);
         gw__pending_done(g);
         return;
     }
-    char addr[64] = "";
-    if (status == 0 && res) {
-        if (res->ai_family == AF_INET6)
-            uv_ip6_name((struct sockaddr_in6 *)res->ai_addr, addr, sizeof addr);
-        else
-            uv_ip4_name((struct sockaddr_in *)res->ai_addr, addr, sizeof addr);
-    }
-    if (res)
-        uv_freeaddrinfo(res);
-    if (status < 0 || !addr[0]) {
-        shard_log(LOG_WARN, sh, "cannot resolve the gateway host: %s",
-                  status < 0 ? uv_strerror(status) : "no address");
+    if (!addr) {
+        shard_log(LOG_WARN, sh, "%s", error);
         shard_schedule_connect(sh);
     } else if (gw__conn_open(sh, addr) < 0) {
         shard_log(LOG_WARN, sh, "cannot open a connection to %s", sh->url);
@@ -282,7 +269,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 void gw__shard_connect(gw_shard *sh)
 {
     gw *g = sh->g;
-    if (g->stopping || sh->state == GW_SHARD_FAILED || sh->conn || sh->resolving)
+    if (g->stopping || sh->state == GW_SHARD_FAILED || sh->conn || sh->lookup.busy)
         return;
     /*
      * Resume where READY said to; after a few failed connections there, fall
@@ -304,18 +291,12 @@ void gw__shard_connect(gw_shard *sh)
         sh->reconnects++;
     sh->connected_once = 1;
     gw__shard_set_state(sh, GW_SHARD_CONNECTING);
-    struct addrinfo hints;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    sh->gai.data = sh;
-    int rc = uv_getaddrinfo(g->loop, &sh->gai, on_resolved, u.host, NULL, &hints);
-    if (rc < 0) {
-        shard_log(LOG_WARN, sh, "cannot resolve the gateway host: %s", uv_strerror(rc));
+    sh->lookup.data = sh;
+    if (net_lookup_start(&sh->lookup, g->loop, u.host, on_resolved) < 0) {
+        shard_log(LOG_WARN, sh, "%s", sh->lookup.error);
         shard_schedule_connect(sh);
         return;
     }
-    sh->resolving = 1;
     g->pending++;
 }
 
@@ -499,8 +480,7 @@ void gw_stop(gw *g, void (*done)(void *arg), void *arg)
         gw__idq_remove(&g->idq, sh);
         if (sh->conn)
             gw__conn_close(sh->conn, GW_CLOSE_RESUMABLE);
-        if (sh->resolving)
-            uv_cancel((uv_req_t *)&sh->gai);
+        net_lookup_cancel(&sh->lookup);
         if (sh->state != GW_SHARD_FAILED)
             gw__shard_set_state(sh, GW_SHARD_IDLE);
     }

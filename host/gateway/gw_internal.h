@@ -63,8 +63,7 @@ struct gw_shard {
     uv_timer_t retry_timer;
     uv_timer_t send_timer;
     int retry;               /* enum gw_retry */
-    uv_getaddrinfo_t gai;
-    int resolving;
+    net_lookup lookup;
     char url[600];           /* the URL being connected to */
 
     /* Session. */

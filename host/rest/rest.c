@@ -134,8 +134,7 @@ void rest_destroy(rest *r)
                 rest_op_finish(op, BH_ESTATE);
         }
     rest_conn_close(r);
-    if (r->gai.data)
-        uv_cancel((uv_req_t *)&r->gai);
+    net_lookup_cancel(&r->dns);
     uv_close((uv_handle_t *)&r->timer, on_handle_closed);
     uv_close((uv_handle_t *)&r->async, on_handle_closed);
 }

@@ -12,7 +12,7 @@
  * HTTP/2 where the server offers it over TLS (several requests on one
  * connection), and its own per-attempt timeout (CURLOPT_TIMEOUT_MS).
  *
- * The address comes from rest_sched.c (uv_getaddrinfo) through
+ * The address comes from rest_sched.c (net_lookup_start) through
  * CURLOPT_CONNECT_TO, so libcurl never resolves a name on the loop thread; the
  * URL keeps the real host name for the Host header, SNI and the certificate.
  *

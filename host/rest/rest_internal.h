@@ -116,8 +116,7 @@ struct rest {
     uv_thread_t loop_thread;
     uv_timer_t timer;           /* the scheduler's next wake-up */
     uv_async_t async;           /* rest_call() hand-over */
-    uv_getaddrinfo_t gai;
-    int handles_open;           /* timers, async, sockets, a running getaddrinfo */
+    int handles_open;           /* timers, async, sockets, a running lookup */
     int closing;
     int pumping, repump;
 
@@ -142,10 +141,10 @@ struct rest {
     int timeout_ms, max_retries, backoff_ms, global_per_sec, max_429_retries;
 
     /* DNS */
+    net_lookup dns; /* dns.error: why the last lookup failed */
     int dns_state;
     char addr[64];
     uint64_t addr_time;
-    char dns_error[320];
 
     /* Buckets: a hash table by key, and the list of those with queued requests. */
     rest_bucket **table;

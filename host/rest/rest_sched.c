@@ -5,7 +5,8 @@
  * bucket, global limit and backoff allow, and sets the timer to the earliest
  * moment something else becomes possible. Nothing polls; libcurl times out
  * the attempts. The API host's address is looked up here too, with
- * uv_getaddrinfo, so that nothing on the loop thread waits for a name.
+ * net_lookup_start() (off the loop), so that nothing on the loop thread waits
+ * for a name.
  */
 #include "rest/rest_internal.h"
 
@@ -32,65 +33,36 @@ void rest_sched_kick(rest *r)
 
 /* ---- DNS ------------------------------------------------------------------------------- */
 
-static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+static void on_resolved(net_lookup *l, int status, const char *addr, const char *error)
 {
-    rest *r = req->data;
-    req->data = NULL;
+    rest *r = l->data;
     if (r->closing) {
-        uv_freeaddrinfo(res);
         rest_handle_closed(r);
         return;
     }
-    int had = r->dns_state == REST_DNS_OK;
-    if (status == 0 && res) {
-        /* One address per attempt: IPv4 first, as IPv6 routes are often missing. */
-        const struct addrinfo *pick = res;
-        for (const struct addrinfo *ai = res; ai; ai = ai->ai_next)
-            if (ai->ai_family == AF_INET) {
-                pick = ai;
-                break;
-            }
-        char ip[64] = "";
-        if (pick->ai_family == AF_INET6)
-            uv_ip6_name((const struct sockaddr_in6 *)pick->ai_addr, ip, sizeof ip);
-        else
-            uv_ip4_name((const struct sockaddr_in *)pick->ai_addr, ip, sizeof ip);
-        snprintf(r->addr, sizeof r->addr, "%s", ip);
+    if (addr) {
+        snprintf(r->addr, sizeof r->addr, "%s", addr);
         r->addr_time = clock_now_ms();
         r->dns_state = REST_DNS_OK;
-    } else if (!had) {
-        snprintf(r->dns_error, sizeof r->dns_error, "cannot resolve %s: %s", r->host,
-                 uv_strerror(status));
-        log_fields(LOG_WARN, "rest", NULL, "%s", r->dns_error);
+    } else if (r->dns_state != REST_DNS_OK) {
+        log_fields(LOG_WARN, "rest", NULL, "%s", error);
         r->dns_state = REST_DNS_FAILED;
     } else {
         /* Keep the address that worked until a lookup succeeds. */
         r->addr_time = clock_now_ms();
     }
-    uv_freeaddrinfo(res);
     r->handles_open--;
     rest_pump(r);
 }
 
 static void resolve(rest *r)
 {
-    if (r->gai.data)
+    if (r->dns.busy)
         return;
-    struct addrinfo hints;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    char port[16];
-    snprintf(port, sizeof port, "%d", r->port);
-    r->gai.data = r;
-    int rc = uv_getaddrinfo(r->loop, &r->gai, on_resolved, r->host, port, &hints);
-    if (rc < 0) {
-        r->gai.data = NULL;
-        if (r->dns_state != REST_DNS_OK) {
-            snprintf(r->dns_error, sizeof r->dns_error, "cannot resolve %s: %s", r->host,
-                     uv_strerror(rc));
+    r->dns.data = r;
+    if (net_lookup_start(&r->dns, r->loop, r->host, on_resolved) < 0) {
+        if (r->dns_state != REST_DNS_OK)
             r->dns_state = REST_DNS_FAILED;
-        }
         return;
     }
     r->handles_open++;
@@ -167,9 +139,9 @@ static int try_send(rest *r, rest_bucket *b, uint64_t now, uint64_t *next)
             return TRY_WAITING;
         }
     }
-    if (r->dns_state != REST_DNS_OK || (r->addr_time + REST_DNS_TTL_MS < now && !r->gai.data)) {
+    if (r->dns_state != REST_DNS_OK || (r->addr_time + REST_DNS_TTL_MS < now && !r->dns.busy)) {
         if (r->dns_state == REST_DNS_FAILED) {
-            fail_unsent(r, b, r->dns_error);
+            fail_unsent(r, b, r->dns.error);
             return TRY_REPUMP;
         }
         resolve(r);

@@ -2,7 +2,6 @@
  * The gateway client: options, the shards' life cycle (connect, lose, back
  * off, reconnect, fail for good), graceful stop, status.
  */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -84,63 +83,6 @@ void gw_opts_init(gw_opts *o)
     o->reconnect_min_ms = 1000;
     o->reconnect_max_ms = 60000;
     o->identify_interval_ms = 5000;
-}
-
-static int parse_int(const char *s, const char **end, int *out)
-{
-    if (!isdigit((unsigned char)*s))
-        return -1;
-    long v = 0;
-    while (isdigit((unsigned char)*s)) {
-        v = v * 10 + (*s++ - '0');
-        if (v > 1000000)
-            return -1;
-    }
-    *end = s;
-    *out = (int)v;
-    return 0;
-}
-
-int gw_shard_spec_parse(const char *shards, const char *shard_ids, int recommended, int *total,
-                        int *first, int *last)
-{
-    const char *end;
-    if (!shards || !*shards || !strcmp(shards, "auto")) {
-        if (recommended < 1) {
-            log_msg(LOG_ERROR, "gateway", "[gateway] shards = auto needs the count from Discord");
-            return BH_EINVAL;
-        }
-        *total = recommended;
-    } else if (parse_int(shards, &end, total) < 0 || *end || *total < 1) {
-        log_msg(LOG_ERROR, "gateway", "[gateway] shards = '%s': expected auto or a number >= 1",
-                shards);
-        return BH_EINVAL;
-    }
-    *first = 0;
-    *last = *total - 1;
-    if (shard_ids && *shard_ids) {
-        if (parse_int(shard_ids, &end, first) < 0)
-            goto bad;
-        if (*end == '\0') {
-            *last = *first;
-        } else if (end[0] == '.' && end[1] == '.') {
-            if (parse_int(end + 2, &end, last) < 0 || *end)
-                goto bad;
-        } else {
-            goto bad;
-        }
-        if (*first > *last || *last >= *total) {
-            log_msg(LOG_ERROR, "gateway",
-                    "[gateway] shard_ids = '%s' is not within the %d shards (0..%d)", shard_ids,
-                    *total, *total - 1);
-            return BH_EINVAL;
-        }
-    }
-    return 0;
-bad:
-    log_msg(LOG_ERROR, "gateway", "[gateway] shard_ids = '%s': expected first..last or N",
-            shard_ids);
-    return BH_EINVAL;
 }
 
 /* ---- create / destroy ---------------------------------------------------------- */

@@ -2,6 +2,7 @@
  * The compact guild: encoding an expanded guild into one allocation, decoding it
  * back, and reading single records in place for queries.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,55 +246,44 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Sorts by id and keeps the last of each run of equal ids (the latest given). */
-static uint32_t sort_roles(struct cx_role *r, uint32_t n)
+/* sort_unique() reads the id at the start of each record. */
+_Static_assert(offsetof(struct cx_role, id) == 0, "a role starts with its id");
+_Static_assert(offsetof(struct cx_chan, id) == 0, "a channel starts with its id");
+
+static uint64_t id_at(const char *p)
 {
-    if (n < 2)
-        return n;
-    qsort(r, n, sizeof *r, cmp_role);
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (k > 0 && r[k - 1].id == r[i].id)
-            r[k - 1] = r[i];
-        else
-            r[k++] = r[i];
-    }
-    return k;
+    uint64_t id;
+    memcpy(&id, p, sizeof id);
+    return id;
 }
 
-static uint32_t sort_chans(struct cx_chan *c, uint32_t n)
+/*
+ * Sorts records that start with their id (or bare ids) with `cmp` and keeps the
+ * last of each run of equal ids: the latest given, as cmp orders a run by input.
+ */
+static uint32_t sort_unique(void *base, uint32_t n, size_t size,
+                            int (*cmp)(const void *, const void *))
 {
     if (n < 2)
         return n;
-    qsort(c, n, sizeof *c, cmp_chan);
+    qsort(base, n, size, cmp);
+    char *p = base;
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (k > 0 && c[k - 1].id == c[i].id)
-            c[k - 1] = c[i];
-        else
-            c[k++] = c[i];
+        char *dst = k > 0 && id_at(p + (k - 1) * size) == id_at(p + i * size) ? p + (k - 1) * size
+                                                                              : p + k++ * size;
+        if (dst != p + i * size)
+            memcpy(dst, p + i * size, size);
     }
-    return k;
-}
-
-static uint32_t sort_ids(uint64_t *v, uint32_t n)
-{
-    if (n < 2)
-        return n;
-    qsort(v, n, sizeof *v, cmp_u64);
-    uint32_t k = 1;
-    for (uint32_t i = 1; i < n; i++)
-        if (v[i] != v[k - 1])
-            v[k++] = v[i];
     return k;
 }
 
 int cg_encode(struct cx_guild *x, struct cache_scratch *s, struct cache_guild **out)
 {
     *out = NULL;
-    x->n_roles = sort_roles(x->roles, x->n_roles);
-    x->n_chans = sort_chans(x->chans, x->n_chans);
-    x->n_bot_roles = sort_ids(x->bot_roles, x->n_bot_roles);
+    x->n_roles = sort_unique(x->roles, x->n_roles, sizeof *x->roles, cmp_role);
+    x->n_chans = sort_unique(x->chans, x->n_chans, sizeof *x->chans, cmp_chan);
+    x->n_bot_roles = sort_unique(x->bot_roles, x->n_bot_roles, sizeof *x->bot_roles, cmp_u64);
     if (x->n_roles > CACHE_MAX_ROLES || x->n_chans > CACHE_MAX_CHANNELS ||
         x->n_bot_roles > CACHE_MAX_ROLES)
         return BH_ELIMIT;

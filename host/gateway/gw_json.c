@@ -251,6 +251,15 @@ static json_t *parse_number(parser *ps)
 
 static json_t *parse_value(parser *ps);
 
+/* After an object's member or an array's element: 1 after ',', 0 after `close`, -1 otherwise. */
+static int after_member(parser *ps, char close)
+{
+    skip_ws(ps);
+    if (ps->p < ps->end && (*ps->p == ',' || *ps->p == close))
+        return *ps->p++ == ',';
+    return -1;
+}
+
 static json_t *parse_object(parser *ps)
 {
     json_t *obj = json_object();
@@ -287,18 +296,11 @@ static json_t *parse_object(parser *ps)
             free(key);
         if (rc < 0)
             goto fail;
-        skip_ws(ps);
-        if (ps->p >= ps->end)
+        int more = after_member(ps, '}');
+        if (more < 0)
             goto fail;
-        if (*ps->p == ',') {
-            ps->p++;
-            continue;
-        }
-        if (*ps->p == '}') {
-            ps->p++;
+        if (!more)
             return obj;
-        }
-        goto fail;
     }
 fail:
     json_decref(obj);
@@ -319,18 +321,11 @@ static json_t *parse_array(parser *ps)
         json_t *v = parse_value(ps);
         if (!v || json_array_append_new(arr, v) < 0)
             goto fail;
-        skip_ws(ps);
-        if (ps->p >= ps->end)
+        int more = after_member(ps, ']');
+        if (more < 0)
             goto fail;
-        if (*ps->p == ',') {
-            ps->p++;
-            continue;
-        }
-        if (*ps->p == ']') {
-            ps->p++;
+        if (!more)
             return arr;
-        }
-        goto fail;
     }
 fail:
     json_decref(arr);

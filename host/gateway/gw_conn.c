@@ -27,19 +27,9 @@ static void conn_free_queue(gw_conn *c)
     c->queued = 0;
 }
 
-static void conn_unlink(gw_conn *c)
-{
-    for (gw_conn **pp = &c->g->conns; *pp; pp = &(*pp)->next)
-        if (*pp == c) {
-            *pp = c->next;
-            return;
-        }
-}
-
 static void conn_free(gw_conn *c)
 {
     gw *g = c->g;
-    conn_unlink(c);
     conn_free_queue(c);
     gw_frame_free(&c->frame);
     free(c);
@@ -82,8 +72,6 @@ int gw__conn_open(gw_shard *sh, const char *address)
     c->g = g;
     c->sh = sh;
     c->reserve = 3;
-    c->next = g->conns;
-    g->conns = c;
     g->pending++;
     sh->conn = c;
 

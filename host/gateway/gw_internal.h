@@ -34,8 +34,7 @@ typedef struct gw_out {
 
 struct gw_conn {
     gw *g;
-    gw_shard *sh;            /* NULL once orphaned */
-    gw_conn *next;           /* in g->conns */
+    gw_shard *sh; /* NULL once orphaned */
     struct lws *wsi;
     gw_frame frame;
     STAILQ_HEAD(, gw_out) queue; /* heartbeats first, then the rest in order */
@@ -104,8 +103,7 @@ struct gw {
     gw_opts o;
     char *url, *token, *state_dir;
     int nshards;
-    gw_shard *shards;        /* o.shard_first .. o.shard_last */
-    gw_conn *conns;          /* every live connection, orphans too */
+    gw_shard *shards; /* o.shard_first .. o.shard_last */
     gw_idq idq;
     uint64_t rng;
     int started, stopping, handles_open;

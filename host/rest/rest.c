@@ -116,12 +116,9 @@ void rest_destroy(rest *r)
         return;
     r->closing = 1;
     rest_call_close(r);
-    while (r->inflight) {
-        rest_op *op = r->inflight;
-        r->inflight = op->next;
-        if (r->inflight)
-            r->inflight->prev_inflight = NULL;
-        op->next = op->prev_inflight = NULL;
+    for (rest_op *op; (op = LIST_FIRST(&r->inflight));) {
+        LIST_REMOVE(op, wire);
+        op->on_wire = 0;
         r->st.in_flight--;
         rest_conn_abandon(op);
         op->bucket->busy--;

@@ -107,14 +107,9 @@ void rest_attempt_done(rest_op *op)
     rest_response *res = op->res;
     uint64_t now = clock_now_ms();
 
-    if (op->prev_inflight || r->inflight == op) {
-        if (op->prev_inflight)
-            op->prev_inflight->next = op->next;
-        else
-            r->inflight = op->next;
-        if (op->next)
-            op->next->prev_inflight = op->prev_inflight;
-        op->next = op->prev_inflight = NULL;
+    if (op->on_wire) {
+        LIST_REMOVE(op, wire);
+        op->on_wire = 0;
         r->st.in_flight--;
     }
     res->attempts++;

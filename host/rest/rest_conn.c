@@ -38,7 +38,7 @@ typedef struct rest_sock {
     uv_poll_t poll;
     rest *r;
     curl_socket_t fd;
-    struct rest_sock *next, *prev;
+    LIST_ENTRY(rest_sock) link; /* in r->socks */
 } rest_sock;
 
 /* ---- X-Audit-Log-Reason ------------------------------------------------------------------ */
@@ -116,15 +116,9 @@ static void on_sock_closed(uv_handle_t *h)
     rest_handle_closed(r);
 }
 
-static void sock_close(rest *r, rest_sock *s)
+static void sock_close(rest_sock *s)
 {
-    if (s->prev)
-        s->prev->next = s->next;
-    else
-        r->socks = s->next;
-    if (s->next)
-        s->next->prev = s->prev;
-    s->next = s->prev = NULL;
+    LIST_REMOVE(s, link);
     uv_close((uv_handle_t *)&s->poll, on_sock_closed);
 }
 
@@ -151,7 +145,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
     if (what == CURL_POLL_REMOVE) {
         if (s) {
             curl_multi_assign(r->multi, fd, NULL);
-            sock_close(r, s);
+            sock_close(s);
         }
         return 0;
     }
@@ -166,10 +160,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
         s->poll.data = s;
         s->r = r;
         s->fd = fd;
-        s->next = r->socks;
-        if (r->socks)
-            r->socks->prev = s;
-        r->socks = s;
+        LIST_INSERT_HEAD(&r->socks, s, link);
         r->handles_open++;
         curl_multi_assign(r->multi, fd, s);
     }
@@ -243,8 +234,8 @@ void rest_conn_close(rest *r)
     r->multi = NULL;
     curl_share_cleanup(r->share);
     r->share = NULL;
-    while (r->socks)
-        sock_close(r, r->socks);
+    while (!LIST_EMPTY(&r->socks))
+        sock_close(LIST_FIRST(&r->socks));
     uv_timer_stop(&r->curl_timer);
     uv_close((uv_handle_t *)&r->curl_timer, on_timer_closed);
 }

@@ -57,8 +57,8 @@ typedef struct rest_op rest_op;
 struct rest_op {
     rest *r;
     STAILQ_ENTRY(rest_op) qlink; /* in its bucket's queue */
-    rest_op *next;               /* in the in-flight list */
-    rest_op *prev_inflight;
+    LIST_ENTRY(rest_op) wire;    /* in r->inflight while on_wire */
+    int on_wire;
     rest_bucket *bucket;
     const rest_route *route;
     char *method;
@@ -132,7 +132,7 @@ struct rest {
     CURLM *multi;
     CURLSH *share;              /* TLS sessions, shared by every attempt */
     uv_timer_t curl_timer;      /* libcurl's one timeout */
-    struct rest_sock *socks;    /* sockets libcurl asked us to watch */
+    LIST_HEAD(, rest_sock) socks; /* sockets libcurl asked us to watch */
     CURL *easy_free[16];        /* finished handles kept for the next attempts */
     int neasy_free;
     uint64_t connections;       /* connections libcurl opened */
@@ -164,7 +164,7 @@ struct rest {
     int global_pos;
     uint64_t global_until;      /* a global 429 pauses everything until then */
 
-    rest_op *inflight;          /* doubly linked through next/prev_inflight */
+    LIST_HEAD(, rest_op) inflight; /* the attempts on the wire */
 
     /* rest_call() */
     uv_mutex_t call_mu;

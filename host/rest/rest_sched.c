@@ -155,11 +155,8 @@ static int try_send(rest *r, rest_bucket *b, uint64_t now, uint64_t *next)
     b->busy++;
     b->last_used = now;
     end_waiting(op, now);
-    op->next = r->inflight;
-    op->prev_inflight = NULL;
-    if (r->inflight)
-        r->inflight->prev_inflight = op;
-    r->inflight = op;
+    LIST_INSERT_HEAD(&r->inflight, op, wire);
+    op->on_wire = 1;
     r->st.in_flight++;
     rest_conn_start(op);
     return r->repump ? TRY_REPUMP : TRY_SENT;

@@ -6,29 +6,24 @@
 #include "cache/cache.h"
 #include "cache/cache_internal.h"
 
-/* The position of @everyone, 0 when the guild did not send it. */
-static int32_t everyone_position(const struct cache_guild *g)
+/* Decodes the guild's role `id` into *out: 1, or 0 when the guild has none. */
+static int role_of(const struct cache_guild *g, uint64_t id, struct cg_role *out)
 {
-    long i = cg_find(g->role_ids, g->n_roles, g->id);
+    long i = cg_find(g->role_ids, g->n_roles, id);
     if (i < 0)
         return 0;
-    struct cg_role r;
-    cg_role_at(g, (uint32_t)i, &r);
-    return r.position;
+    cg_role_at(g, (uint32_t)i, out);
+    return 1;
 }
 
+/* The highest position among `roles`, at least @everyone's (0 when the guild did not send it). */
 static int32_t highest_position(const struct cache_guild *g, const uint64_t *roles, int n)
 {
-    int32_t top = everyone_position(g);
-    for (int k = 0; k < n; k++) {
-        long i = cg_find(g->role_ids, g->n_roles, roles[k]);
-        if (i < 0)
-            continue;
-        struct cg_role r;
-        cg_role_at(g, (uint32_t)i, &r);
-        if (r.position > top)
+    struct cg_role r;
+    int32_t top = role_of(g, g->id, &r) ? r.position : 0;
+    for (int k = 0; k < n; k++)
+        if (role_of(g, roles[k], &r) && r.position > top)
             top = r.position;
-    }
     return top;
 }
 
@@ -57,20 +52,11 @@ static uint64_t base_perms(const struct cache_guild *g, uint64_t user, const uin
 {
     if (user && user == g->owner_id)
         return PERM_ALL;
-    uint64_t perms = 0;
-    long i = cg_find(g->role_ids, g->n_roles, g->id);
     struct cg_role r;
-    if (i >= 0) {
-        cg_role_at(g, (uint32_t)i, &r);
-        perms = r.perms;
-    }
-    for (int k = 0; k < n; k++) {
-        i = cg_find(g->role_ids, g->n_roles, roles[k]);
-        if (i < 0)
-            continue;
-        cg_role_at(g, (uint32_t)i, &r);
-        perms |= r.perms;
-    }
+    uint64_t perms = role_of(g, g->id, &r) ? r.perms : 0;
+    for (int k = 0; k < n; k++)
+        if (role_of(g, roles[k], &r))
+            perms |= r.perms;
     return perms & PERM_ADMINISTRATOR ? PERM_ALL : perms;
 }
 
@@ -159,11 +145,9 @@ int cache_bot_permissions(const cache *c, uint64_t guild_id, uint64_t channel_id
 static int role_check(const struct cache_guild *g, uint64_t role_id, int check_position,
                       int32_t actor_top, enum cache_deny *why)
 {
-    long i = cg_find(g->role_ids, g->n_roles, role_id);
-    if (i < 0)
-        return BH_ENOTFOUND;
     struct cg_role r;
-    cg_role_at(g, (uint32_t)i, &r);
+    if (!role_of(g, role_id, &r))
+        return BH_ENOTFOUND;
     if (role_id == g->id)
         *why = CACHE_DENY_EVERYONE;
     else if (r.bits & CX_MANAGED)

@@ -242,6 +242,16 @@ void rest_conn_close(rest *r)
 
 /* ---- one attempt -------------------------------------------------------------------------- */
 
+/* Forgets the rate-limit headers read so far. */
+static void reset_headers(rest_op *op)
+{
+    op->hdr_bucket[0] = '\0';
+    op->hdr_scope[0] = '\0';
+    op->hdr_limit = op->hdr_remaining = -1;
+    op->hdr_reset_after = op->hdr_retry_after = -1;
+    op->hdr_global = 0;
+}
+
 static void reset_attempt(rest_op *op)
 {
     op->status = 0;
@@ -250,11 +260,7 @@ static void reset_attempt(rest_op *op)
     op->overflow = 0;
     op->error[0] = '\0';
     op->curl_error[0] = '\0';
-    op->hdr_bucket[0] = '\0';
-    op->hdr_scope[0] = '\0';
-    op->hdr_limit = op->hdr_remaining = -1;
-    op->hdr_reset_after = op->hdr_retry_after = -1;
-    op->hdr_global = 0;
+    reset_headers(op);
 }
 
 /* "x-ratelimit-remaining" == `name` of `len` bytes, whatever the case. */
@@ -269,11 +275,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *arg)
     size_t len = size * nitems;
     if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
         /* A new answer (after a 100 Continue, say): only the last one's headers count. */
-        op->hdr_bucket[0] = '\0';
-        op->hdr_scope[0] = '\0';
-        op->hdr_limit = op->hdr_remaining = -1;
-        op->hdr_reset_after = op->hdr_retry_after = -1;
-        op->hdr_global = 0;
+        reset_headers(op);
         return len;
     }
     const char *colon = memchr(buf, ':', len);

@@ -11,8 +11,9 @@
  * the caller's memory and drops the lock; nothing returned points into the cache.
  *
  * Memory: a guild is one allocation holding sorted id arrays for its roles and
- * channels and a byte blob of varint-encoded records (names, positions, overwrites
- * whose targets and permission sets refer to small per-guild dictionaries). A
+ * channels and a byte blob of varint-encoded records (a role's name, position and
+ * permissions; a channel's overwrites only, whose targets and permission sets
+ * refer to small per-guild dictionaries). A
  * change to a guild re-encodes it into a new allocation which replaces the old one
  * under the write lock, so readers never see a half-applied event.
  *

@@ -115,13 +115,6 @@ void cg_role_at(const struct cache_guild *g, uint32_t i, struct cg_role *out)
 void cg_chan_at(const struct cache_guild *g, uint32_t i, struct cg_chan *out)
 {
     const uint8_t *p = g->blob + g->chan_off[i];
-    out->position = unzz(get_uv(&p));
-    uint64_t parent = get_uv(&p);
-    out->parent = parent ? g->ids[parent - 1] : 0;
-    out->type = *p++;
-    out->name_len = (uint32_t)get_uv(&p);
-    out->name = (const char *)p;
-    p += out->name_len;
     out->n_ow = (uint32_t)get_uv(&p);
     out->ow = p;
 }
@@ -162,10 +155,7 @@ int cg_decode(const struct cache_guild *g, struct cache_scratch *s, struct cx_gu
         struct cg_chan ch;
         cg_chan_at(g, i, &ch);
         struct cx_chan *xc = &x->chans[i];
-        *xc = (struct cx_chan){.id = g->chan_ids[i], .parent = ch.parent,
-                               .position = ch.position, .type = ch.type, .seq = i,
-                               .name = ch.name, .name_len = ch.name_len, .ow = ow,
-                               .n_ow = ch.n_ow};
+        *xc = (struct cx_chan){.id = g->chan_ids[i], .seq = i, .ow = ow, .n_ow = ch.n_ow};
         const uint8_t *p = ch.ow;
         for (uint32_t k = 0; k < ch.n_ow; k++)
             cg_next_ow(g, &p, ow++);
@@ -295,14 +285,14 @@ int cg_encode(struct cx_guild *x, struct cache_scratch *s, struct cache_guild **
         if (x->chans[i].n_ow > CACHE_MAX_OVERWRITES)
             return BH_ELIMIT;
         n_ow += x->chans[i].n_ow;
-        bound += 4 * 5 + 1 + x->chans[i].name_len + (size_t)x->chans[i].n_ow * 15;
+        bound += 5 + (size_t)x->chans[i].n_ow * 15;
     }
     if (n_ow > CACHE_MAX_GUILD_OVERWRITES)
         return BH_ELIMIT;
 
     /* Zeroed so that no path reads a dictionary dict_init() did not reach (GCC 12 -O3 cannot tell). */
     struct dict ids = {0}, perms = {0};
-    int rc = dict_init(&ids, s, (uint32_t)n_ow + x->n_chans);
+    int rc = dict_init(&ids, s, (uint32_t)n_ow);
     if (rc == 0)
         rc = dict_init(&perms, s, x->n_roles + 2 * (uint32_t)n_ow);
     uint8_t *tmp = cache__alloc(s, bound + 1);
@@ -328,13 +318,6 @@ int cg_encode(struct cx_guild *x, struct cache_scratch *s, struct cache_guild **
     for (uint32_t i = 0; i < x->n_chans; i++) {
         const struct cx_chan *ch = &x->chans[i];
         chan_off[i] = (uint32_t)(p - tmp);
-        p = put_uv(p, zz(ch->position));
-        p = put_uv(p, ch->parent ? (uint64_t)dict_idx(&ids, ch->parent) + 1 : 0);
-        *p++ = ch->type;
-        p = put_uv(p, ch->name_len);
-        if (ch->name_len)
-            memcpy(p, ch->name, ch->name_len);
-        p += ch->name_len;
         p = put_uv(p, ch->n_ow);
         for (uint32_t k = 0; k < ch->n_ow; k++) {
             const struct cx_ow *o = &ch->ow[k];

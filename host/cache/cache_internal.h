@@ -79,14 +79,11 @@ struct cx_ow {
     uint8_t type; /* 0 role, 1 member */
 };
 
+/* A channel is kept for its overwrites only: nothing asks for its name or place. */
 struct cx_chan {
     uint64_t id;
-    uint64_t parent;
-    int32_t position;
-    uint8_t type;
+    uint8_t type; /* as read from JSON, to leave DMs and threads out; not stored */
     uint32_t seq;
-    const char *name;
-    uint32_t name_len;
     struct cx_ow *ow;
     uint32_t n_ow;
 };
@@ -108,9 +105,8 @@ struct cx_guild {
  * The compact guild: one allocation. role_ids and chan_ids are sorted; the
  * matching *_off give each record's offset in blob. Records are varints:
  *   role:    perm_idx, zigzag(position), color, flags, bits(byte), name_len, name
- *   channel: zigzag(position), parent (0 or dict idx + 1), type(byte), name_len,
- *            name, n_ow, n_ow x [idx << 1 | type, allow_idx, deny_idx]
- * where *_idx index `perms` and overwrite targets and parents index `ids`.
+ *   channel: n_ow, n_ow x [idx << 1 | type, allow_idx, deny_idx]
+ * where *_idx index `perms` and overwrite targets index `ids`.
  */
 struct cache_guild {
     uint64_t id;
@@ -141,11 +137,6 @@ struct cg_role {
     uint32_t name_len;
 };
 struct cg_chan {
-    int32_t position;
-    uint64_t parent;
-    uint8_t type;
-    const char *name;
-    uint32_t name_len;
     uint32_t n_ow;
     const uint8_t *ow; /* the encoded overwrites, read with cg_next_ow() */
 };

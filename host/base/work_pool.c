@@ -2,19 +2,20 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/queue.h>
 
 #include <bothost/abi.h>
 
 typedef struct work_task {
     work_fn fn;
     void *arg;
-    struct work_task *next;
+    STAILQ_ENTRY(work_task) next;
 } work_task;
 
 struct work_pool {
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    work_task *head, *tail;
+    STAILQ_HEAD(, work_task) queue;
     int pending;
     int stopping;
     int nthreads;
@@ -26,14 +27,12 @@ static void *worker_main(void *arg)
     work_pool *p = arg;
     pthread_mutex_lock(&p->lock);
     for (;;) {
-        while (!p->head && !p->stopping)
+        while (STAILQ_EMPTY(&p->queue) && !p->stopping)
             pthread_cond_wait(&p->cond, &p->lock);
-        work_task *t = p->head;
+        work_task *t = STAILQ_FIRST(&p->queue);
         if (!t)
             break;
-        p->head = t->next;
-        if (!p->head)
-            p->tail = NULL;
+        STAILQ_REMOVE_HEAD(&p->queue, next);
         pthread_mutex_unlock(&p->lock);
         t->fn(t->arg);
         free(t);
@@ -54,6 +53,7 @@ int work_pool_create(work_pool **out, int threads)
         free(p);
         return BH_ENOMEM;
     }
+    STAILQ_INIT(&p->queue);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->cond, NULL);
     for (; p->nthreads < threads; p->nthreads++) {
@@ -78,11 +78,7 @@ int work_pool_submit(work_pool *p, work_fn fn, void *arg)
         free(t);
         return BH_ESTATE;
     }
-    if (p->tail)
-        p->tail->next = t;
-    else
-        p->head = t;
-    p->tail = t;
+    STAILQ_INSERT_TAIL(&p->queue, t, next);
     p->pending++;
     pthread_cond_signal(&p->cond);
     pthread_mutex_unlock(&p->lock);

@@ -11,8 +11,9 @@
  * the caller's memory and drops the lock; nothing returned points into the cache.
  *
  * Memory: a guild is one allocation holding sorted id arrays for its roles and
- * channels and a byte blob of varint-encoded records (names, positions, overwrites
- * whose targets and permission sets refer to small per-guild dictionaries). A
+ * channels and a byte blob of varint-encoded records (a role's name, position and
+ * permissions; a channel's overwrites only, whose targets and permission sets
+ * refer to small per-guild dictionaries). A
  * change to a guild re-encodes it into a new allocation which replaces the old one
  * under the write lock, so readers never see a half-applied event.
  *
@@ -72,15 +73,6 @@ typedef struct cache_role_info {
     char name[CACHE_NAME_MAX + 1];
 } cache_role_info;
 
-typedef struct cache_channel_info {
-    uint64_t id;
-    uint64_t parent_id; /* the category, 0 when none */
-    int32_t position;
-    int type; /* Discord's channel type: 0 text, 2 voice, 4 category, 5 news, 15 forum... */
-    uint32_t overwrite_count;
-    char name[CACHE_NAME_MAX + 1];
-} cache_channel_info;
-
 typedef struct cache_guild_info {
     uint64_t id;
     uint64_t owner_id;
@@ -90,14 +82,6 @@ typedef struct cache_guild_info {
     bool unavailable;        /* a GUILD_DELETE with unavailable: the data may be stale */
     bool bot_member_known;   /* the bot's member was seen (GUILD_CREATE or MEMBER_UPDATE) */
 } cache_guild_info;
-
-typedef struct cache_stats_info {
-    uint64_t guilds;
-    uint64_t roles;
-    uint64_t channels;
-    uint64_t overwrites;
-    uint64_t bytes; /* heap used by the cache's own structures */
-} cache_stats_info;
 
 /* Why the bot may not assign a role (cache_bot_can_manage_role()). */
 enum cache_deny {
@@ -129,18 +113,6 @@ int cache_guild(const cache *c, uint64_t guild_id, cache_guild_info *out);
 
 /* Copies one role. 0, or BH_ENOTFOUND (guild or role unknown). */
 int cache_role(const cache *c, uint64_t guild_id, uint64_t role_id, cache_role_info *out);
-
-/*
- * Copies up to `cap` roles of a guild into `out`, highest first (position
- * descending, then id ascending).
- * Returns the number of roles the guild has (which may exceed cap, like
- * snprintf), or BH_ENOTFOUND. `out` may be NULL when cap is 0.
- */
-int cache_guild_roles(const cache *c, uint64_t guild_id, cache_role_info *out, int cap);
-
-/* Copies one channel. 0, or BH_ENOTFOUND. */
-int cache_channel(const cache *c, uint64_t guild_id, uint64_t channel_id,
-                  cache_channel_info *out);
 
 /*
  * The highest position among the given roles of a guild into *out (roles the
@@ -182,19 +154,9 @@ int cache_channel_permissions(const cache *c, uint64_t guild_id, uint64_t channe
 int cache_bot_permissions(const cache *c, uint64_t guild_id, uint64_t channel_id, uint64_t *out);
 
 /*
- * Whether an actor whose highest role is at `actor_top_position` may assign or
- * remove `role_id` by the role hierarchy: the role exists, is not @everyone, is
- * not managed, and is strictly below the actor's top position. This does not
- * look at permissions. 0 when allowed, BH_EPERM (with *why set, if not NULL),
- * or BH_ENOTFOUND.
- */
-int cache_can_manage_role(const cache *c, uint64_t guild_id, int32_t actor_top_position,
-                          uint64_t role_id, enum cache_deny *why);
-
-/*
- * "Can the bot add this role to a member?": cache_can_manage_role() for the bot's
- * top position, and the bot has MANAGE_ROLES or ADMINISTRATOR. A bot that owns
- * the guild passes the hierarchy. 0 when allowed, BH_EPERM with *why, BH_ENOTFOUND,
+ * "Can the bot add this role to a member?": the role exists, is not @everyone, is
+ * not managed, is strictly below the bot's top position, and the bot has
+ * MANAGE_ROLES or ADMINISTRATOR. A bot that owns the guild passes the hierarchy. 0 when allowed, BH_EPERM with *why, BH_ENOTFOUND,
  * BH_ESTATE before READY.
  */
 int cache_bot_can_manage_role(const cache *c, uint64_t guild_id, uint64_t role_id,
@@ -214,8 +176,5 @@ int cache_member_can_manage_role(const cache *c, uint64_t guild_id, uint64_t use
 
 /* A sentence for a deny reason, for logs and user-facing errors. */
 const char *cache_deny_text(enum cache_deny why);
-
-/* Counts and heap bytes of the cache's own structures. */
-void cache_stats(const cache *c, cache_stats_info *out);
 
 #endif

@@ -2,6 +2,7 @@
  * The compact guild: encoding an expanded guild into one allocation, decoding it
  * back, and reading single records in place for queries.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,13 +115,6 @@ void cg_role_at(const struct cache_guild *g, uint32_t i, struct cg_role *out)
 void cg_chan_at(const struct cache_guild *g, uint32_t i, struct cg_chan *out)
 {
     const uint8_t *p = g->blob + g->chan_off[i];
-    out->position = unzz(get_uv(&p));
-    uint64_t parent = get_uv(&p);
-    out->parent = parent ? g->ids[parent - 1] : 0;
-    out->type = *p++;
-    out->name_len = (uint32_t)get_uv(&p);
-    out->name = (const char *)p;
-    p += out->name_len;
     out->n_ow = (uint32_t)get_uv(&p);
     out->ow = p;
 }
@@ -161,10 +155,7 @@ int cg_decode(const struct cache_guild *g, struct cache_scratch *s, struct cx_gu
         struct cg_chan ch;
         cg_chan_at(g, i, &ch);
         struct cx_chan *xc = &x->chans[i];
-        *xc = (struct cx_chan){.id = g->chan_ids[i], .parent = ch.parent,
-                               .position = ch.position, .type = ch.type, .seq = i,
-                               .name = ch.name, .name_len = ch.name_len, .ow = ow,
-                               .n_ow = ch.n_ow};
+        *xc = (struct cx_chan){.id = g->chan_ids[i], .seq = i, .ow = ow, .n_ow = ch.n_ow};
         const uint8_t *p = ch.ow;
         for (uint32_t k = 0; k < ch.n_ow; k++)
             cg_next_ow(g, &p, ow++);
@@ -245,55 +236,44 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Sorts by id and keeps the last of each run of equal ids (the latest given). */
-static uint32_t sort_roles(struct cx_role *r, uint32_t n)
+/* sort_unique() reads the id at the start of each record. */
+_Static_assert(offsetof(struct cx_role, id) == 0, "a role starts with its id");
+_Static_assert(offsetof(struct cx_chan, id) == 0, "a channel starts with its id");
+
+static uint64_t id_at(const char *p)
 {
-    if (n < 2)
-        return n;
-    qsort(r, n, sizeof *r, cmp_role);
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (k > 0 && r[k - 1].id == r[i].id)
-            r[k - 1] = r[i];
-        else
-            r[k++] = r[i];
-    }
-    return k;
+    uint64_t id;
+    memcpy(&id, p, sizeof id);
+    return id;
 }
 
-static uint32_t sort_chans(struct cx_chan *c, uint32_t n)
+/*
+ * Sorts records that start with their id (or bare ids) with `cmp` and keeps the
+ * last of each run of equal ids: the latest given, as cmp orders a run by input.
+ */
+static uint32_t sort_unique(void *base, uint32_t n, size_t size,
+                            int (*cmp)(const void *, const void *))
 {
     if (n < 2)
         return n;
-    qsort(c, n, sizeof *c, cmp_chan);
+    qsort(base, n, size, cmp);
+    char *p = base;
     uint32_t k = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (k > 0 && c[k - 1].id == c[i].id)
-            c[k - 1] = c[i];
-        else
-            c[k++] = c[i];
+        char *dst = k > 0 && id_at(p + (k - 1) * size) == id_at(p + i * size) ? p + (k - 1) * size
+                                                                              : p + k++ * size;
+        if (dst != p + i * size)
+            memcpy(dst, p + i * size, size);
     }
-    return k;
-}
-
-static uint32_t sort_ids(uint64_t *v, uint32_t n)
-{
-    if (n < 2)
-        return n;
-    qsort(v, n, sizeof *v, cmp_u64);
-    uint32_t k = 1;
-    for (uint32_t i = 1; i < n; i++)
-        if (v[i] != v[k - 1])
-            v[k++] = v[i];
     return k;
 }
 
 int cg_encode(struct cx_guild *x, struct cache_scratch *s, struct cache_guild **out)
 {
     *out = NULL;
-    x->n_roles = sort_roles(x->roles, x->n_roles);
-    x->n_chans = sort_chans(x->chans, x->n_chans);
-    x->n_bot_roles = sort_ids(x->bot_roles, x->n_bot_roles);
+    x->n_roles = sort_unique(x->roles, x->n_roles, sizeof *x->roles, cmp_role);
+    x->n_chans = sort_unique(x->chans, x->n_chans, sizeof *x->chans, cmp_chan);
+    x->n_bot_roles = sort_unique(x->bot_roles, x->n_bot_roles, sizeof *x->bot_roles, cmp_u64);
     if (x->n_roles > CACHE_MAX_ROLES || x->n_chans > CACHE_MAX_CHANNELS ||
         x->n_bot_roles > CACHE_MAX_ROLES)
         return BH_ELIMIT;
@@ -305,14 +285,14 @@ int cg_encode(struct cx_guild *x, struct cache_scratch *s, struct cache_guild **
         if (x->chans[i].n_ow > CACHE_MAX_OVERWRITES)
             return BH_ELIMIT;
         n_ow += x->chans[i].n_ow;
-        bound += 4 * 5 + 1 + x->chans[i].name_len + (size_t)x->chans[i].n_ow * 15;
+        bound += 5 + (size_t)x->chans[i].n_ow * 15;
     }
     if (n_ow > CACHE_MAX_GUILD_OVERWRITES)
         return BH_ELIMIT;
 
     /* Zeroed so that no path reads a dictionary dict_init() did not reach (GCC 12 -O3 cannot tell). */
     struct dict ids = {0}, perms = {0};
-    int rc = dict_init(&ids, s, (uint32_t)n_ow + x->n_chans);
+    int rc = dict_init(&ids, s, (uint32_t)n_ow);
     if (rc == 0)
         rc = dict_init(&perms, s, x->n_roles + 2 * (uint32_t)n_ow);
     uint8_t *tmp = cache__alloc(s, bound + 1);
@@ -338,13 +318,6 @@ int cg_encode(struct cx_guild *x, struct cache_scratch *s, struct cache_guild **
     for (uint32_t i = 0; i < x->n_chans; i++) {
         const struct cx_chan *ch = &x->chans[i];
         chan_off[i] = (uint32_t)(p - tmp);
-        p = put_uv(p, zz(ch->position));
-        p = put_uv(p, ch->parent ? (uint64_t)dict_idx(&ids, ch->parent) + 1 : 0);
-        *p++ = ch->type;
-        p = put_uv(p, ch->name_len);
-        if (ch->name_len)
-            memcpy(p, ch->name, ch->name_len);
-        p += ch->name_len;
         p = put_uv(p, ch->n_ow);
         for (uint32_t k = 0; k < ch->n_ow; k++) {
             const struct cx_ow *o = &ch->ow[k];

@@ -1,14 +1,49 @@
 /*
- * Inside the guild cache: the compact guild (cache_guild.c encodes and decodes
- * it), the expanded form an event is applied to, and the JSON readers
- * (cache_json.c).
+ * Inside the guild cache: the table of guilds (cache_table.c), the compact
+ * guild (cache_guild.c encodes and decodes it), the expanded form an event is
+ * applied to (cache_events.c), and the JSON readers (cache_json.c). The
+ * queries are cache_query.c and cache_perms.c.
  */
 #ifndef BH_CACHE_INTERNAL_H
 #define BH_CACHE_INTERNAL_H
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/*
+ * Locking: `wlock` serialises writers; `lock` (a rwlock preferring writers, so a
+ * stream of readers cannot starve the loop thread) guards what readers see. A
+ * writer holds `wlock` throughout, so it may read the table without `lock`; it
+ * builds the new guild outside `lock` and takes `lock` only to swap the pointer.
+ */
+struct cache_slot {
+    uint64_t id; /* 0 when empty */
+    struct cache_guild *g;
+};
+
+struct cache {
+    pthread_rwlock_t lock;
+    pthread_mutex_t wlock;
+    uint64_t bot_id;
+    struct cache_slot *slots;
+    uint32_t mask;
+    uint32_t count;
+};
+
+/* The guild with this id, or NULL. The caller holds `lock` or `wlock`. */
+struct cache_guild *ct_get(const struct cache *c, uint64_t id);
+/*
+ * Inserts or replaces under `lock`; *old is the guild replaced, for the caller to
+ * free after. 0 or BH_ENOMEM.
+ */
+int ct_put(struct cache *c, struct cache_guild *g, struct cache_guild **old);
+/* Removes and frees a guild (nothing when absent). */
+void ct_del(struct cache *c, uint64_t id);
+/* Takes the read lock and finds the guild; the caller unlocks with ct_runlock(). */
+const struct cache_guild *ct_rlock_guild(const struct cache *c, uint64_t id);
+void ct_runlock(const struct cache *c);
 
 /*
  * A bump allocator for the expanded form of one event: everything is freed at
@@ -44,14 +79,11 @@ struct cx_ow {
     uint8_t type; /* 0 role, 1 member */
 };
 
+/* A channel is kept for its overwrites only: nothing asks for its name or place. */
 struct cx_chan {
     uint64_t id;
-    uint64_t parent;
-    int32_t position;
-    uint8_t type;
+    uint8_t type; /* as read from JSON, to leave DMs and threads out; not stored */
     uint32_t seq;
-    const char *name;
-    uint32_t name_len;
     struct cx_ow *ow;
     uint32_t n_ow;
 };
@@ -73,9 +105,8 @@ struct cx_guild {
  * The compact guild: one allocation. role_ids and chan_ids are sorted; the
  * matching *_off give each record's offset in blob. Records are varints:
  *   role:    perm_idx, zigzag(position), color, flags, bits(byte), name_len, name
- *   channel: zigzag(position), parent (0 or dict idx + 1), type(byte), name_len,
- *            name, n_ow, n_ow x [idx << 1 | type, allow_idx, deny_idx]
- * where *_idx index `perms` and overwrite targets and parents index `ids`.
+ *   channel: n_ow, n_ow x [idx << 1 | type, allow_idx, deny_idx]
+ * where *_idx index `perms` and overwrite targets index `ids`.
  */
 struct cache_guild {
     uint64_t id;
@@ -106,11 +137,6 @@ struct cg_role {
     uint32_t name_len;
 };
 struct cg_chan {
-    int32_t position;
-    uint64_t parent;
-    uint8_t type;
-    const char *name;
-    uint32_t name_len;
     uint32_t n_ow;
     const uint8_t *ow; /* the encoded overwrites, read with cg_next_ow() */
 };

@@ -118,9 +118,6 @@ int cj_chan(const json_t *j, struct cache_scratch *s, struct cx_chan *out)
         return -1;
     uint32_t type = get_u32(j, "type");
     out->type = type > 255 ? 255 : (uint8_t)type;
-    out->parent = cj_get_id(j, "parent_id");
-    out->position = get_i32(j, "position");
-    get_name(j, &out->name, &out->name_len);
 
     const json_t *arr = json_object_get(j, "permission_overwrites");
     size_t n = json_array_size(arr);

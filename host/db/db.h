@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include <jansson.h>
 
@@ -69,7 +70,7 @@ typedef struct db_session {
     db_conn *conn;          /* NULL until first use */
     int tx_depth;           /* transactions opened through the session API */
     int outer_tx;           /* 1 when the caller owns an enclosing transaction */
-    struct bh_result *results; /* not yet freed, freed at end */
+    LIST_HEAD(, bh_result) results; /* not yet freed, freed at end */
     char sqlstate[6];
     char err[512];
 } db_session;

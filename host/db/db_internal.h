@@ -21,7 +21,7 @@ struct db_conn {
 struct bh_result {
     PGresult *res;
     db_session *session;
-    struct bh_result *prev, *next;
+    LIST_ENTRY(bh_result) link; /* in session->results */
 };
 
 /* The libpq connection behind a pooled one. */

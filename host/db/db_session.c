@@ -255,10 +255,7 @@ int db_session_query(db_session *s, bh_result **out, const char *sql, const bh_p
     }
     r->res = res;
     r->session = s;
-    r->next = s->results;
-    if (s->results)
-        s->results->prev = r;
-    s->results = r;
+    LIST_INSERT_HEAD(&s->results, r, link);
     *out = r;
     return 0;
 }
@@ -267,14 +264,8 @@ void db_result_free(bh_result *r)
 {
     if (!r)
         return;
-    if (r->session) {
-        if (r->prev)
-            r->prev->next = r->next;
-        else
-            r->session->results = r->next;
-        if (r->next)
-            r->next->prev = r->prev;
-    }
+    if (r->session)
+        LIST_REMOVE(r, link);
     PQclear(r->res);
     free(r);
 }
@@ -344,8 +335,8 @@ int db_session_rollback(db_session *s)
 
 void db_session_reset(db_session *s)
 {
-    while (s->results)
-        db_result_free(s->results);
+    while (!LIST_EMPTY(&s->results))
+        db_result_free(LIST_FIRST(&s->results));
     if (s->conn) {
         PGconn *pg = db_conn_pg(s->conn);
         int clean = 0;

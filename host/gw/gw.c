@@ -2,7 +2,6 @@
  * The gateway client: options, the shards' life cycle (connect, lose, back
  * off, reconnect, fail for good), graceful stop, status.
  */
-#include <ctype.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -16,12 +15,6 @@
 #include "gw/gw_internal.h"
 
 /* ---- small helpers ------------------------------------------------------------- */
-
-uint64_t gw__now_ms(gw *g)
-{
-    (void)g;
-    return uv_hrtime() / 1000000;
-}
 
 double gw__random(gw *g)
 {
@@ -90,63 +83,6 @@ void gw_opts_init(gw_opts *o)
     o->reconnect_min_ms = 1000;
     o->reconnect_max_ms = 60000;
     o->identify_interval_ms = 5000;
-}
-
-static int parse_int(const char *s, const char **end, int *out)
-{
-    if (!isdigit((unsigned char)*s))
-        return -1;
-    long v = 0;
-    while (isdigit((unsigned char)*s)) {
-        v = v * 10 + (*s++ - '0');
-        if (v > 1000000)
-            return -1;
-    }
-    *end = s;
-    *out = (int)v;
-    return 0;
-}
-
-int gw_shard_spec_parse(const char *shards, const char *shard_ids, int recommended, int *total,
-                        int *first, int *last)
-{
-    const char *end;
-    if (!shards || !*shards || !strcmp(shards, "auto")) {
-        if (recommended < 1) {
-            log_msg(LOG_ERROR, "gateway", "[gateway] shards = auto needs the count from Discord");
-            return BH_EINVAL;
-        }
-        *total = recommended;
-    } else if (parse_int(shards, &end, total) < 0 || *end || *total < 1) {
-        log_msg(LOG_ERROR, "gateway", "[gateway] shards = '%s': expected auto or a number >= 1",
-                shards);
-        return BH_EINVAL;
-    }
-    *first = 0;
-    *last = *total - 1;
-    if (shard_ids && *shard_ids) {
-        if (parse_int(shard_ids, &end, first) < 0)
-            goto bad;
-        if (*end == '\0') {
-            *last = *first;
-        } else if (end[0] == '.' && end[1] == '.') {
-            if (parse_int(end + 2, &end, last) < 0 || *end)
-                goto bad;
-        } else {
-            goto bad;
-        }
-        if (*first > *last || *last >= *total) {
-            log_msg(LOG_ERROR, "gateway",
-                    "[gateway] shard_ids = '%s' is not within the %d shards (0..%d)", shard_ids,
-                    *total, *total - 1);
-            return BH_EINVAL;
-        }
-    }
-    return 0;
-bad:
-    log_msg(LOG_ERROR, "gateway", "[gateway] shard_ids = '%s': expected first..last or N",
-            shard_ids);
-    return BH_EINVAL;
 }
 
 /* ---- create / destroy ---------------------------------------------------------- */
@@ -254,29 +190,16 @@ static int build_url(gw *g, const char *base, char *out, size_t n)
 
 static void shard_schedule_connect(gw_shard *sh);
 
-static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+static void on_resolved(net_lookup *l, int status, const char *addr, const char *error)
 {
-    gw_shard *sh = req->data;
+    gw_shard *sh = l->data;
     gw *g = sh->g;
-    sh->resolving = 0;
     if (g->stopping) {
-        if (res)
-            uv_freeaddrinfo(res);
         gw__pending_done(g);
         return;
     }
-    char addr[64] = "";
-    if (status == 0 && res) {
-        if (res->ai_family == AF_INET6)
-            uv_ip6_name((struct sockaddr_in6 *)res->ai_addr, addr, sizeof addr);
-        else
-            uv_ip4_name((struct sockaddr_in *)res->ai_addr, addr, sizeof addr);
-    }
-    if (res)
-        uv_freeaddrinfo(res);
-    if (status < 0 || !addr[0]) {
-        shard_log(LOG_WARN, sh, "cannot resolve the gateway host: %s",
-                  status < 0 ? uv_strerror(status) : "no address");
+    if (!addr) {
+        shard_log(LOG_WARN, sh, "%s", error);
         shard_schedule_connect(sh);
     } else if (gw__conn_open(sh, addr) < 0) {
         shard_log(LOG_WARN, sh, "cannot open a connection to %s", sh->url);
@@ -288,7 +211,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 void gw__shard_connect(gw_shard *sh)
 {
     gw *g = sh->g;
-    if (g->stopping || sh->state == GW_SHARD_FAILED || sh->conn || sh->resolving)
+    if (g->stopping || sh->state == GW_SHARD_FAILED || sh->conn || sh->lookup.busy)
         return;
     /*
      * Resume where READY said to; after a few failed connections there, fall
@@ -310,18 +233,12 @@ void gw__shard_connect(gw_shard *sh)
         sh->reconnects++;
     sh->connected_once = 1;
     gw__shard_set_state(sh, GW_SHARD_CONNECTING);
-    struct addrinfo hints;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    sh->gai.data = sh;
-    int rc = uv_getaddrinfo(g->loop, &sh->gai, on_resolved, u.host, NULL, &hints);
-    if (rc < 0) {
-        shard_log(LOG_WARN, sh, "cannot resolve the gateway host: %s", uv_strerror(rc));
+    sh->lookup.data = sh;
+    if (net_lookup_start(&sh->lookup, g->loop, u.host, on_resolved) < 0) {
+        shard_log(LOG_WARN, sh, "%s", sh->lookup.error);
         shard_schedule_connect(sh);
         return;
     }
-    sh->resolving = 1;
     g->pending++;
 }
 
@@ -505,8 +422,7 @@ void gw_stop(gw *g, void (*done)(void *arg), void *arg)
         gw__idq_remove(&g->idq, sh);
         if (sh->conn)
             gw__conn_close(sh->conn, GW_CLOSE_RESUMABLE);
-        if (sh->resolving)
-            uv_cancel((uv_req_t *)&sh->gai);
+        net_lookup_cancel(&sh->lookup);
         if (sh->state != GW_SHARD_FAILED)
             gw__shard_set_state(sh, GW_SHARD_IDLE);
     }

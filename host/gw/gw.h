@@ -103,15 +103,6 @@ extern const struct lws_protocols gw_protocol;
 void gw_opts_init(gw_opts *o);
 
 /*
- * Parses [gateway] shards ("auto" or N) and shard_ids ("first..last", "N", or
- * NULL/"" for all). `recommended` is `shards` from GET /gateway/bot, used for
- * "auto". Fills total, first and last; BH_EINVAL (with a log line) when
- * malformed or out of range.
- */
-int gw_shard_spec_parse(const char *shards, const char *shard_ids, int recommended, int *total,
-                        int *first, int *last);
-
-/*
  * Creates the client; nothing connects before gw_start(). The options are
  * copied (strings too). BH_EINVAL when an option is out of range (logged),
  * BH_ENOMEM.

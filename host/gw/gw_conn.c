@@ -13,33 +13,23 @@
 
 #include <bothost/abi.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "gw/gw_internal.h"
 
 static void conn_free_queue(gw_conn *c)
 {
-    while (c->qhead) {
-        gw_out *m = c->qhead;
-        c->qhead = m->next;
+    gw_out *m;
+    while ((m = STAILQ_FIRST(&c->queue))) {
+        STAILQ_REMOVE_HEAD(&c->queue, next);
         free(m);
     }
-    c->qtail = NULL;
     c->queued = 0;
-}
-
-static void conn_unlink(gw_conn *c)
-{
-    for (gw_conn **pp = &c->g->conns; *pp; pp = &(*pp)->next)
-        if (*pp == c) {
-            *pp = c->next;
-            return;
-        }
 }
 
 static void conn_free(gw_conn *c)
 {
     gw *g = c->g;
-    conn_unlink(c);
     conn_free_queue(c);
     gw_frame_free(&c->frame);
     free(c);
@@ -74,6 +64,7 @@ int gw__conn_open(gw_shard *sh, const char *address)
     gw_conn *c = calloc(1, sizeof *c);
     if (!c)
         return BH_ENOMEM;
+    STAILQ_INIT(&c->queue);
     if (gw_frame_init(&c->frame, g->o.compress) < 0) {
         free(c);
         return BH_ENOMEM;
@@ -81,8 +72,6 @@ int gw__conn_open(gw_shard *sh, const char *address)
     c->g = g;
     c->sh = sh;
     c->reserve = 3;
-    c->next = g->conns;
-    g->conns = c;
     g->pending++;
     sh->conn = c;
 
@@ -136,17 +125,9 @@ int gw__conn_send(gw_conn *c, const char *text, size_t len, int heartbeat)
     memcpy(m->buf + LWS_PRE, text, len);
     if (heartbeat) {
         /* Heartbeats jump the queue. */
-        m->next = c->qhead;
-        c->qhead = m;
-        if (!c->qtail)
-            c->qtail = m;
+        STAILQ_INSERT_HEAD(&c->queue, m, next);
     } else {
-        m->next = NULL;
-        if (c->qtail)
-            c->qtail->next = m;
-        else
-            c->qhead = m;
-        c->qtail = m;
+        STAILQ_INSERT_TAIL(&c->queue, m, next);
         c->queued++;
     }
     lws_callback_on_writable(c->wsi);
@@ -209,10 +190,10 @@ static int conn_on_writeable(gw_conn *c)
                          sizeof reason - 1);
         return -1;
     }
-    gw_out *m = c->qhead;
+    gw_out *m = STAILQ_FIRST(&c->queue);
     if (!m)
         return 0;
-    uint64_t now = gw__now_ms(c->g), oldest = now;
+    uint64_t now = clock_now_ms(), oldest = now;
     int used = conn_window_count(c, now, &oldest);
     int limit = m->heartbeat ? GW_SEND_LIMIT : GW_SEND_LIMIT - c->reserve;
     if (used >= limit) {
@@ -222,9 +203,7 @@ static int conn_on_writeable(gw_conn *c)
                            oldest + GW_SEND_WINDOW_MS - now + 1, 0);
         return 0;
     }
-    c->qhead = m->next;
-    if (!c->qhead)
-        c->qtail = NULL;
+    STAILQ_REMOVE_HEAD(&c->queue, next);
     if (!m->heartbeat)
         c->queued--;
     int n = lws_write(c->wsi, m->buf + LWS_PRE, m->len, LWS_WRITE_TEXT);
@@ -238,7 +217,7 @@ static int conn_on_writeable(gw_conn *c)
     c->sent_pos = (c->sent_pos + 1) % GW_SEND_LIMIT;
     if (c->sent_n < GW_SEND_LIMIT)
         c->sent_n++;
-    if (c->qhead)
+    if (!STAILQ_EMPTY(&c->queue))
         lws_callback_on_writable(c->wsi);
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "gw/gw_internal.h"
 
@@ -53,7 +54,7 @@ void gw__hb_send(gw_shard *sh)
     if (!sh->conn)
         return;
     sh->hb_acked = 0;
-    sh->hb_sent_ms = gw__now_ms(sh->g);
+    sh->hb_sent_ms = clock_now_ms();
     gw__conn_send(sh->conn, text, strlen(text), 1);
 }
 
@@ -61,5 +62,5 @@ void gw__hb_ack(gw_shard *sh)
 {
     sh->hb_acked = 1;
     if (sh->hb_sent_ms)
-        sh->latency_ms = (int)(gw__now_ms(sh->g) - sh->hb_sent_ms);
+        sh->latency_ms = (int)(clock_now_ms() - sh->hb_sent_ms);
 }

@@ -7,6 +7,7 @@
 
 #include <bothost/abi.h>
 
+#include "base/clock.h"
 #include "gw/gw_internal.h"
 
 /*
@@ -31,7 +32,7 @@ int gw__idq_init(gw_idq *q, uv_loop_t *loop, int max_concurrency, int interval_m
         return BH_ENOMEM;
     q->interval_ms = interval_ms;
     q->grant = grant;
-    q->head = q->tail = NULL;
+    TAILQ_INIT(&q->waiting);
     uv_timer_init(loop, &q->timer);
     q->timer.data = q;
     return 0;
@@ -42,12 +43,7 @@ void gw__idq_push(gw_idq *q, gw_shard *sh)
     if (sh->iq_waiting)
         return;
     sh->iq_waiting = 1;
-    sh->iq_next = NULL;
-    if (q->tail)
-        q->tail->iq_next = sh;
-    else
-        q->head = sh;
-    q->tail = sh;
+    TAILQ_INSERT_TAIL(&q->waiting, sh, iq_link);
     idq_pump(q);
 }
 
@@ -55,20 +51,8 @@ void gw__idq_remove(gw_idq *q, gw_shard *sh)
 {
     if (!sh->iq_waiting)
         return;
-    gw_shard *prev = NULL;
-    for (gw_shard *s = q->head; s; prev = s, s = s->iq_next) {
-        if (s != sh)
-            continue;
-        if (prev)
-            prev->iq_next = s->iq_next;
-        else
-            q->head = s->iq_next;
-        if (q->tail == s)
-            q->tail = prev;
-        break;
-    }
+    TAILQ_REMOVE(&q->waiting, sh, iq_link);
     sh->iq_waiting = 0;
-    sh->iq_next = NULL;
 }
 
 /* Grants every waiting shard whose key is free, then sleeps until the next key frees up. */
@@ -76,10 +60,12 @@ static void idq_pump(gw_idq *q)
 {
     uint64_t spacing = (uint64_t)q->interval_ms + GW_IDQ_SLACK_MS;
     for (;;) {
-        uint64_t now = uv_hrtime() / 1000000;
+        uint64_t now = (uint64_t)clock_now_ms();
         uint64_t wake = 0;
         gw_shard *pick = NULL;
-        for (gw_shard *s = q->head; s; s = s->iq_next) {
+        gw_shard *s;
+        TAILQ_FOREACH(s, &q->waiting, iq_link)
+        {
             int key = s->id % q->nbuckets;
             uint64_t free_at = q->last[key] ? q->last[key] + spacing : 0;
             if (free_at <= now) {
@@ -103,8 +89,8 @@ static void idq_pump(gw_idq *q)
 
 void gw__idq_close(gw_idq *q, uv_close_cb cb)
 {
-    while (q->head)
-        gw__idq_remove(q, q->head);
+    while (!TAILQ_EMPTY(&q->waiting))
+        gw__idq_remove(q, TAILQ_FIRST(&q->waiting));
     uv_close((uv_handle_t *)&q->timer, cb);
 }
 

@@ -11,6 +11,7 @@
 #define BH_GW_INTERNAL_H
 
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include "gw/gw.h"
 #include "gw/gw_frame.h"
@@ -25,7 +26,7 @@ typedef struct gw_shard gw_shard;
 typedef struct gw_conn gw_conn;
 
 typedef struct gw_out {
-    struct gw_out *next;
+    STAILQ_ENTRY(gw_out) next;
     size_t len;
     int heartbeat;
     unsigned char buf[]; /* LWS_PRE bytes, then the payload */
@@ -33,11 +34,10 @@ typedef struct gw_out {
 
 struct gw_conn {
     gw *g;
-    gw_shard *sh;            /* NULL once orphaned */
-    gw_conn *next;           /* in g->conns */
+    gw_shard *sh; /* NULL once orphaned */
     struct lws *wsi;
     gw_frame frame;
-    gw_out *qhead, *qtail;
+    STAILQ_HEAD(, gw_out) queue; /* heartbeats first, then the rest in order */
     int queued;              /* non-heartbeat entries */
     uint64_t sent[GW_SEND_LIMIT]; /* send times (ms), a ring */
     int sent_pos, sent_n;
@@ -62,8 +62,7 @@ struct gw_shard {
     uv_timer_t retry_timer;
     uv_timer_t send_timer;
     int retry;               /* enum gw_retry */
-    uv_getaddrinfo_t gai;
-    int resolving;
+    net_lookup lookup;
     char url[600];           /* the URL being connected to */
 
     /* Session. */
@@ -79,7 +78,7 @@ struct gw_shard {
 
     /* Identify queue. */
     int iq_waiting;
-    gw_shard *iq_next;
+    TAILQ_ENTRY(gw_shard) iq_link;
 
     /* Counters. */
     int failures;            /* connections in a row that reached no READY/RESUMED */
@@ -94,7 +93,7 @@ typedef struct gw_idq {
     int nbuckets;
     uint64_t *last;          /* per rate_limit_key: when its last identify went out (ms) */
     int interval_ms;
-    gw_shard *head, *tail;
+    TAILQ_HEAD(, gw_shard) waiting;
     void (*grant)(gw_shard *sh);
 } gw_idq;
 
@@ -104,8 +103,7 @@ struct gw {
     gw_opts o;
     char *url, *token, *state_dir;
     int nshards;
-    gw_shard *shards;        /* o.shard_first .. o.shard_last */
-    gw_conn *conns;          /* every live connection, orphans too */
+    gw_shard *shards; /* o.shard_first .. o.shard_last */
     gw_idq idq;
     uint64_t rng;
     int started, stopping, handles_open;
@@ -115,7 +113,6 @@ struct gw {
 };
 
 /* gw.c */
-uint64_t gw__now_ms(gw *g);
 double gw__random(gw *g);   /* uniform in [0, 1) */
 void gw__shard_set_state(gw_shard *sh, int state);
 void gw__shard_connect(gw_shard *sh);

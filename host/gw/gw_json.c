@@ -251,16 +251,36 @@ static json_t *parse_number(parser *ps)
 
 static json_t *parse_value(parser *ps);
 
+/* Skips white space, then `close` ('}' or ']') if it comes next: 1 when it did. */
+static int eat_close(parser *ps, char close)
+{
+    skip_ws(ps);
+    if (ps->p < ps->end && *ps->p == close) {
+        ps->p++;
+        return 1;
+    }
+    return 0;
+}
+
+/* After an object's member or an array's element: 1 after ',', 0 after `close`, -1 otherwise. */
+static int after_member(parser *ps, char close)
+{
+    if (eat_close(ps, close))
+        return 0;
+    if (ps->p < ps->end && *ps->p == ',') {
+        ps->p++;
+        return 1;
+    }
+    return -1;
+}
+
 static json_t *parse_object(parser *ps)
 {
     json_t *obj = json_object();
     if (!obj)
         return NULL;
-    skip_ws(ps);
-    if (ps->p < ps->end && *ps->p == '}') {
-        ps->p++;
+    if (eat_close(ps, '}'))
         return obj;
-    }
     for (;;) {
         skip_ws(ps);
         if (ps->p >= ps->end || *ps->p != '"')
@@ -287,18 +307,11 @@ static json_t *parse_object(parser *ps)
             free(key);
         if (rc < 0)
             goto fail;
-        skip_ws(ps);
-        if (ps->p >= ps->end)
+        int more = after_member(ps, '}');
+        if (more < 0)
             goto fail;
-        if (*ps->p == ',') {
-            ps->p++;
-            continue;
-        }
-        if (*ps->p == '}') {
-            ps->p++;
+        if (!more)
             return obj;
-        }
-        goto fail;
     }
 fail:
     json_decref(obj);
@@ -310,27 +323,17 @@ static json_t *parse_array(parser *ps)
     json_t *arr = json_array();
     if (!arr)
         return NULL;
-    skip_ws(ps);
-    if (ps->p < ps->end && *ps->p == ']') {
-        ps->p++;
+    if (eat_close(ps, ']'))
         return arr;
-    }
     for (;;) {
         json_t *v = parse_value(ps);
         if (!v || json_array_append_new(arr, v) < 0)
             goto fail;
-        skip_ws(ps);
-        if (ps->p >= ps->end)
+        int more = after_member(ps, ']');
+        if (more < 0)
             goto fail;
-        if (*ps->p == ',') {
-            ps->p++;
-            continue;
-        }
-        if (*ps->p == ']') {
-            ps->p++;
+        if (!more)
             return arr;
-        }
-        goto fail;
     }
 fail:
     json_decref(arr);

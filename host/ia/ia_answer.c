@@ -9,31 +9,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "ia/ia_api.h"
 #include "ia/ia_internal.h"
+#include "msg/msg.h"
 #include "metrics/metrics.h"
 #include "msg/msg.h"
 #include "plug/plug_ctx.h"
 #include "plug/plug_rest.h"
 
-#define CB_PONG 1
-#define CB_MESSAGE 4
-#define CB_DEFERRED_MESSAGE 5
-#define CB_DEFERRED_UPDATE 6
-#define CB_UPDATE 7
-#define CB_AUTOCOMPLETE 8
-#define CB_MODAL 9
-
 #define DISCORD_UNKNOWN_INTERACTION 10062
 #define DISCORD_ALREADY_ACKNOWLEDGED 40060
-
-int64_t ia_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 #define DISCORD_EPOCH_MS 1420070400000LL
 /* Clocks further apart than this make the snowflake's time useless. */
@@ -42,22 +29,20 @@ int64_t ia_now_ms(void)
 int64_t ia_ack_deadline(uint64_t id, int64_t arrived_ms)
 {
     int64_t by_arrival = arrived_ms + IA_ACK_WINDOW_MS;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    int64_t wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     int64_t created = (int64_t)(id >> 22) + DISCORD_EPOCH_MS;
-    int64_t age = wall - created;
+    int64_t age = clock_wall_ms() - created;
     if (age < -MAX_CLOCK_SKEW_MS || age > MAX_CLOCK_SKEW_MS)
         return by_arrival;
     /* Discord's window runs from the interaction's creation, which its id tells. */
-    int64_t by_creation = ia_now_ms() - age + IA_ACK_WINDOW_MS;
+    int64_t by_creation = clock_now_ms() - age + IA_ACK_WINDOW_MS;
     return by_creation < by_arrival ? by_creation : by_arrival;
 }
 
 /* A component, or a modal submitted from one: Discord allows updating that message. */
 static int has_message(const ia_call *call)
 {
-    return call->type == 3 || (call->type == 5 && json_object_get(call->ia, "message"));
+    return call->type == IA_COMPONENT ||
+           (call->type == IA_MODAL && json_object_get(call->ia, "message"));
 }
 
 static ia_call *call_of(bh_ctx *c, const char *what)
@@ -138,7 +123,7 @@ static int send_callback(bh_ctx *c, ia_call *call, int type, const json_t *data)
     for (;;) {
         rc = plug_rest_call(c, "POST", path, body, NULL, REST_F_NO_RETRY, NULL);
         if (rc >= 0 || !transient(c, rc) ||
-            ia_now_ms() + backoff > ia_ack_deadline(call->id, call->started_ms))
+            clock_now_ms() + backoff > ia_ack_deadline(call->id, call->started_ms))
             break;
         log_fields(LOG_DEBUG, "interact", NULL, "response to %s failed (HTTP %d): retrying",
                    call->key, plug_ctx_http_status(c));
@@ -211,7 +196,7 @@ static int followup(bh_ctx *c, ia_call *call, const json_t *body, uint64_t *mess
 static int answer_deferred(bh_ctx *c, ia_call *call, const json_t *body)
 {
     int ephemeral = (json_integer_value(json_object_get(body, "flags")) & BH_MSG_EPHEMERAL) != 0;
-    if (call->defer_type == CB_DEFERRED_UPDATE)
+    if (call->defer_type == IA_CB_DEFERRED_UPDATE)
         return followup(c, call, body, NULL);
     if (ephemeral == call->defer_ephemeral)
         return webhook(c, call, "PATCH", "/messages/@original", body, NULL);
@@ -243,13 +228,13 @@ int ia_api_reply(bh_ctx *c, bh_msg *m)
     int rc = prepare(c, m, "bh_reply", &call, &body);
     if (rc < 0)
         return rc;
-    if (call->type == 4) {
+    if (call->type == IA_AUTOCOMPLETE) {
         plug_set_error(c, "bh_reply: autocomplete is answered with bh_autocomplete()");
         return BH_ESTATE;
     }
     int st;
     if (claim_first(call, &st))
-        return send_callback(c, call, CB_MESSAGE, body);
+        return send_callback(c, call, IA_CB_MESSAGE, body);
     if (st == IA_DEFERRED) {
         set_state(call, IA_ANSWERED);
         return answer_deferred(c, call, body);
@@ -274,9 +259,9 @@ int ia_api_update(bh_ctx *c, bh_msg *m)
     }
     int st;
     if (claim_first(call, &st))
-        return send_callback(c, call, CB_UPDATE, body);
-    if ((st == IA_DEFERRED && call->defer_type == CB_DEFERRED_UPDATE) ||
-        (st == IA_ANSWERED && call->answered_type == CB_UPDATE)) {
+        return send_callback(c, call, IA_CB_UPDATE, body);
+    if ((st == IA_DEFERRED && call->defer_type == IA_CB_DEFERRED_UPDATE) ||
+        (st == IA_ANSWERED && call->answered_type == IA_CB_UPDATE)) {
         set_state(call, IA_ANSWERED);
         return webhook(c, call, "PATCH", "/messages/@original", body, NULL);
     }
@@ -302,7 +287,7 @@ int ia_api_defer(bh_ctx *c, int ephemeral)
         plug_set_error(c, "bh_defer: the interaction is already answered");
         return BH_ESTATE;
     }
-    int type = has_message(call) && !ephemeral ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
+    int type = has_message(call) && !ephemeral ? IA_CB_DEFERRED_UPDATE : IA_CB_DEFERRED_MESSAGE;
     json_t *data = ephemeral ? json_pack("{s:i}", "flags", BH_MSG_EPHEMERAL) : NULL;
     int rc = send_callback(c, call, type, data);
     json_decref(data);
@@ -330,7 +315,7 @@ int ia_api_modal_open(bh_ctx *c, bh_modal *md)
         call->refused = 1;
         return BH_ELIMIT;
     }
-    if (call->type != 2 && call->type != 3) {
+    if (call->type != IA_COMMAND && call->type != IA_COMPONENT) {
         plug_set_error(c, "bh_modal_open: only a command or a component can open a modal");
         return BH_ESTATE;
     }
@@ -342,7 +327,7 @@ int ia_api_modal_open(bh_ctx *c, bh_modal *md)
                                          : "answered");
         return BH_ESTATE;
     }
-    return send_callback(c, call, CB_MODAL, body);
+    return send_callback(c, call, IA_CB_MODAL, body);
 }
 
 int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
@@ -350,10 +335,10 @@ int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
     ia_call *call = call_of(c, "bh_autocomplete");
     if (!call)
         return BH_ESTATE;
-    if (call->type != 4 || !json_is_array(choices) || json_array_size(choices) > 25) {
+    if (call->type != IA_AUTOCOMPLETE || !json_is_array(choices) || json_array_size(choices) > 25) {
         plug_set_error(c, "bh_autocomplete: answers an autocomplete request with at most 25 "
                           "choices");
-        return call->type != 4 ? BH_ESTATE : BH_ELIMIT;
+        return call->type != IA_AUTOCOMPLETE ? BH_ESTATE : BH_ELIMIT;
     }
     int st;
     if (!claim_first(call, &st)) {
@@ -361,7 +346,7 @@ int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
         return BH_ESTATE;
     }
     json_t *data = json_pack("{s:O}", "choices", choices);
-    int rc = send_callback(c, call, CB_AUTOCOMPLETE, data);
+    int rc = send_callback(c, call, IA_CB_AUTOCOMPLETE, data);
     json_decref(data);
     return rc;
 }
@@ -432,7 +417,8 @@ static void defer_done(rest_response *res, void *arg)
         call->acked = 1;
     } else if (res->code == 0 && (res->status == 0 || res->status >= 500) &&
                res->result != BH_ESTATE &&
-               ia_now_ms() < ia_ack_deadline(call->id, call->started_ms) && call->defer_attempts < 3) {
+               clock_now_ms() < ia_ack_deadline(call->id, call->started_ms) &&
+               call->defer_attempts < 3) {
         again = 1; /* still DEFERRING: the handler keeps waiting */
     } else {
         /* Unknown interaction: too late already. Anything else: let the handler try. */
@@ -483,7 +469,7 @@ static void send_auto_defer(ia_call *call)
 
 void ia_answer_auto_defer(ia_call *call)
 {
-    if (call->type == 4)
+    if (call->type == IA_AUTOCOMPLETE)
         return; /* autocomplete cannot be deferred */
     pthread_mutex_lock(&call->mu);
     if (call->state != IA_NEW) {
@@ -496,11 +482,11 @@ void ia_answer_auto_defer(ia_call *call)
      * so an update edits that message. Commands and other modals: "thinking", seen
      * only by the user.
      */
-    call->defer_type = has_message(call) ? CB_DEFERRED_UPDATE : CB_DEFERRED_MESSAGE;
-    call->defer_ephemeral = call->defer_type == CB_DEFERRED_MESSAGE;
+    call->defer_type = has_message(call) ? IA_CB_DEFERRED_UPDATE : IA_CB_DEFERRED_MESSAGE;
+    call->defer_ephemeral = call->defer_type == IA_CB_DEFERRED_MESSAGE;
     pthread_mutex_unlock(&call->mu);
     log_fields(LOG_DEBUG, "interact", NULL, "auto-deferring %s after %lld ms", call->key,
-               (long long)(ia_now_ms() - call->started_ms));
+               (long long)(clock_now_ms() - call->started_ms));
     send_auto_defer(call);
 }
 
@@ -513,7 +499,7 @@ static void send_text(bh_ctx *c, ia_call *call, int mine, int st, const char *te
     const char *err;
     const json_t *body = msg_body(m, &err);
     if (mine) {
-        send_callback(c, call, CB_MESSAGE, body);
+        send_callback(c, call, IA_CB_MESSAGE, body);
     } else if (st == IA_DEFERRED) {
         set_state(call, IA_ANSWERED);
         answer_deferred(c, call, body);
@@ -526,7 +512,7 @@ static void send_text(bh_ctx *c, ia_call *call, int mine, int st, const char *te
 static void send_empty_choices(bh_ctx *c, ia_call *call)
 {
     json_t *data = json_pack("{s:[]}", "choices");
-    send_callback(c, call, CB_AUTOCOMPLETE, data);
+    send_callback(c, call, IA_CB_AUTOCOMPLETE, data);
     json_decref(data);
 }
 
@@ -541,11 +527,12 @@ const char *ia_answer_outcome(ia_call *call)
     if (autod)
         return "auto-deferred";
     switch (type) {
-    case CB_MESSAGE: return "message";
-    case CB_DEFERRED_MESSAGE: case CB_DEFERRED_UPDATE: return "deferred";
-    case CB_UPDATE: return "update";
-    case CB_AUTOCOMPLETE: return "choices";
-    case CB_MODAL: return "modal";
+    case IA_CB_MESSAGE: return "message";
+    case IA_CB_DEFERRED_MESSAGE:
+    case IA_CB_DEFERRED_UPDATE: return "deferred";
+    case IA_CB_UPDATE: return "update";
+    case IA_CB_AUTOCOMPLETE: return "choices";
+    case IA_CB_MODAL: return "modal";
     default: return "acknowledged";
     }
 }
@@ -570,7 +557,7 @@ void ia_answer_finish(ia_call *call, int rc)
         goto out;
     /* A message a builder refused is an error only when nothing else was sent instead. */
     if (rc < 0 || (mine && call->refused)) {
-        if (call->type == 4) {
+        if (call->type == IA_AUTOCOMPLETE) {
             if (mine)
                 send_empty_choices(c, call);
         } else {
@@ -583,13 +570,13 @@ void ia_answer_finish(ia_call *call, int rc)
         }
     } else if (mine) {
         /* The handler answered nothing: acknowledge, so Discord shows no failure. */
-        if (call->type == 3)
-            send_callback(c, call, CB_DEFERRED_UPDATE, NULL);
-        else if (call->type == 4)
+        if (call->type == IA_COMPONENT)
+            send_callback(c, call, IA_CB_DEFERRED_UPDATE, NULL);
+        else if (call->type == IA_AUTOCOMPLETE)
             send_empty_choices(c, call);
         else
             send_text(c, call, mine, st, "Done.");
-    } else if (st == IA_DEFERRED && call->defer_type == CB_DEFERRED_MESSAGE) {
+    } else if (st == IA_DEFERRED && call->defer_type == IA_CB_DEFERRED_MESSAGE) {
         send_text(c, call, mine, st, "Done.");
     }
 out:
@@ -616,13 +603,13 @@ void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *te
         return;
     char path[700];
     snprintf(path, sizeof path, "/interactions/%s/%s/callback", id, token);
-    json_t *body = type == 4 ? json_pack("{s:i,s:{s:[]}}", "type", CB_AUTOCOMPLETE, "data",
-                                         "choices")
-                             : json_pack("{s:i,s:{s:s,s:i}}", "type", CB_MESSAGE, "data",
-                                         "content", text, "flags", BH_MSG_EPHEMERAL);
+    json_t *body = type == IA_AUTOCOMPLETE
+                       ? json_pack("{s:i,s:{s:[]}}", "type", IA_CB_AUTOCOMPLETE, "data", "choices")
+                       : json_pack("{s:i,s:{s:s,s:i}}", "type", IA_CB_MESSAGE, "data", "content",
+                                   text, "flags", BH_MSG_EPHEMERAL);
     char *s = json_dumps(body, JSON_COMPACT);
     json_decref(body);
-    int64_t deadline = ia_ack_deadline(strtoull(id, NULL, 10), ia_now_ms());
+    int64_t deadline = ia_ack_deadline(strtoull(id, NULL, 10), clock_now_ms());
     int rc = s ? ia_pace_send(m, deadline, path, s, unrouted_done, m) : BH_ENOMEM;
     /* Past the window already when it reached us (a backlog): counted like the others too late. */
     if (rc == BH_ETIMEDOUT)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "ia/ia_api.h"
 #include "ia/ia_internal.h"
@@ -89,7 +90,7 @@ static const char *outcome_name(int rc)
  */
 static void log_command(ia_call *call, db_session *s, int64_t latency_ms)
 {
-    if (!call->mgr->o.db || call->type != 2)
+    if (!call->mgr->o.db || call->type != IA_COMMAND)
         return;
     const json_t *ia = call->ia;
     const json_t *user = json_object_get(json_object_get(ia, "member"), "user");
@@ -120,7 +121,10 @@ static void log_command(ia_call *call, db_session *s, int64_t latency_ms)
 
 static const char *kind_name(int type)
 {
-    return type == 2 ? "command" : type == 3 ? "component" : type == 4 ? "autocomplete" : "modal";
+    return type == IA_COMMAND        ? "command"
+           : type == IA_COMPONENT    ? "component"
+           : type == IA_AUTOCOMPLETE ? "autocomplete"
+                                     : "modal";
 }
 
 /* At debug: one line per interaction. The route, never the custom_id's data or the token. */
@@ -130,7 +134,7 @@ static void log_interaction(ia_call *call, int rc, int64_t latency_ms)
         return;
     const char *plugin = plug_gen_name(call->call.gen);
     char fields[600];
-    if (call->type == 2 || call->type == 4)
+    if (call->type == IA_COMMAND || call->type == IA_AUTOCOMPLETE)
         snprintf(fields, sizeof fields, "plugin=%s kind=%s command=\"%s\"", plugin,
                  kind_name(call->type), call->key);
     else
@@ -164,7 +168,7 @@ static void run_call(void *arg)
                    plug_gen_name(call->call.gen), call->key, call->err);
     }
     ia_answer_finish(call, rc);
-    int64_t latency = ia_now_ms() - call->started_ms;
+    int64_t latency = clock_now_ms() - call->started_ms;
 
     char labels[300];
     metrics_labels(labels, sizeof labels, "plugin", plug_gen_name(call->call.gen), "kind",
@@ -197,7 +201,7 @@ static int over_capacity(ia_mgr *m, ia_call *call)
                    kind_name(call->type), "outcome", "busy", NULL);
     metrics_counter_add(m->o.metrics, "bothost_interactions_total", labels, 1);
     ia_answer_unrouted(m, call->ia, call->type, "The bot is busy right now; try again in a moment.");
-    int64_t now = ia_now_ms();
+    int64_t now = clock_now_ms();
     if (now - m->busy_logged_ms >= 1000) {
         log_fields(LOG_WARN, "interact", NULL,
                    "overloaded: %" PRIu64 " interaction(s) answered \"busy\" so far (%d in "
@@ -218,7 +222,7 @@ static int over_capacity(ia_mgr *m, ia_call *call)
 static uint64_t auto_defer_delay(ia_mgr *m, ia_call *call)
 {
     int64_t at = ia_ack_deadline(call->id, call->started_ms) - IA_ACK_WINDOW_MS + m->o.auto_defer_ms;
-    int64_t now = ia_now_ms();
+    int64_t now = clock_now_ms();
     return at > now ? (uint64_t)(at - now) : 0;
 }
 
@@ -237,7 +241,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
     if (ensure_async(m) < 0)
         return;
     int type = (int)json_integer_value(json_object_get(interaction, "type"));
-    if (type == 1)
+    if (type == IA_PING)
         return; /* PING is for HTTP interaction endpoints; the gateway never sends it */
 
     ia_call *call = calloc(1, sizeof *call);
@@ -245,7 +249,7 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
         return;
     call->mgr = m;
     call->ia = json_incref(interaction);
-    call->started_ms = ia_now_ms();
+    call->started_ms = clock_now_ms();
     pthread_mutex_init(&call->mu, NULL);
     pthread_cond_init(&call->cv, NULL);
     if (ia_call_parse(call) < 0) {
@@ -255,19 +259,22 @@ void ia_dispatch(ia_mgr *m, json_t *interaction)
     }
     if (plug_route(m->o.plugins, call->route_kind, call->key, &call->call) < 0) {
         log_fields(LOG_INFO, "interact", NULL, "no handler for %s '%s': answered as stale",
-                   type == 2 ? "command" : type == 4 ? "autocomplete" : "custom_id", call->key);
+                   type == IA_COMMAND        ? "command"
+                   : type == IA_AUTOCOMPLETE ? "autocomplete"
+                                             : "custom_id",
+                   call->key);
         ia_answer_unrouted(m, interaction, type,
-                           type == 2 ? "This command is not available right now."
-                                     : "This control is no longer active.");
+                           type == IA_COMMAND ? "This command is not available right now."
+                                              : "This control is no longer active.");
         call_free(call);
         return;
     }
     if (over_capacity(m, call))
         return;
-    call->ctx = plug_ctx_new(m->o.plugins, type == 2   ? BH_CTX_COMMAND
-                             : type == 3 ? BH_CTX_COMPONENT
-                             : type == 4 ? BH_CTX_AUTOCOMPLETE
-                                         : BH_CTX_MODAL,
+    call->ctx = plug_ctx_new(m->o.plugins, type == IA_COMMAND        ? BH_CTX_COMMAND
+                             : type == IA_COMPONENT    ? BH_CTX_COMPONENT
+                             : type == IA_AUTOCOMPLETE ? BH_CTX_AUTOCOMPLETE
+                                                       : BH_CTX_MODAL,
                              call->key, json_incref(interaction), m->o.db);
     if (!call->ctx) {
         plug_call_release(m->o.plugins, &call->call);

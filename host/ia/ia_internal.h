@@ -8,6 +8,34 @@
 
 #define IA_MAX_CID_PARTS 16
 
+/*
+ * Discord's numbers on the wire (the "Interactions" topics). Select menus' types
+ * are the SDK's BH_SELECT_*, button styles its BH_BUTTON_*.
+ */
+/* An interaction's "type". */
+enum ia_type {
+    IA_PING = 1,
+    IA_COMMAND = 2,
+    IA_COMPONENT = 3,
+    IA_AUTOCOMPLETE = 4,
+    IA_MODAL = 5,
+};
+/* An interaction response's "type". */
+enum ia_callback {
+    IA_CB_PONG = 1,
+    IA_CB_MESSAGE = 4,
+    IA_CB_DEFERRED_MESSAGE = 5,
+    IA_CB_DEFERRED_UPDATE = 6,
+    IA_CB_UPDATE = 7,
+    IA_CB_AUTOCOMPLETE = 8,
+    IA_CB_MODAL = 9,
+};
+/* A command option's "type". */
+enum ia_option {
+    IA_OPT_SUB_COMMAND = 1,
+    IA_OPT_SUB_COMMAND_GROUP = 2,
+};
+
 /* Where the answer stands; see ia_answer.c. */
 enum ia_state {
     IA_NEW = 0,      /* nothing sent yet */
@@ -47,7 +75,7 @@ struct ia_mgr {
 typedef struct ia_call {
     ia_mgr *mgr;
     json_t *ia;                  /* the interaction (owned) */
-    int type;                    /* 2 command, 3 component, 4 autocomplete, 5 modal */
+    int type;                    /* enum ia_type, not IA_PING */
     uint64_t id, app_id;
     char token[512];
     char key[420];               /* the routing key: a command path, a custom_id */
@@ -64,7 +92,7 @@ typedef struct ia_call {
     pthread_mutex_t mu;          /* guards the answer state */
     pthread_cond_t cv;
     int state;
-    int defer_type;              /* 5 or 6 once deferred */
+    int defer_type;              /* IA_CB_DEFERRED_* once deferred */
     int defer_ephemeral;
     int answered_type;
     int auto_deferred;
@@ -124,8 +152,5 @@ void ia_pace_drop_all(ia_mgr *m);
  * when the clocks agree within 10 s, and never later than from its arrival.
  */
 int64_t ia_ack_deadline(uint64_t id, int64_t arrived_ms);
-
-/* Monotonic milliseconds. */
-int64_t ia_now_ms(void);
 
 #endif

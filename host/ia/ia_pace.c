@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "ia/ia_internal.h"
 
@@ -113,7 +114,7 @@ static void pump(ia_mgr *m)
 {
     while (m->pace_queued > 0 && m->pace_inflight < IA_PACE_WINDOW) {
         ia_pace_item *it = heap_pop(m);
-        if (ia_now_ms() >= it->deadline_ms) {
+        if (clock_now_ms() >= it->deadline_ms) {
             expire(it);
             continue;
         }
@@ -130,7 +131,7 @@ static void pump(ia_mgr *m)
 int ia_pace_send(ia_mgr *m, int64_t deadline_ms, const char *path, const char *body, rest_cb cb,
                  void *arg)
 {
-    if (ia_now_ms() >= deadline_ms)
+    if (clock_now_ms() >= deadline_ms)
         return BH_ETIMEDOUT;
     ia_pace_item *it = calloc(1, sizeof *it);
     if (!it)

@@ -14,14 +14,14 @@ static uint64_t id_of(const json_t *v)
     return s ? strtoull(s, NULL, 10) : 0;
 }
 
-/* Descends into SUB_COMMAND (1) and SUB_COMMAND_GROUP (2) options, extending the path. */
+/* Descends into SUB_COMMAND and SUB_COMMAND_GROUP options, extending the path. */
 static const json_t *innermost(const json_t *options, char *path, size_t pathlen)
 {
     for (int depth = 0; depth < 2; depth++) {
         const json_t *first = json_array_get(options, 0);
         json_int_t t = json_integer_value(json_object_get(first, "type"));
         const char *name = json_string_value(json_object_get(first, "name"));
-        if ((t != 1 && t != 2) || !name)
+        if ((t != IA_OPT_SUB_COMMAND && t != IA_OPT_SUB_COMMAND_GROUP) || !name)
             break;
         size_t n = strlen(path);
         snprintf(path + n, pathlen - n, " %s", name);
@@ -43,22 +43,22 @@ int ia_call_parse(ia_call *call)
         return BH_EINVAL;
     snprintf(call->token, sizeof call->token, "%s", token);
 
-    if (call->type == 2 || call->type == 4) {
+    if (call->type == IA_COMMAND || call->type == IA_AUTOCOMPLETE) {
         const char *name = json_string_value(json_object_get(data, "name"));
         if (!name || !*name || strlen(name) > 32)
             return BH_EINVAL;
         snprintf(call->key, sizeof call->key, "%s", name);
         call->options = innermost(json_object_get(data, "options"), call->key, sizeof call->key);
-        call->route_kind = call->type == 2 ? PLUG_COMMAND : PLUG_AUTOCOMPLETE;
+        call->route_kind = call->type == IA_COMMAND ? PLUG_COMMAND : PLUG_AUTOCOMPLETE;
         return 0;
     }
-    if (call->type == 3 || call->type == 5) {
+    if (call->type == IA_COMPONENT || call->type == IA_MODAL) {
         const char *cid = json_string_value(json_object_get(data, "custom_id"));
         /* Discord's 100 characters, of up to 4 bytes each. */
         if (!cid || !*cid || msg_text_len(cid) > 100 || strlen(cid) >= sizeof call->key)
             return BH_EINVAL;
         snprintf(call->key, sizeof call->key, "%s", cid);
-        call->route_kind = call->type == 3 ? PLUG_COMPONENT : PLUG_MODAL;
+        call->route_kind = call->type == IA_COMPONENT ? PLUG_COMPONENT : PLUG_MODAL;
         /* Parts after "<plugin>:". */
         const char *colon = strchr(cid, ':');
         call->cid_copy = strdup(colon ? colon + 1 : "");

@@ -8,12 +8,13 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include "metrics/metrics.h"
 
 /* A metric name: its type, HELP text and, for a histogram, its buckets. */
 struct metrics_family {
-    struct metrics_family *next; /* creation order */
+    STAILQ_ENTRY(metrics_family) next; /* creation order */
     metrics_type type;
     uint64_t name_hash;
     char *name;
@@ -21,7 +22,7 @@ struct metrics_family {
     char *help;
     size_t nbounds;
     double bounds[METRICS_MAX_BUCKETS];
-    struct metrics_series *first, *last; /* creation order */
+    STAILQ_HEAD(, metrics_series) series; /* creation order */
     size_t nseries;
 };
 
@@ -32,7 +33,7 @@ struct metrics_family {
  */
 struct metrics_series {
     struct metrics_series *hnext; /* hash chain */
-    struct metrics_series *fnext; /* the family's creation order */
+    STAILQ_ENTRY(metrics_series) fnext; /* the family's creation order */
     struct metrics_family *fam;
     uint64_t hash;
     const char *labels;         /* in the same allocation */

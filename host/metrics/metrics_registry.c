@@ -33,7 +33,7 @@ struct metrics {
     /* TABLE_SIZE chain heads, allocated with the first series. */
     _Atomic(struct metrics_series *) *_Atomic table;
     size_t nseries;
-    struct metrics_family *fams, *fams_last;
+    STAILQ_HEAD(, metrics_family) fams;
     size_t nfams;
     size_t max_series;
     int warned;
@@ -48,6 +48,7 @@ int metrics_create(metrics **out)
     if (!m)
         return BH_ENOMEM;
     pthread_mutex_init(&m->lock, NULL);
+    STAILQ_INIT(&m->fams);
     m->max_series = METRICS_MAX_SERIES_DEFAULT;
     *out = m;
     return 0;
@@ -73,7 +74,8 @@ static uint64_t series_hash(const char *name, const char *labels)
 
 static struct metrics_family *family_find(metrics *m, const char *name, uint64_t name_hash)
 {
-    for (struct metrics_family *f = m->fams; f; f = f->next)
+    struct metrics_family *f;
+    STAILQ_FOREACH(f, &m->fams, next)
         if (f->name_hash == name_hash && strcmp(f->name, name) == 0)
             return f;
     return NULL;
@@ -110,11 +112,8 @@ static struct metrics_family *family_new(metrics *m, const char *name, uint64_t 
         f->nbounds = nbounds;
         memcpy(f->bounds, bounds, nbounds * sizeof *bounds);
     }
-    if (m->fams_last)
-        m->fams_last->next = f;
-    else
-        m->fams = f;
-    m->fams_last = f;
+    STAILQ_INIT(&f->series);
+    STAILQ_INSERT_TAIL(&m->fams, f, next);
     m->nfams++;
     return f;
 }
@@ -163,11 +162,7 @@ static struct metrics_series *series_new(metrics *m, metrics_type type, const ch
     s->hnext = atomic_load_explicit(chain, memory_order_relaxed);
     /* Everything above is visible to a reader that finds s. */
     atomic_store_explicit(chain, s, memory_order_release);
-    if (f->last)
-        f->last->fnext = s;
-    else
-        f->first = s;
-    f->last = s;
+    STAILQ_INSERT_TAIL(&f->series, s, fnext);
     f->nseries++;
     m->nseries++;
     *rc = 0;
@@ -422,10 +417,12 @@ int metrics__snapshot(metrics *m, metrics_snapshot *snap)
         metrics__snapshot_free(snap);
         return BH_ENOMEM;
     }
-    for (struct metrics_family *f = m->fams; f; f = f->next) {
+    struct metrics_family *f;
+    STAILQ_FOREACH(f, &m->fams, next) {
         snap->fams[snap->nfams] = f;
         snap->fam_nseries[snap->nfams++] = f->nseries;
-        for (struct metrics_series *s = f->first; s; s = s->fnext)
+        struct metrics_series *s;
+        STAILQ_FOREACH(s, &f->series, fnext)
             snap->series[snap->nseries++] = s;
     }
     if (m->ncollectors)
@@ -476,10 +473,12 @@ void metrics_reset(metrics *m)
     if (!m)
         return;
     pthread_mutex_lock(&m->lock);
-    for (struct metrics_family *f = m->fams, *fnext; f; f = fnext) {
-        fnext = f->next;
-        for (struct metrics_series *s = f->first, *snext; s; s = snext) {
-            snext = s->fnext;
+    struct metrics_family *f;
+    while ((f = STAILQ_FIRST(&m->fams))) {
+        STAILQ_REMOVE_HEAD(&m->fams, next);
+        struct metrics_series *s;
+        while ((s = STAILQ_FIRST(&f->series))) {
+            STAILQ_REMOVE_HEAD(&f->series, fnext);
             free(s);
         }
         free(f->name);
@@ -490,7 +489,7 @@ void metrics_reset(metrics *m)
     free(m->collectors);
     atomic_store(&m->table, NULL);
     m->nseries = 0;
-    m->fams = m->fams_last = NULL;
+    STAILQ_INIT(&m->fams);
     m->nfams = 0;
     m->max_series = METRICS_MAX_SERIES_DEFAULT;
     m->warned = 0;

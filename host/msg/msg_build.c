@@ -8,6 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A message component's "type" (select menus take the SDK's bh_select_kind values). */
+enum msg_component {
+    MSG_COMP_ACTION_ROW = 1,
+    MSG_COMP_BUTTON = 2,
+    MSG_COMP_TEXT_INPUT = 4,
+};
+
 #define MAX_CONTENT 2000
 #define MAX_EMBEDS 10
 #define MAX_EMBED_TOTAL 6000
@@ -428,7 +435,7 @@ bh_row *msg_row(bh_msg *m)
     }
     bh_row *r = &m->rows[m->nrows++];
     r->m = m;
-    r->obj = json_pack("{s:i,s:[]}", "type", 1, "components");
+    r->obj = json_pack("{s:i,s:[]}", "type", MSG_COMP_ACTION_ROW, "components");
     json_array_append_new(list, r->obj);
     return r;
 }
@@ -452,7 +459,7 @@ int msg_row_button(bh_row *r, int style, const char *label, const char *custom_i
     if (check_len(err, "button label", label, MAX_LABEL, 0) < 0 ||
         check_len(err, "button emoji", emoji, SIZE_MAX, 0) < 0)
         return BH_ELIMIT;
-    json_t *b = json_pack("{s:i,s:i}", "type", 2, "style", style);
+    json_t *b = json_pack("{s:i,s:i}", "type", MSG_COMP_BUTTON, "style", style);
     if (label && *label)
         json_object_set_new(b, "label", json_string(label));
     if (emoji && *emoji)
@@ -705,8 +712,8 @@ int msg_modal_text(bh_modal *md, const char *custom_id, const char *label, int s
         if (strcmp(json_string_value(json_object_get(input, "custom_id")), custom_id) == 0)
             return fail(md->err, "text input custom_id '%s' is used twice", custom_id);
     }
-    json_t *input = json_pack("{s:i,s:s,s:s,s:i,s:b}", "type", 4, "custom_id", custom_id,
-                              "label", label, "style", style, "required", required);
+    json_t *input = json_pack("{s:i,s:s,s:s,s:i,s:b}", "type", MSG_COMP_TEXT_INPUT, "custom_id",
+                              custom_id, "label", label, "style", style, "required", required);
     if (min_length)
         json_object_set_new(input, "min_length", json_integer(min_length));
     if (max_length)
@@ -715,7 +722,8 @@ int msg_modal_text(bh_modal *md, const char *custom_id, const char *label, int s
         json_object_set_new(input, "value", json_string(value));
     if (placeholder && *placeholder)
         json_object_set_new(input, "placeholder", json_string(placeholder));
-    json_array_append_new(rows, json_pack("{s:i,s:[o]}", "type", 1, "components", input));
+    json_array_append_new(
+        rows, json_pack("{s:i,s:[o]}", "type", MSG_COMP_ACTION_ROW, "components", input));
     md->ninputs++;
     return 0;
 }

@@ -58,4 +58,30 @@ typedef struct net_url {
 } net_url;
 int net_url_parse(const char *url, net_url *out);
 
+/*
+ * A name lookup off the loop thread (uv_getaddrinfo on libuv's thread pool),
+ * for the gateway and REST alike. The caller embeds one and keeps it until its
+ * callback has run; `busy` is set from a successful start until then.
+ */
+typedef struct net_lookup net_lookup;
+/*
+ * Runs on the loop. `addr` is the address to connect to as text ("203.0.113.5",
+ * "2001:db8::1"; IPv4 when the name has one, as IPv6 routes are often missing),
+ * or NULL with `error` saying why ("cannot resolve <host>: <reason>"). After
+ * net_lookup_cancel() the status is UV_ECANCELED.
+ */
+typedef void (*net_lookup_cb)(net_lookup *l, int status, const char *addr, const char *error);
+struct net_lookup {
+    uv_getaddrinfo_t req;
+    net_lookup_cb cb;
+    void *data; /* the caller's */
+    int busy;
+    char host[256];
+    char error[320];
+};
+/* Starts looking `host` up. 0, or a negative uv error with l->error set (no callback). */
+int net_lookup_start(net_lookup *l, uv_loop_t *loop, const char *host, net_lookup_cb cb);
+/* Cancels a running lookup (its callback still runs); nothing when none runs. */
+void net_lookup_cancel(net_lookup *l);
+
 #endif

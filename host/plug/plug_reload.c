@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
+
+#include <uv.h>
 
 #include "base/log.h"
 #include "plug/plug_internal.h"
@@ -345,8 +346,7 @@ int plug_mgr_apply(plug_mgr *m, const cfg *c, int force, plug_apply_report *repo
     plug_apply_report local;
     plug_apply_report *r = report ? report : &local;
     memset(r, 0, sizeof *r);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t t0 = uv_hrtime();
 
     bh_host **staged = calloc((size_t)c->nenabled + 1, sizeof *staged);
     int *was_live = calloc((size_t)c->nenabled + 1, sizeof *was_live);
@@ -450,7 +450,6 @@ int plug_mgr_apply(plug_mgr *m, const cfg *c, int force, plug_apply_report *repo
     free(staged);
     free(was_live);
 
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    r->ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    r->ms = (double)(uv_hrtime() - t0) / 1e6;
     return r->failed;
 }

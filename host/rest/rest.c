@@ -11,12 +11,8 @@
 
 #include <bothost/abi.h>
 
+#include "base/clock.h"
 #include "base/log.h"
-
-uint64_t rest_now(void)
-{
-    return uv_hrtime() / 1000000u;
-}
 
 /* ---- create / destroy ------------------------------------------------------------------ */
 
@@ -67,6 +63,8 @@ int rest_create(rest **out, uv_loop_t *loop, const rest_opts *opts)
     rest *r = calloc(1, sizeof *r);
     if (!r)
         return BH_ENOMEM;
+    rest_ready_init(r);
+    STAILQ_INIT(&r->calls);
     r->loop = loop;
     r->loop_thread = uv_thread_self();
     r->tls = url.tls;
@@ -104,8 +102,8 @@ int rest_create(rest **out, uv_loop_t *loop, const rest_opts *opts)
     uv_async_init(loop, &r->async, rest_call_drain);
     r->async.data = r;
     r->handles_open += 2;
-    r->invalid_window_start = rest_now();
-    r->last_sweep = rest_now();
+    r->invalid_window_start = clock_now_ms();
+    r->last_sweep = clock_now_ms();
     log_fields(LOG_DEBUG, "rest", NULL, "REST client for %s://%s:%d%s", r->tls ? "https" : "http",
                r->host, r->port, r->base_path);
     *out = r;
@@ -118,12 +116,9 @@ void rest_destroy(rest *r)
         return;
     r->closing = 1;
     rest_call_close(r);
-    while (r->inflight) {
-        rest_op *op = r->inflight;
-        r->inflight = op->next;
-        if (r->inflight)
-            r->inflight->prev_inflight = NULL;
-        op->next = op->prev_inflight = NULL;
+    for (rest_op *op; (op = LIST_FIRST(&r->inflight));) {
+        LIST_REMOVE(op, wire);
+        op->on_wire = 0;
         r->st.in_flight--;
         rest_conn_abandon(op);
         op->bucket->busy--;
@@ -136,8 +131,7 @@ void rest_destroy(rest *r)
                 rest_op_finish(op, BH_ESTATE);
         }
     rest_conn_close(r);
-    if (r->gai.data)
-        uv_cancel((uv_req_t *)&r->gai);
+    net_lookup_cancel(&r->dns);
     uv_close((uv_handle_t *)&r->timer, on_handle_closed);
     uv_close((uv_handle_t *)&r->async, on_handle_closed);
 }
@@ -193,7 +187,7 @@ int rest_request(rest *r, const rest_req *req, rest_cb cb, void *arg)
     op->cb = cb;
     op->arg = arg;
     op->flags = req->flags;
-    op->t_start = rest_now();
+    op->t_start = clock_now_ms();
     res->route = route->name;
     op->method = strdup(req->method);
     op->major = strdup(major);
@@ -236,9 +230,9 @@ void rest_op_finish(rest_op *op, int result)
     rest *r = op->r;
     rest_response *res = op->res;
     res->result = result;
-    res->latency_ms = (int64_t)(rest_now() - op->t_start);
+    res->latency_ms = (int64_t)(clock_now_ms() - op->t_start);
     if (op->wait_since) {
-        res->wait_ms += (int64_t)(rest_now() - op->wait_since);
+        res->wait_ms += (int64_t)(clock_now_ms() - op->wait_since);
         op->wait_since = 0;
     }
     if (result != 0 && !res->message[0])

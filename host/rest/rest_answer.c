@@ -11,6 +11,7 @@
 
 #include <bothost/abi.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 
 static void retry_later(rest_op *op, uint64_t now, const char *why)
@@ -104,16 +105,11 @@ void rest_attempt_done(rest_op *op)
 {
     rest *r = op->r;
     rest_response *res = op->res;
-    uint64_t now = rest_now();
+    uint64_t now = clock_now_ms();
 
-    if (op->prev_inflight || r->inflight == op) {
-        if (op->prev_inflight)
-            op->prev_inflight->next = op->next;
-        else
-            r->inflight = op->next;
-        if (op->next)
-            op->next->prev_inflight = op->prev_inflight;
-        op->next = op->prev_inflight = NULL;
+    if (op->on_wire) {
+        LIST_REMOVE(op, wire);
+        op->on_wire = 0;
         r->st.in_flight--;
     }
     res->attempts++;
@@ -122,7 +118,7 @@ void rest_attempt_done(rest_op *op)
     rest_stats_attempt(r, op, now);
     if (op->status > 0)
         rest_bucket_learn(r, op, now);
-    if (--op->bucket->busy == 0 && op->bucket->head)
+    if (--op->bucket->busy == 0 && !STAILQ_EMPTY(&op->bucket->queue))
         rest_ready_activate(r, op->bucket);
     rest_log_attempt(op, now);
 

@@ -21,6 +21,8 @@
 
 #include <bothost/abi.h>
 
+#include "base/clock.h"
+
 /* Requests that arrive within a few ms of each other may land in the same second. */
 #define REST_GLOBAL_WINDOW_MS 1050
 #define REST_BUCKET_IDLE_MS 60000
@@ -188,7 +190,8 @@ rest_bucket *rest_bucket_for(rest *r, const rest_route *route, const char *major
         return NULL;
     }
     b->key = key;
-    b->last_used = rest_now();
+    STAILQ_INIT(&b->queue);
+    b->last_used = clock_now_ms();
     if (r->nbuckets >= r->table_size)
         table_grow(r);
     table_insert(r, b);
@@ -199,19 +202,10 @@ rest_bucket *rest_bucket_for(rest *r, const rest_route *route, const char *major
 void rest_bucket_push(rest *r, rest_bucket *b, rest_op *op, int at_head)
 {
     op->bucket = b;
-    if (at_head) {
-        op->next = b->head;
-        b->head = op;
-        if (!b->tail)
-            b->tail = op;
-    } else {
-        op->next = NULL;
-        if (b->tail)
-            b->tail->next = op;
-        else
-            b->head = op;
-        b->tail = op;
-    }
+    if (at_head)
+        STAILQ_INSERT_HEAD(&b->queue, op, qlink);
+    else
+        STAILQ_INSERT_TAIL(&b->queue, op, qlink);
     r->st.queued++;
     /* A bucket with a request on the wire is looked at again when the answer comes. */
     if (!b->busy)
@@ -220,15 +214,12 @@ void rest_bucket_push(rest *r, rest_bucket *b, rest_op *op, int at_head)
 
 rest_op *rest_bucket_pop(rest *r, rest_bucket *b)
 {
-    rest_op *op = b->head;
+    rest_op *op = STAILQ_FIRST(&b->queue);
     if (!op)
         return NULL;
-    b->head = op->next;
-    if (!b->head) {
-        b->tail = NULL;
+    STAILQ_REMOVE_HEAD(&b->queue, qlink);
+    if (STAILQ_EMPTY(&b->queue))
         rest_ready_unlist(r, b);
-    }
-    op->next = NULL;
     r->st.queued--;
     return op;
 }
@@ -290,7 +281,7 @@ void rest_buckets_sweep(rest *r, uint64_t now)
         rest_bucket *b = r->table[i], *next;
         for (; b; b = next) {
             next = b->hnext;
-            if (!b->head && !b->busy && now >= b->reset_at &&
+            if (STAILQ_EMPTY(&b->queue) && !b->busy && now >= b->reset_at &&
                 now - b->last_used > REST_BUCKET_IDLE_MS)
                 bucket_free(r, b);
         }

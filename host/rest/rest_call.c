@@ -12,7 +12,7 @@
 #include <bothost/abi.h>
 
 struct rest_call_job {
-    rest_call_job *next;
+    STAILQ_ENTRY(rest_call_job) next;
     const rest_req *req;        /* the caller's: it waits, so it outlives the job */
     uv_mutex_t mu;
     uv_cond_t cond;
@@ -39,21 +39,13 @@ static void on_answer(rest_response *res, void *arg)
 void rest_call_drain(uv_async_t *a)
 {
     rest *r = a->data;
+    STAILQ_HEAD(, rest_call_job) jobs = STAILQ_HEAD_INITIALIZER(jobs);
     uv_mutex_lock(&r->call_mu);
-    rest_call_job *jobs = r->calls;
-    r->calls = NULL;
+    STAILQ_CONCAT(&jobs, &r->calls);
     uv_mutex_unlock(&r->call_mu);
-    /* Oldest first: the list is newest first. */
-    rest_call_job *rev = NULL;
-    while (jobs) {
-        rest_call_job *next = jobs->next;
-        jobs->next = rev;
-        rev = jobs;
-        jobs = next;
-    }
-    while (rev) {
-        rest_call_job *job = rev;
-        rev = rev->next;
+    rest_call_job *job;
+    while ((job = STAILQ_FIRST(&jobs))) {
+        STAILQ_REMOVE_HEAD(&jobs, next);
         int rc = rest_request(r, job->req, on_answer, job);
         if (rc < 0)
             job_complete(job, rc, NULL);
@@ -62,15 +54,15 @@ void rest_call_drain(uv_async_t *a)
 
 void rest_call_close(rest *r)
 {
+    STAILQ_HEAD(, rest_call_job) jobs = STAILQ_HEAD_INITIALIZER(jobs);
     uv_mutex_lock(&r->call_mu);
-    rest_call_job *jobs = r->calls;
-    r->calls = NULL;
+    STAILQ_CONCAT(&jobs, &r->calls);
     r->calls_closed = 1;
     uv_mutex_unlock(&r->call_mu);
-    while (jobs) {
-        rest_call_job *next = jobs->next;
-        job_complete(jobs, BH_ESTATE, NULL);
-        jobs = next;
+    rest_call_job *job;
+    while ((job = STAILQ_FIRST(&jobs))) {
+        STAILQ_REMOVE_HEAD(&jobs, next);
+        job_complete(job, BH_ESTATE, NULL);
     }
 }
 
@@ -97,8 +89,7 @@ int rest_call(rest *r, const rest_req *req, rest_response **out)
         uv_mutex_destroy(&job.mu);
         return BH_ESTATE;
     }
-    job.next = r->calls;
-    r->calls = &job;
+    STAILQ_INSERT_TAIL(&r->calls, &job, next);
     /* Under the lock, so rest_destroy() cannot free the handle in between. */
     uv_async_send(&r->async);
     uv_mutex_unlock(&r->call_mu);

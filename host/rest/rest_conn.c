@@ -12,7 +12,7 @@
  * HTTP/2 where the server offers it over TLS (several requests on one
  * connection), and its own per-attempt timeout (CURLOPT_TIMEOUT_MS).
  *
- * The address comes from rest_sched.c (uv_getaddrinfo) through
+ * The address comes from rest_sched.c (net_lookup_start) through
  * CURLOPT_CONNECT_TO, so libcurl never resolves a name on the loop thread; the
  * URL keeps the real host name for the Host header, SNI and the certificate.
  *
@@ -28,6 +28,7 @@
 
 #include <bothost/abi.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 
 #define REST_MAX_ANSWER (8u << 20)
@@ -37,7 +38,7 @@ typedef struct rest_sock {
     uv_poll_t poll;
     rest *r;
     curl_socket_t fd;
-    struct rest_sock *next, *prev;
+    LIST_ENTRY(rest_sock) link; /* in r->socks */
 } rest_sock;
 
 /* ---- X-Audit-Log-Reason ------------------------------------------------------------------ */
@@ -115,15 +116,9 @@ static void on_sock_closed(uv_handle_t *h)
     rest_handle_closed(r);
 }
 
-static void sock_close(rest *r, rest_sock *s)
+static void sock_close(rest_sock *s)
 {
-    if (s->prev)
-        s->prev->next = s->next;
-    else
-        r->socks = s->next;
-    if (s->next)
-        s->next->prev = s->prev;
-    s->next = s->prev = NULL;
+    LIST_REMOVE(s, link);
     uv_close((uv_handle_t *)&s->poll, on_sock_closed);
 }
 
@@ -150,7 +145,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
     if (what == CURL_POLL_REMOVE) {
         if (s) {
             curl_multi_assign(r->multi, fd, NULL);
-            sock_close(r, s);
+            sock_close(s);
         }
         return 0;
     }
@@ -165,10 +160,7 @@ static int on_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *
         s->poll.data = s;
         s->r = r;
         s->fd = fd;
-        s->next = r->socks;
-        if (r->socks)
-            r->socks->prev = s;
-        r->socks = s;
+        LIST_INSERT_HEAD(&r->socks, s, link);
         r->handles_open++;
         curl_multi_assign(r->multi, fd, s);
     }
@@ -242,13 +234,23 @@ void rest_conn_close(rest *r)
     r->multi = NULL;
     curl_share_cleanup(r->share);
     r->share = NULL;
-    while (r->socks)
-        sock_close(r, r->socks);
+    while (!LIST_EMPTY(&r->socks))
+        sock_close(LIST_FIRST(&r->socks));
     uv_timer_stop(&r->curl_timer);
     uv_close((uv_handle_t *)&r->curl_timer, on_timer_closed);
 }
 
 /* ---- one attempt -------------------------------------------------------------------------- */
+
+/* Forgets the rate-limit headers read so far. */
+static void reset_headers(rest_op *op)
+{
+    op->hdr_bucket[0] = '\0';
+    op->hdr_scope[0] = '\0';
+    op->hdr_limit = op->hdr_remaining = -1;
+    op->hdr_reset_after = op->hdr_retry_after = -1;
+    op->hdr_global = 0;
+}
 
 static void reset_attempt(rest_op *op)
 {
@@ -258,11 +260,7 @@ static void reset_attempt(rest_op *op)
     op->overflow = 0;
     op->error[0] = '\0';
     op->curl_error[0] = '\0';
-    op->hdr_bucket[0] = '\0';
-    op->hdr_scope[0] = '\0';
-    op->hdr_limit = op->hdr_remaining = -1;
-    op->hdr_reset_after = op->hdr_retry_after = -1;
-    op->hdr_global = 0;
+    reset_headers(op);
 }
 
 /* "x-ratelimit-remaining" == `name` of `len` bytes, whatever the case. */
@@ -277,11 +275,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *arg)
     size_t len = size * nitems;
     if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
         /* A new answer (after a 100 Continue, say): only the last one's headers count. */
-        op->hdr_bucket[0] = '\0';
-        op->hdr_scope[0] = '\0';
-        op->hdr_limit = op->hdr_remaining = -1;
-        op->hdr_reset_after = op->hdr_retry_after = -1;
-        op->hdr_global = 0;
+        reset_headers(op);
         return len;
     }
     const char *colon = memchr(buf, ':', len);
@@ -444,7 +438,7 @@ void rest_conn_start(rest_op *op)
 {
     rest *r = op->r;
     reset_attempt(op);
-    op->t_attempt = rest_now();
+    op->t_attempt = clock_now_ms();
     CURL *e = r->neasy_free ? r->easy_free[--r->neasy_free] : curl_easy_init();
     if (!e || build_lists(op) < 0) {
         if (e)

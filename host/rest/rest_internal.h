@@ -17,6 +17,7 @@
 #include "rest/rest.h"
 
 #include <stdint.h>
+#include <sys/queue.h>
 
 #include <curl/curl.h>
 
@@ -55,8 +56,9 @@ typedef struct rest_op rest_op;
 
 struct rest_op {
     rest *r;
-    rest_op *next;              /* in its bucket's queue, or the in-flight list */
-    rest_op *prev_inflight;
+    STAILQ_ENTRY(rest_op) qlink; /* in its bucket's queue */
+    LIST_ENTRY(rest_op) wire;    /* in r->inflight while on_wire */
+    int on_wire;
     rest_bucket *bucket;
     const rest_route *route;
     char *method;
@@ -70,7 +72,7 @@ struct rest_op {
     void *arg;
     rest_response *res;
 
-    uint64_t t_start;           /* ms, rest_now() */
+    uint64_t t_start;           /* ms, clock_now_ms() */
     uint64_t not_before;        /* a retry's backoff or a 429's wait */
     uint64_t wait_since;        /* 0, or when it began waiting for a limit */
     uint64_t t_attempt;         /* when the attempt on the wire began */
@@ -114,8 +116,7 @@ struct rest {
     uv_thread_t loop_thread;
     uv_timer_t timer;           /* the scheduler's next wake-up */
     uv_async_t async;           /* rest_call() hand-over */
-    uv_getaddrinfo_t gai;
-    int handles_open;           /* timers, async, sockets, a running getaddrinfo */
+    int handles_open;           /* timers, async, sockets, a running lookup */
     int closing;
     int pumping, repump;
 
@@ -131,7 +132,7 @@ struct rest {
     CURLM *multi;
     CURLSH *share;              /* TLS sessions, shared by every attempt */
     uv_timer_t curl_timer;      /* libcurl's one timeout */
-    struct rest_sock *socks;    /* sockets libcurl asked us to watch */
+    LIST_HEAD(, rest_sock) socks; /* sockets libcurl asked us to watch */
     CURL *easy_free[16];        /* finished handles kept for the next attempts */
     int neasy_free;
     uint64_t connections;       /* connections libcurl opened */
@@ -140,18 +141,18 @@ struct rest {
     int timeout_ms, max_retries, backoff_ms, global_per_sec, max_429_retries;
 
     /* DNS */
+    net_lookup dns; /* dns.error: why the last lookup failed */
     int dns_state;
     char addr[64];
     uint64_t addr_time;
-    char dns_error[320];
 
     /* Buckets: a hash table by key, and the list of those with queued requests. */
     rest_bucket **table;
     size_t table_size, nbuckets;
     /* The scheduler's lists (rest_ready.c); a bucket with queued requests and none
        on the wire is on exactly one of them. */
-    rest_bucket *active_head, *active_tail;   /* to look at on the next turn */
-    rest_bucket *gwait_head, *gwait_tail;     /* waiting for the global limit, FIFO */
+    TAILQ_HEAD(rest_bucket_list, rest_bucket) active; /* to look at on the next turn */
+    struct rest_bucket_list gwait;                    /* waiting for the global limit, FIFO */
     rest_bucket **heap;                       /* waiting until a time, earliest first */
     size_t nheap, capheap;
     uint64_t sched_visits;                    /* buckets looked at: the scheduler's work */
@@ -163,11 +164,11 @@ struct rest {
     int global_pos;
     uint64_t global_until;      /* a global 429 pauses everything until then */
 
-    rest_op *inflight;          /* doubly linked through next/prev_inflight */
+    LIST_HEAD(, rest_op) inflight; /* the attempts on the wire */
 
     /* rest_call() */
     uv_mutex_t call_mu;
-    rest_call_job *calls;
+    STAILQ_HEAD(, rest_call_job) calls; /* oldest first */
     int calls_closed;
 
     /* stats */
@@ -177,9 +178,6 @@ struct rest {
     rest_route_stat *rstats;
     size_t nrstats, caprstats;
 };
-
-/* Monotonic milliseconds. */
-uint64_t rest_now(void);
 
 /* rest.c: ends a request for good and calls its callback. */
 void rest_op_finish(rest_op *op, int result);
@@ -212,11 +210,11 @@ enum rest_list { REST_LIST_NONE = 0, REST_LIST_ACTIVE, REST_LIST_GWAIT, REST_LIS
 struct rest_bucket {
     char *key;
     rest_bucket *hnext;         /* hash chain */
-    rest_bucket *anext, *aprev; /* the active or the global-wait list */
+    TAILQ_ENTRY(rest_bucket) alink; /* in the active or the global-wait list */
     int list;                   /* REST_LIST_*: where the scheduler keeps it */
     size_t heap_idx;
     uint64_t wake;              /* on the heap: when to look at it again */
-    rest_op *head, *tail;       /* queued requests */
+    STAILQ_HEAD(, rest_op) queue; /* queued requests */
     int busy;                   /* one request of the bucket is on the wire */
     int known;                  /* limit headers seen */
     int limit, remaining;
@@ -251,6 +249,7 @@ void rest_ready_wait_until(rest *r, rest_bucket *b, uint64_t at);
 void rest_ready_wait_global(rest *r, rest_bucket *b);
 /* Moves every bucket whose time has come to the active list; 0 or the next wake time. */
 uint64_t rest_ready_due(rest *r, uint64_t now);
+void rest_ready_init(rest *r);
 void rest_ready_free(rest *r);
 
 /* 0 when a request may go now, else the time (ms) it may go. */

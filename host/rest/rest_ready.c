@@ -15,32 +15,6 @@
 
 #include <stdlib.h>
 
-/* ---- the doubly linked lists (active and global-wait share the links) ---------------- */
-
-static void list_remove(rest_bucket **head, rest_bucket **tail, rest_bucket *b)
-{
-    if (b->aprev)
-        b->aprev->anext = b->anext;
-    else
-        *head = b->anext;
-    if (b->anext)
-        b->anext->aprev = b->aprev;
-    else
-        *tail = b->aprev;
-    b->anext = b->aprev = NULL;
-}
-
-static void list_append(rest_bucket **head, rest_bucket **tail, rest_bucket *b)
-{
-    b->aprev = *tail;
-    b->anext = NULL;
-    if (*tail)
-        (*tail)->anext = b;
-    else
-        *head = b;
-    *tail = b;
-}
-
 /* ---- the heap, earliest wake first ----------------------------------------------------- */
 
 static void heap_set(rest *r, size_t i, rest_bucket *b)
@@ -111,10 +85,10 @@ void rest_ready_unlist(rest *r, rest_bucket *b)
 {
     switch (b->list) {
     case REST_LIST_ACTIVE:
-        list_remove(&r->active_head, &r->active_tail, b);
+        TAILQ_REMOVE(&r->active, b, alink);
         break;
     case REST_LIST_GWAIT:
-        list_remove(&r->gwait_head, &r->gwait_tail, b);
+        TAILQ_REMOVE(&r->gwait, b, alink);
         break;
     case REST_LIST_HEAP:
         heap_remove(r, b);
@@ -130,7 +104,7 @@ void rest_ready_activate(rest *r, rest_bucket *b)
     if (b->list == REST_LIST_ACTIVE)
         return;
     rest_ready_unlist(r, b);
-    list_append(&r->active_head, &r->active_tail, b);
+    TAILQ_INSERT_TAIL(&r->active, b, alink);
     b->list = REST_LIST_ACTIVE;
 }
 
@@ -149,7 +123,7 @@ void rest_ready_wait_until(rest *r, rest_bucket *b, uint64_t at)
 void rest_ready_wait_global(rest *r, rest_bucket *b)
 {
     rest_ready_unlist(r, b);
-    list_append(&r->gwait_head, &r->gwait_tail, b);
+    TAILQ_INSERT_TAIL(&r->gwait, b, alink);
     b->list = REST_LIST_GWAIT;
 }
 
@@ -160,11 +134,16 @@ uint64_t rest_ready_due(rest *r, uint64_t now)
     return r->nheap ? r->heap[0]->wake : 0;
 }
 
+void rest_ready_init(rest *r)
+{
+    TAILQ_INIT(&r->active);
+    TAILQ_INIT(&r->gwait);
+}
+
 void rest_ready_free(rest *r)
 {
     free(r->heap);
     r->heap = NULL;
     r->nheap = r->capheap = 0;
-    r->active_head = r->active_tail = NULL;
-    r->gwait_head = r->gwait_tail = NULL;
+    rest_ready_init(r);
 }

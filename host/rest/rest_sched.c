@@ -5,7 +5,8 @@
  * bucket, global limit and backoff allow, and sets the timer to the earliest
  * moment something else becomes possible. Nothing polls; libcurl times out
  * the attempts. The API host's address is looked up here too, with
- * uv_getaddrinfo, so that nothing on the loop thread waits for a name.
+ * net_lookup_start() (off the loop), so that nothing on the loop thread waits
+ * for a name.
  */
 #include "rest/rest_internal.h"
 
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 
 #define REST_DNS_TTL_MS 300000
@@ -31,65 +33,36 @@ void rest_sched_kick(rest *r)
 
 /* ---- DNS ------------------------------------------------------------------------------- */
 
-static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+static void on_resolved(net_lookup *l, int status, const char *addr, const char *error)
 {
-    rest *r = req->data;
-    req->data = NULL;
+    rest *r = l->data;
     if (r->closing) {
-        uv_freeaddrinfo(res);
         rest_handle_closed(r);
         return;
     }
-    int had = r->dns_state == REST_DNS_OK;
-    if (status == 0 && res) {
-        /* One address per attempt: IPv4 first, as IPv6 routes are often missing. */
-        const struct addrinfo *pick = res;
-        for (const struct addrinfo *ai = res; ai; ai = ai->ai_next)
-            if (ai->ai_family == AF_INET) {
-                pick = ai;
-                break;
-            }
-        char ip[64] = "";
-        if (pick->ai_family == AF_INET6)
-            uv_ip6_name((const struct sockaddr_in6 *)pick->ai_addr, ip, sizeof ip);
-        else
-            uv_ip4_name((const struct sockaddr_in *)pick->ai_addr, ip, sizeof ip);
-        snprintf(r->addr, sizeof r->addr, "%s", ip);
-        r->addr_time = rest_now();
+    if (addr) {
+        snprintf(r->addr, sizeof r->addr, "%s", addr);
+        r->addr_time = clock_now_ms();
         r->dns_state = REST_DNS_OK;
-    } else if (!had) {
-        snprintf(r->dns_error, sizeof r->dns_error, "cannot resolve %s: %s", r->host,
-                 uv_strerror(status));
-        log_fields(LOG_WARN, "rest", NULL, "%s", r->dns_error);
+    } else if (r->dns_state != REST_DNS_OK) {
+        log_fields(LOG_WARN, "rest", NULL, "%s", error);
         r->dns_state = REST_DNS_FAILED;
     } else {
         /* Keep the address that worked until a lookup succeeds. */
-        r->addr_time = rest_now();
+        r->addr_time = clock_now_ms();
     }
-    uv_freeaddrinfo(res);
     r->handles_open--;
     rest_pump(r);
 }
 
 static void resolve(rest *r)
 {
-    if (r->gai.data)
+    if (r->dns.busy)
         return;
-    struct addrinfo hints;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    char port[16];
-    snprintf(port, sizeof port, "%d", r->port);
-    r->gai.data = r;
-    int rc = uv_getaddrinfo(r->loop, &r->gai, on_resolved, r->host, port, &hints);
-    if (rc < 0) {
-        r->gai.data = NULL;
-        if (r->dns_state != REST_DNS_OK) {
-            snprintf(r->dns_error, sizeof r->dns_error, "cannot resolve %s: %s", r->host,
-                     uv_strerror(rc));
+    r->dns.data = r;
+    if (net_lookup_start(&r->dns, r->loop, r->host, on_resolved) < 0) {
+        if (r->dns_state != REST_DNS_OK)
             r->dns_state = REST_DNS_FAILED;
-        }
         return;
     }
     r->handles_open++;
@@ -142,7 +115,7 @@ static void min_at(uint64_t *next, uint64_t at)
 static int try_send(rest *r, rest_bucket *b, uint64_t now, uint64_t *next)
 {
     r->sched_visits++;
-    rest_op *op = b->head;
+    rest_op *op = STAILQ_FIRST(&b->queue);
     if (b->busy || !op) {
         rest_ready_unlist(r, b); /* the answer on the wire puts it back */
         return TRY_WAITING;
@@ -166,9 +139,9 @@ static int try_send(rest *r, rest_bucket *b, uint64_t now, uint64_t *next)
             return TRY_WAITING;
         }
     }
-    if (r->dns_state != REST_DNS_OK || (r->addr_time + REST_DNS_TTL_MS < now && !r->gai.data)) {
+    if (r->dns_state != REST_DNS_OK || (r->addr_time + REST_DNS_TTL_MS < now && !r->dns.busy)) {
         if (r->dns_state == REST_DNS_FAILED) {
-            fail_unsent(r, b, r->dns_error);
+            fail_unsent(r, b, r->dns.error);
             return TRY_REPUMP;
         }
         resolve(r);
@@ -182,11 +155,8 @@ static int try_send(rest *r, rest_bucket *b, uint64_t now, uint64_t *next)
     b->busy++;
     b->last_used = now;
     end_waiting(op, now);
-    op->next = r->inflight;
-    op->prev_inflight = NULL;
-    if (r->inflight)
-        r->inflight->prev_inflight = op;
-    r->inflight = op;
+    LIST_INSERT_HEAD(&r->inflight, op, wire);
+    op->on_wire = 1;
     r->st.in_flight++;
     rest_conn_start(op);
     return r->repump ? TRY_REPUMP : TRY_SENT;
@@ -196,13 +166,13 @@ static void run_once(rest *r, uint64_t now, uint64_t *next)
 {
     uint64_t wake = rest_ready_due(r, now);
     /* Those waiting for the global limit go first: they have waited longest. */
-    while (r->gwait_head && !r->closing) {
+    while (!TAILQ_EMPTY(&r->gwait) && !r->closing) {
         uint64_t at = now < r->global_until ? r->global_until : rest_global_next(r, now);
         if (at) {
             min_at(next, at);
             break;
         }
-        rest_bucket *b = r->gwait_head;
+        rest_bucket *b = TAILQ_FIRST(&r->gwait);
         rest_ready_unlist(r, b);
         int rc = try_send(r, b, now, next);
         if (rc == TRY_REPUMP) {
@@ -214,8 +184,8 @@ static void run_once(rest *r, uint64_t now, uint64_t *next)
             break;
         }
     }
-    for (rest_bucket *b = r->active_head, *bn; b && !r->closing; b = bn) {
-        bn = b->anext;
+    for (rest_bucket *b = TAILQ_FIRST(&r->active), *bn; b && !r->closing; b = bn) {
+        bn = TAILQ_NEXT(b, alink);
         int rc = try_send(r, b, now, next);
         if (rc == TRY_REPUMP) {
             r->repump = 1;
@@ -243,7 +213,7 @@ void rest_pump(rest *r)
     uint64_t now, next;
     do {
         r->repump = 0;
-        now = rest_now();
+        now = clock_now_ms();
         next = UINT64_MAX;
         run_once(r, now, &next);
     } while (r->repump && !r->closing);
@@ -260,6 +230,6 @@ void rest_pump(rest *r)
     }
     /* The loop's clock lags ours by the time this turn took: catch it up first. */
     uv_update_time(r->loop);
-    now = rest_now();
+    now = clock_now_ms();
     uv_timer_start(&r->timer, on_timer, next > now ? next - now + 1 : 1, 0);
 }

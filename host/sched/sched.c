@@ -3,8 +3,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "metrics/metrics.h"
 #include "plug/plug_ctx.h"
@@ -62,13 +62,6 @@ static void count_job(metrics *m, const db_job *job, int ok, int dead, int finis
                         labels, 1);
     if (metrics_labels(labels, sizeof labels, "plugin", job->plugin, NULL) >= 0)
         metrics_histogram_observe(m, "bothost_job_lag_seconds", labels, job->lag_s);
-}
-
-static int64_t now_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
 /* Runs one claimed job; returns 1 when it ran (either way), 0 when none was due, <0 on error. */
@@ -153,7 +146,7 @@ static void sweep(void *arg)
         next = db_jobs_next_due(&sess, (const char *const *)plugins, n);
         db_session_end(&sess);
         /* Due but not claimable: another worker or host holds it; look again at the next poll. */
-        if (!ran && next >= 0 && next <= now_ms())
+        if (!ran && next >= 0 && next <= clock_wall_ms())
             next = -1;
     }
     if (n >= 0)
@@ -197,7 +190,7 @@ static void on_wake(uv_async_t *h)
     if (s->active == 0) {
         int64_t wait = s->opts.poll_ms;
         if (s->next_due_ms >= 0) {
-            int64_t until = s->next_due_ms - now_ms();
+            int64_t until = s->next_due_ms - clock_wall_ms();
             if (until < wait)
                 wait = until < 0 ? 0 : until;
         }

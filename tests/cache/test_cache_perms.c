@@ -190,25 +190,10 @@ static void test_reads(cache *c)
     CHECK_EQ_INT(cache_role(c, GUILD, 12345, &r), BH_ENOTFOUND);
     CHECK_EQ_INT(cache_role(c, 12345, R_MOD, &r), BH_ENOTFOUND);
 
-    cache_role_info list[8];
-    CHECK_EQ_INT(cache_guild_roles(c, GUILD, NULL, 0), 8);
-    CHECK_EQ_INT(cache_guild_roles(c, GUILD, list, 3), 8);
-    CHECK(list[0].id == R_ADMIN && list[1].id == R_MOD && list[2].id == R_HIGH);
-    CHECK_EQ_INT(cache_guild_roles(c, GUILD, list, 8), 8);
-    CHECK(list[7].id == GUILD);
-    CHECK_EQ_STR(list[7].name, "@everyone");
-
-    cache_channel_info ch;
-    CHECK_EQ_INT(cache_channel(c, GUILD, C_STAFF, &ch), 0);
-    CHECK_EQ_STR(ch.name, "staff");
-    CHECK(ch.parent_id == C_CAT);
-    CHECK_EQ_INT(ch.type, 0);
-    CHECK_EQ_INT(ch.position, 2);
-    CHECK_EQ_INT(ch.overwrite_count, 2);
-    CHECK_EQ_INT(cache_channel(c, GUILD, C_ANN, &ch), 0);
-    CHECK(ch.parent_id == 0);
-    CHECK_EQ_INT(ch.type, 5);
-    CHECK_EQ_INT(cache_channel(c, GUILD, 500000000000000001ull, &ch), BH_ENOTFOUND);
+    uint64_t p;
+    CHECK_EQ_INT(cache_channel_permissions(c, GUILD, C_CAT, USER, NULL, 0, &p), 0);
+    CHECK_EQ_INT(cache_channel_permissions(c, GUILD, 500000000000000001ull, USER, NULL, 0, &p),
+                 BH_ENOTFOUND); /* the thread */
 }
 
 static void test_hierarchy(cache *c)
@@ -239,11 +224,14 @@ static void test_hierarchy(cache *c)
     CHECK_EQ_INT(cache_bot_can_manage_role(c, GUILD, 999, &why), BH_ENOTFOUND);
     CHECK(strstr(cache_deny_text(CACHE_DENY_HIERARCHY), "highest"));
 
-    /* A role at the actor's own position is not below it. */
-    CHECK_EQ_INT(cache_can_manage_role(c, GUILD, 5, R_HELP, &why), BH_EPERM);
+    /* A role at the actor's own position is not below it (Moderator is 8, bothost's
+     * role gives Manage Roles). */
+    uint64_t mod_bot[] = {R_MOD, R_BOT};
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, USER, mod_bot, 2, R_MOD, &why), BH_EPERM);
     CHECK_EQ_INT(why, CACHE_DENY_HIERARCHY);
-    CHECK_EQ_INT(cache_can_manage_role(c, GUILD, 6, R_HELP, NULL), 0);
-    CHECK_EQ_INT(cache_can_manage_role(c, GUILD, 100, R_BOOST, &why), BH_EPERM);
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, USER, mod_bot, 2, R_HIGH, NULL), 0);
+    CHECK_EQ_INT(cache_member_can_manage_role(c, GUILD, USER, mod_bot, 2, R_BOOST, &why),
+                 BH_EPERM);
     CHECK_EQ_INT(why, CACHE_DENY_MANAGED);
 
     /* Any member: the owner with no role at all may manage every assignable role. */
@@ -349,9 +337,6 @@ static void test_updates(cache *c)
     CHECK(!(chan_perms(c, C_STAFF, 1, mod, 1) & PERM_VIEW_CHANNEL));
     CHECK((chan_perms(c, C_STAFF, 1, helper, 1) & (PERM_VIEW_CHANNEL | PERM_SEND_MESSAGES)) ==
           (PERM_VIEW_CHANNEL | PERM_SEND_MESSAGES));
-    cache_channel_info ch;
-    CHECK_EQ_INT(cache_channel(c, GUILD, C_STAFF, &ch), 0);
-    CHECK_EQ_STR(ch.name, "staff-room");
 
     /* A new channel, a DM (ignored), a thread (ignored), then a delete. */
     CHECK_EQ_INT(feed(c, "CHANNEL_CREATE",
@@ -359,8 +344,8 @@ static void test_updates(cache *c)
                       "\"type\":2,\"name\":\"Voice\",\"position\":9,\"bitrate\":64000,"
                       "\"permission_overwrites\":[]}"),
                  0);
-    CHECK_EQ_INT(cache_channel(c, GUILD, 400000000000000009ull, &ch), 0);
-    CHECK_EQ_INT(ch.type, 2);
+    CHECK_EQ_INT(cache_channel_permissions(c, GUILD, 400000000000000009ull, USER, none, 0, &p),
+                 0);
     CHECK_EQ_INT(feed(c, "CHANNEL_CREATE",
                       "{\"id\":\"600000000000000001\",\"type\":1,\"recipients\":[]}"),
                  0);
@@ -378,7 +363,7 @@ static void test_updates(cache *c)
                       "{\"id\":\"400000000000000004\",\"guild_id\":\"197038439483310086\","
                       "\"type\":5,\"name\":\"announcements\"}"),
                  0);
-    CHECK_EQ_INT(cache_channel(c, GUILD, C_ANN, &ch), BH_ENOTFOUND);
+    CHECK_EQ_INT(cache_channel_permissions(c, GUILD, C_ANN, USER, none, 0, &p), BH_ENOTFOUND);
     CHECK_EQ_INT(cache_guild(c, GUILD, &gi), 0);
     CHECK_EQ_INT(gi.channel_count, 5);
 
@@ -407,7 +392,6 @@ static void test_updates(cache *c)
 static void test_delete(cache *c)
 {
     cache_guild_info gi;
-    cache_stats_info st;
     /* An outage keeps the data, marked unavailable. */
     CHECK_EQ_INT(feed(c, "GUILD_DELETE", "{\"id\":\"197038439483310086\",\"unavailable\":true}"),
                  0);
@@ -422,22 +406,13 @@ static void test_delete(cache *c)
     CHECK_EQ_INT(cache_guild(c, GUILD, &gi), 0);
     CHECK(!gi.unavailable);
     CHECK_EQ_INT(gi.role_count, 8);
-    cache_stats(c, &st);
-    CHECK_EQ_INT(st.guilds, 1);
-    CHECK_EQ_INT(st.roles, 8);
-    CHECK_EQ_INT(st.channels, 5);
-    CHECK_EQ_INT(st.overwrites, 9);
-    CHECK(st.bytes > 0);
+    CHECK_EQ_INT(gi.channel_count, 5);
 
     /* Removed (kicked, left): forgotten. */
     CHECK_EQ_INT(feed(c, "GUILD_DELETE", "{\"id\":\"197038439483310086\"}"), 0);
     CHECK_EQ_INT(cache_guild(c, GUILD, &gi), BH_ENOTFOUND);
     uint64_t p;
     CHECK_EQ_INT(cache_bot_permissions(c, GUILD, 0, &p), BH_ENOTFOUND);
-    cache_stats(c, &st);
-    CHECK_EQ_INT(st.guilds, 0);
-    CHECK_EQ_INT(st.roles, 0);
-    CHECK_EQ_INT(st.overwrites, 0);
 }
 
 /* Many guilds: the table grows and deletes keep every other guild reachable. */
@@ -467,9 +442,6 @@ static void test_many_guilds(void)
             CHECK(p == ((uint64_t)i & PERM_ADMINISTRATOR ? PERM_ALL : (uint64_t)i));
         }
     }
-    cache_stats_info st;
-    cache_stats(c, &st);
-    CHECK_EQ_INT(st.guilds, 2000);
     cache_destroy(c);
 }
 

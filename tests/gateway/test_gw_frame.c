@@ -1,7 +1,7 @@
 /*
  * gw_frame: zlib-stream inflate and framing with hand-made deflate data split
  * at odd boundaries, plain text fragments, corrupt and oversized input,
- * payload parsing; and gw_shard_spec_parse.
+ * payload parsing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,32 +236,11 @@ static void test_parse(void)
     gw_payload_free(&p);
 }
 
-static void test_spec(void)
-{
-    int total, first, last;
-    CHECK(gw_shard_spec_parse("auto", NULL, 6, &total, &first, &last) == 0);
-    CHECK(total == 6 && first == 0 && last == 5);
-    CHECK(gw_shard_spec_parse("8", "2..5", 6, &total, &first, &last) == 0);
-    CHECK(total == 8 && first == 2 && last == 5);
-    CHECK(gw_shard_spec_parse("auto", "3", 4, &total, &first, &last) == 0);
-    CHECK(total == 4 && first == 3 && last == 3);
-    CHECK(gw_shard_spec_parse("", "", 2, &total, &first, &last) == 0);
-    CHECK(total == 2 && first == 0 && last == 1);
-    CHECK(gw_shard_spec_parse("auto", NULL, 0, &total, &first, &last) == BH_EINVAL);
-    CHECK(gw_shard_spec_parse("0", NULL, 1, &total, &first, &last) == BH_EINVAL);
-    CHECK(gw_shard_spec_parse("x", NULL, 1, &total, &first, &last) == BH_EINVAL);
-    CHECK(gw_shard_spec_parse("4", "3..2", 1, &total, &first, &last) == BH_EINVAL);
-    CHECK(gw_shard_spec_parse("4", "2..4", 1, &total, &first, &last) == BH_EINVAL);
-    CHECK(gw_shard_spec_parse("4", "1-2", 1, &total, &first, &last) == BH_EINVAL);
-    CHECK(gw_shard_spec_parse("4", "1..", 1, &total, &first, &last) == BH_EINVAL);
-}
-
 int main(void)
 {
     test_zlib_split();
     test_text();
     test_parse();
-    test_spec();
     printf("test_gw_frame: ok\n");
     return 0;
 }

@@ -41,8 +41,7 @@ int main(void)
         gwt_init(&h, &emu);
         h.o.url = url;
         h.o.intents = 1;
-        CHECK(gw_shard_spec_parse("auto", NULL, shards, &h.o.shards, &h.o.shard_first,
-                                  &h.o.shard_last) == 0);
+        h.o.shards = shards; /* [gateway] shards = auto: the count from Discord */
         h.o.max_concurrency = maxc;
         uint64_t t0 = gwt_now_ms();
         gwt_start(&h);
@@ -71,8 +70,9 @@ int main(void)
         gwt_init(&h, &emu);
         h.o.intents = 1;
         h.o.max_concurrency = 2;
-        CHECK(gw_shard_spec_parse("4", "2..3", 0, &h.o.shards, &h.o.shard_first,
-                                  &h.o.shard_last) == 0);
+        h.o.shards = 4;
+        h.o.shard_first = 2;
+        h.o.shard_last = 3;
         gwt_start(&h);
         CHECK(gwt_run_until(&h, gwt_cond_ready, NULL, 5000));
         CHECK(gwt_wait_count(&h, -1, "GUILD_CREATE", 2, 5000));

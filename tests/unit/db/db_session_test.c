@@ -324,9 +324,9 @@ static void test_end_cleans_up(void)
     CHECK_EQ_INT(db_session_query(&s, &r2, "SELECT 2", NULL, 0), 0);
     CHECK_EQ_INT(db_session_query(&s, &r3, "SELECT 3", NULL, 0), 0);
     db_result_free(r2); /* unlink from the middle of the list */
-    CHECK(s.results == r3);
+    CHECK(LIST_FIRST(&s.results) == r3);
     db_session_end(&s); /* frees r1 and r3: ASan would see a leak otherwise */
-    CHECK(s.results == NULL);
+    CHECK(LIST_EMPTY(&s.results));
     CHECK_EQ_INT(s.tx_depth, 0);
     CHECK_EQ_INT(tsup_pg_i64(direct, "SELECT count(*) FROM t_tx WHERE n = 100"), 0);
     int used, open;

@@ -352,10 +352,10 @@ void rpt_panel_create(e2e *t, rpt_panel *p, const char *title, const char *descr
 {
     memset(p, 0, sizeof *p);
     const char *ix = rpt_command(t, "owner", "/panel create");
-    CHECK_EQ_INT(rpt_answer_type(t, ix, 5000), 9);
+    CHECK_EQ_INT(rpt_answer_type(t, ix, RPT_ANSWER_MS), 9);
     const char *fields[] = {"title", title, "description", description, NULL};
     const char *sub = rpt_modal(t, ix, fields);
-    json_t *v = rpt_view(t, sub, 5000);
+    json_t *v = rpt_view(t, sub, RPT_ANSWER_MS);
     CHECK_EQ_INT(response_type(v), 4);
     const char *etitle = json_string_value(json_object_get(
         json_array_get(json_object_get(json_object_get(json_object_get(v, "response"), "data"),
@@ -373,18 +373,17 @@ const char *rpt_panel_add_role(e2e *t, rpt_panel *p, const char *role, const cha
 {
     const char *values[] = {role, NULL};
     const char *ix = rpt_select(t, "owner", p->editor, cid("add", p, NULL), values);
-    int type = rpt_answer_type(t, ix, 5000);
+    int type = rpt_answer_type(t, ix, RPT_ANSWER_MS);
     if (type != 9)
-        return rpt_answer(t, ix, 5000);
+        return rpt_answer(t, ix, RPT_ANSWER_MS);
     const char *fields[] = {"label", label, "style", style ? style : "", NULL};
-    return rpt_answer(t, rpt_modal(t, ix, fields), 5000);
+    return rpt_answer(t, rpt_modal(t, ix, fields), RPT_ANSWER_MS);
 }
 
 void rpt_panel_mode(e2e *t, rpt_panel *p, const char *mode)
 {
     const char *values[] = {mode, NULL};
-    const char *text = rpt_answer(t, rpt_select(t, "owner", p->editor, cid("mode", p, NULL), values),
-                                  5000);
+    const char *text = rpt_answer(t, rpt_select(t, "owner", p->editor, cid("mode", p, NULL), values), RPT_ANSWER_MS);
     CHECK(strstr(text, "Mode: "));
 }
 
@@ -392,36 +391,36 @@ const char *rpt_panel_limits(e2e *t, rpt_panel *p, const char *min, const char *
                              const char *duration)
 {
     const char *ix = rpt_click(t, "owner", p->editor, cid("limits", p, NULL));
-    CHECK_EQ_INT(rpt_answer_type(t, ix, 5000), 9);
+    CHECK_EQ_INT(rpt_answer_type(t, ix, RPT_ANSWER_MS), 9);
     const char *fields[] = {"min", min, "max", max, "duration", duration, NULL};
-    return rpt_answer(t, rpt_modal(t, ix, fields), 5000);
+    return rpt_answer(t, rpt_modal(t, ix, fields), RPT_ANSWER_MS);
 }
 
 void rpt_panel_requirements(e2e *t, rpt_panel *p, const char *required, const char *excluded)
 {
-    rpt_answer(t, rpt_click(t, "owner", p->editor, cid("req", p, NULL)), 5000);
+    rpt_answer(t, rpt_click(t, "owner", p->editor, cid("req", p, NULL)), RPT_ANSWER_MS);
     const char *r[] = {required, NULL}, *x[] = {excluded, NULL};
-    const char *a = rpt_answer(t, rpt_select(t, "owner", p->editor, cid("setreq", p, NULL), r), 5000);
+    const char *a = rpt_answer(t, rpt_select(t, "owner", p->editor, cid("setreq", p, NULL), r), RPT_ANSWER_MS);
     if (!strstr(a, "Requirements saved"))
         fprintf(stderr, "setreq: %s\n", a);
     CHECK(strstr(a, "Requirements saved"));
-    a = rpt_answer(t, rpt_select(t, "owner", p->editor, cid("setexc", p, NULL), x), 5000);
+    a = rpt_answer(t, rpt_select(t, "owner", p->editor, cid("setexc", p, NULL), x), RPT_ANSWER_MS);
     if (!strstr(a, "Requirements saved"))
         fprintf(stderr, "setexc: %s\n", a);
     CHECK(strstr(a, "Requirements saved"));
-    rpt_answer(t, rpt_click(t, "owner", p->editor, cid("home", p, NULL)), 5000);
+    rpt_answer(t, rpt_click(t, "owner", p->editor, cid("home", p, NULL)), RPT_ANSWER_MS);
 }
 
 void rpt_panel_toggle_kind(e2e *t, rpt_panel *p)
 {
-    CHECK(strstr(rpt_answer(t, rpt_click(t, "owner", p->editor, cid("kind", p, NULL)), 5000),
+    CHECK(strstr(rpt_answer(t, rpt_click(t, "owner", p->editor, cid("kind", p, NULL)), RPT_ANSWER_MS),
                  "Kind: "));
 }
 
 const char *rpt_panel_post(e2e *t, rpt_panel *p, const char *channel)
 {
     static char notice[2048];
-    rpt_answer(t, rpt_click(t, "owner", p->editor, cid("post", p, NULL)), 5000);
+    rpt_answer(t, rpt_click(t, "owner", p->editor, cid("post", p, NULL)), RPT_ANSWER_MS);
     const char *values[] = {channel, NULL};
     snprintf(notice, sizeof notice, "%s",
              rpt_answer(t, rpt_select(t, "owner", p->editor, cid("postto", p, NULL), values), 10000));
@@ -438,12 +437,12 @@ const char *rpt_take(e2e *t, rpt_panel *p, const char *user, const char *role)
 {
     char c[100];
     snprintf(c, sizeof c, "rolepanel:b:%" PRId64 ":%s", p->id, rpt_role_id(t, role));
-    return rpt_answer(t, rpt_click(t, user, p->message, c), 15000);
+    return rpt_answer(t, rpt_click(t, user, p->message, c), RPT_ANSWER_MS);
 }
 
 const char *rpt_choose(e2e *t, rpt_panel *p, const char *user, const char *const *roles)
 {
     char c[100];
     snprintf(c, sizeof c, "rolepanel:s:%" PRId64, p->id);
-    return rpt_answer(t, rpt_select(t, user, p->message, c, roles), 15000);
+    return rpt_answer(t, rpt_select(t, user, p->message, c, roles), RPT_ANSWER_MS);
 }

@@ -24,6 +24,14 @@ const char *rpt_select(e2e *t, const char *user, const char *message_id, const c
 const char *rpt_modal(e2e *t, const char *interaction_id, const char *const *fields);
 
 /*
+ * How long a test waits for an answer: a handler that edits the posted panel and
+ * redraws the editor makes two REST calls and a transaction, and on a busy machine
+ * (a parallel build, the other suite) that took over 5 s once. A wait ends as soon
+ * as the answer is there, so a long limit costs nothing when all is well.
+ */
+#define RPT_ANSWER_MS 30000
+
+/*
  * Waits for the bot's final answer to an interaction (past a defer) and returns
  * its text: the last follow-up's content, else the original response's, else
  * the callback's data content (static). "" if none within wait_ms.

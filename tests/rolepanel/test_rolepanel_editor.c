@@ -33,7 +33,7 @@ int main(void)
     rpt_start(&t, "rp_editor", "[plugin.rolepanel]\ncooldown_ms = 0\n");
 
     /* Only admins (Manage Roles) may manage panels. */
-    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "alice", "/panel create"), 5000), "Manage Roles"));
+    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "alice", "/panel create"), RPT_ANSWER_MS), "Manage Roles"));
 
     rpt_panel p;
     rpt_panel_create(&t, &p, "Games", "Pick what you play");
@@ -71,9 +71,9 @@ int main(void)
     char cid[100];
     const char *artist[] = {rpt_role_id(&t, "Artist"), NULL};
     snprintf(cid, sizeof cid, "rolepanel:ed:pick:%lld", (long long)p.id);
-    rpt_answer(&t, rpt_select(&t, "owner", p.editor, cid, artist), 5000);
+    rpt_answer(&t, rpt_select(&t, "owner", p.editor, cid, artist), RPT_ANSWER_MS);
     snprintf(cid, sizeof cid, "rolepanel:ed:up:%lld:%s", (long long)p.id, rpt_role_id(&t, "Artist"));
-    CHECK(strstr(rpt_answer(&t, rpt_click(&t, "owner", p.editor, cid), 5000),
+    CHECK(strstr(rpt_answer(&t, rpt_click(&t, "owner", p.editor, cid), RPT_ANSWER_MS),
                  "The posted panel was updated"));
     dump = posted(&t, &p);
     CHECK(strstr(dump, "Artists") < strstr(dump, "Gamers"));
@@ -82,11 +82,11 @@ int main(void)
     /* Remove Gamer: gone from the posted message too. */
     const char *gamer[] = {rpt_role_id(&t, "Gamer"), NULL};
     snprintf(cid, sizeof cid, "rolepanel:ed:home:%lld", (long long)p.id);
-    rpt_answer(&t, rpt_click(&t, "owner", p.editor, cid), 5000);
+    rpt_answer(&t, rpt_click(&t, "owner", p.editor, cid), RPT_ANSWER_MS);
     snprintf(cid, sizeof cid, "rolepanel:ed:pick:%lld", (long long)p.id);
-    rpt_answer(&t, rpt_select(&t, "owner", p.editor, cid, gamer), 5000);
+    rpt_answer(&t, rpt_select(&t, "owner", p.editor, cid, gamer), RPT_ANSWER_MS);
     snprintf(cid, sizeof cid, "rolepanel:ed:rm:%lld:%s", (long long)p.id, rpt_role_id(&t, "Gamer"));
-    CHECK(strstr(rpt_answer(&t, rpt_click(&t, "owner", p.editor, cid), 5000), "Removed"));
+    CHECK(strstr(rpt_answer(&t, rpt_click(&t, "owner", p.editor, cid), RPT_ANSWER_MS), "Removed"));
     dump = posted(&t, &p);
     CHECK(!strstr(dump, "Gamers"));
     free(dump);
@@ -103,14 +103,14 @@ int main(void)
     /* Title and text, through their modal: the posted embed follows. */
     snprintf(cid, sizeof cid, "rolepanel:ed:text:%lld", (long long)p.id);
     const char *ix = rpt_click(&t, "owner", p.editor, cid);
-    CHECK_EQ_INT(rpt_answer_type(&t, ix, 5000), 9);
+    CHECK_EQ_INT(rpt_answer_type(&t, ix, RPT_ANSWER_MS), 9);
     const char *text[] = {"title", "Games and art", "description", "What do you do?", NULL};
-    CHECK(strstr(rpt_answer(&t, rpt_modal(&t, ix, text), 5000), "Title and text saved"));
+    CHECK(strstr(rpt_answer(&t, rpt_modal(&t, ix, text), RPT_ANSWER_MS), "Title and text saved"));
     CHECK(rpt_wait_message(&t, p.channel, p.message, "\"title\":\"Games and art\"", 1, 10000));
 
     /* Preview: an ephemeral copy whose controls give nothing. */
     snprintf(cid, sizeof cid, "rolepanel:ed:preview:%lld", (long long)p.id);
-    json_t *v = rpt_view(&t, rpt_click(&t, "owner", p.editor, cid), 5000);
+    json_t *v = rpt_view(&t, rpt_click(&t, "owner", p.editor, cid), RPT_ANSWER_MS);
     dump = json_dumps(json_object_get(v, "response"), JSON_COMPACT);
     CHECK(strstr(dump, "rolepanel:pv:") && strstr(dump, "\"flags\":64"));
     free(dump);
@@ -124,40 +124,40 @@ int main(void)
     snprintf(cid, sizeof cid, "rolepanel:ed:confirm:%lld:%s", (long long)p.id,
              rpt_role_id(&t, "Moderator"));
     ix = rpt_click(&t, "owner", p.editor, cid);
-    CHECK_EQ_INT(rpt_answer_type(&t, ix, 5000), 9);
+    CHECK_EQ_INT(rpt_answer_type(&t, ix, RPT_ANSWER_MS), 9);
     const char *fields[] = {"label", "Mods", NULL};
-    CHECK(strstr(rpt_answer(&t, rpt_modal(&t, ix, fields), 5000), "Added"));
+    CHECK(strstr(rpt_answer(&t, rpt_modal(&t, ix, fields), RPT_ANSWER_MS), "Added"));
     CHECK_EQ_INT(tsup_pg_i64(t.db, "SELECT count(*) FROM rolepanel.panel_roles WHERE dangerous_ok"), 1);
 
     /* No escalation: mod may not hand out roles at or above their own highest. */
     char edit[64];
     snprintf(edit, sizeof edit, "/panel edit panel:%lld", (long long)p.id);
-    v = rpt_view(&t, rpt_command(&t, "mod", edit), 5000);
+    v = rpt_view(&t, rpt_command(&t, "mod", edit), RPT_ANSWER_MS);
     char mod_editor[32];
     snprintf(mod_editor, sizeof mod_editor, "%s", json_string_value(json_object_get(v, "original_message_id")));
     json_decref(v);
     snprintf(cid, sizeof cid, "rolepanel:ed:add:%lld", (long long)p.id);
     const char *admin_role[] = {"Admin", NULL};
-    CHECK(strstr(rpt_answer(&t, rpt_select(&t, "mod", mod_editor, cid, admin_role), 5000),
+    CHECK(strstr(rpt_answer(&t, rpt_select(&t, "mod", mod_editor, cid, admin_role), RPT_ANSWER_MS),
                  "above your own highest role"));
     const char *mod_role[] = {"Moderator", NULL};
-    CHECK(strstr(rpt_answer(&t, rpt_select(&t, "mod", mod_editor, cid, mod_role), 5000),
+    CHECK(strstr(rpt_answer(&t, rpt_select(&t, "mod", mod_editor, cid, mod_role), RPT_ANSWER_MS),
                  "above your own highest role"));
 
     /* /panel list shows it; /panel delete removes the panel and its message. */
-    v = rpt_view(&t, rpt_command(&t, "owner", "/panel list"), 5000);
+    v = rpt_view(&t, rpt_command(&t, "owner", "/panel list"), RPT_ANSWER_MS);
     dump = json_dumps(v, JSON_COMPACT);
     CHECK(strstr(dump, "Games and art") && strstr(dump, "posted in"));
     free(dump);
     json_decref(v);
     char del[64];
     snprintf(del, sizeof del, "/panel delete panel:%lld", (long long)p.id);
-    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "owner", del), 5000), "and its message"));
+    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "owner", del), RPT_ANSWER_MS), "and its message"));
     CHECK(rpt_message(&t, p.channel, p.message) == NULL);
     CHECK_EQ_INT(tsup_pg_i64(t.db, "SELECT count(*) FROM rolepanel.panels"), 0);
     CHECK_EQ_INT(tsup_pg_i64(t.db, "SELECT count(*) FROM rolepanel.panel_roles"), 0);
     /* The MESSAGE_DELETE that follows finds no panel and tells nobody anything. */
-    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "owner", del), 5000), "no panel"));
+    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "owner", del), RPT_ANSWER_MS), "no panel"));
 
     e2e_teardown(&t);
     printf("test_rolepanel_editor: ok\n");

@@ -56,7 +56,7 @@ int main(void)
     char post[64], postto[64];
     snprintf(post, sizeof post, "rolepanel:ed:post:%lld", (long long)e.id);
     snprintf(postto, sizeof postto, "rolepanel:ed:postto:%lld", (long long)e.id);
-    rpt_answer(&t, rpt_click(&t, "owner", e.editor, post), 5000);
+    rpt_answer(&t, rpt_click(&t, "owner", e.editor, post), RPT_ANSWER_MS);
     int status = 0;
     json_decref(et_ctl(&t.emu, "DELETE", "/_emu/roles/Artist", NULL, &status));
     CHECK_EQ_INT(status, 200);

@@ -25,7 +25,7 @@ int main(void)
     e2e t;
     rpt_start(&t, "rp_rules",
               "[plugin.rolepanel]\ncooldown_ms = 0\naudit_batch_ms = 300\nrefusal_report_s = 1\n");
-    ANSWER_HAS(rpt_answer(&t, rpt_command(&t, "owner", "/rolepanel config audit_channel:logs"), 5000),
+    ANSWER_HAS(rpt_answer(&t, rpt_command(&t, "owner", "/rolepanel config audit_channel:logs"), RPT_ANSWER_MS),
                "Audit channel: <#");
 
     rpt_panel p;

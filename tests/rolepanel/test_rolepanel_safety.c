@@ -40,7 +40,7 @@ int main(void)
 {
     e2e t;
     rpt_start(&t, "rp_safety", "[plugin.rolepanel]\ncooldown_ms = 0\naudit_batch_ms = 300\n");
-    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "owner", "/rolepanel config audit_channel:logs"), 5000),
+    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "owner", "/rolepanel config audit_channel:logs"), RPT_ANSWER_MS),
                  "Audit channel"));
     char logs[32];
     snprintf(logs, sizeof logs, "%s", rpt_channel_id(&t, "logs"));
@@ -79,14 +79,14 @@ int main(void)
     wait_count(&t, "SELECT count(*) FROM rolepanel.panels WHERE state = 'broken' AND "
                    "broken_reason LIKE '%message was deleted%' AND message_id IS NULL", 1);
     wait_logs(&t, logs, "message deleted");
-    json_t *v = rpt_view(&t, rpt_command(&t, "owner", "/panel list"), 5000);
+    json_t *v = rpt_view(&t, rpt_command(&t, "owner", "/panel list"), RPT_ANSWER_MS);
     char *dump = json_dumps(v, JSON_COMPACT);
     CHECK(strstr(dump, "BROKEN: its message was deleted"));
     free(dump);
     json_decref(v);
     char edit[64];
     snprintf(edit, sizeof edit, "/panel edit panel:%lld", (long long)p.id);
-    v = rpt_view(&t, rpt_command(&t, "owner", edit), 5000);
+    v = rpt_view(&t, rpt_command(&t, "owner", edit), RPT_ANSWER_MS);
     snprintf(p.editor, sizeof p.editor, "%s", json_string_value(json_object_get(v, "original_message_id")));
     json_decref(v);
     CHECK(strstr(rpt_panel_post(&t, &p, "raffles"), "Posted"));
@@ -102,7 +102,7 @@ int main(void)
     /* The audit channel deleted: logging stops, nothing retries against it. */
     ctl(&t, "DELETE", "/_emu/channels/logs", NULL);
     wait_count(&t, "SELECT count(*) FROM rolepanel.guild_config WHERE audit_channel_id IS NULL", 1);
-    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "owner", "/rolepanel config"), 5000),
+    CHECK(strstr(rpt_answer(&t, rpt_command(&t, "owner", "/rolepanel config"), RPT_ANSWER_MS),
                  "No audit channel"));
 
     /* Nothing failed on the way, and no job is left retrying. */

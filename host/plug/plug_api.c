@@ -22,14 +22,6 @@ void plug_ctx_set_current(bh_ctx *c)
     current_ctx = c;
 }
 
-void plug_set_error(bh_ctx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->err, sizeof c->err, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- registration ---- */
 
 static int api_command_register(bh_host *h, const char *def)
@@ -171,9 +163,9 @@ static void api_logv(bh_host *h, int level, const char *fmt, va_list ap)
 {
     char fields[256];
     bh_ctx *c = current_ctx;
-    if (c && c->gen == h)
+    if (c && c->call.gen == h)
         snprintf(fields, sizeof fields, "plugin=%s gen=%llu call=%s", h->name,
-                 (unsigned long long)h->id, c->name);
+                 (unsigned long long)h->id, c->call.name);
     else
         snprintf(fields, sizeof fields, "plugin=%s gen=%llu", h ? h->name : "?",
                  h ? (unsigned long long)h->id : 0ull);
@@ -197,27 +189,27 @@ static const char *api_plugin_name(bh_host *h)
 
 static bh_host *api_ctx_host(bh_ctx *c)
 {
-    return c->gen;
+    return c->call.gen;
 }
 
 static int api_ctx_kind(bh_ctx *c)
 {
-    return c->kind;
+    return c->call.kind;
 }
 
 static const json_t *api_ctx_data(bh_ctx *c)
 {
-    return c->data;
+    return c->call.data;
 }
 
 static const char *api_ctx_error(bh_ctx *c)
 {
-    return c->err;
+    return plug_ctx_error(c);
 }
 
 static const char *api_ctx_name(bh_ctx *c)
 {
-    return c->name;
+    return c->call.name;
 }
 
 /* ---- database ---- */
@@ -225,7 +217,7 @@ static const char *api_ctx_name(bh_ctx *c)
 static int db_failed(bh_ctx *c, int rc)
 {
     if (rc < 0)
-        snprintf(c->err, sizeof c->err, "%s", c->db.err);
+        plug_set_error(c, "%s", c->db.err);
     return rc;
 }
 
@@ -274,9 +266,9 @@ static int api_job_schedule(bh_ctx *c, const char *kind, int64_t run_at_ms, cons
         plug_set_error(c, "job key must be at most 200 characters");
         return BH_EINVAL;
     }
-    int rc = db_jobs_schedule(&c->db, c->gen->name, kind, run_at_ms, payload, key);
+    int rc = db_jobs_schedule(&c->db, c->call.gen->name, kind, run_at_ms, payload, key);
     if (rc >= 0)
-        c->scheduled_job = 1;
+        plug_ctx_job_scheduled(c);
     return db_failed(c, rc);
 }
 
@@ -286,13 +278,13 @@ static int api_job_cancel(bh_ctx *c, const char *kind, const char *key)
         plug_set_error(c, "job cancel needs a kind and a key");
         return BH_EINVAL;
     }
-    int rc = db_jobs_cancel(&c->db, c->gen->name, kind, key);
+    int rc = db_jobs_cancel(&c->db, c->call.gen->name, kind, key);
     return rc == BH_ENOTFOUND ? rc : db_failed(c, rc);
 }
 
 static int api_job_attempt(bh_ctx *c)
 {
-    return c->job_attempt;
+    return plug_ctx_job_attempt(c);
 }
 
 const bh_api plug_api_table = {

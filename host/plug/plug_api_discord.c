@@ -15,12 +15,19 @@
 
 bh_msg *plug_msg_new(bh_ctx *c)
 {
-    return msg_new(c->gen ? c->gen->name : c->plugin, &c->msgs);
+    return msg_new(c->call.gen ? c->call.gen->name : c->call.plugin, &c->owned.msgs);
 }
 
 bh_modal *plug_modal_new(bh_ctx *c, const char *custom_id, const char *title)
 {
-    return msg_modal_new(c->gen ? c->gen->name : c->plugin, &c->modals, custom_id, title);
+    return msg_modal_new(c->call.gen ? c->call.gen->name : c->call.plugin, &c->owned.modals,
+                         custom_id, title);
+}
+
+void plug_builders_free(bh_ctx *c)
+{
+    msg_free_all(&c->owned.msgs);
+    msg_modal_free_all(&c->owned.modals);
 }
 
 /* ---- REST helpers ---- */
@@ -52,7 +59,7 @@ int plug_api_rest(bh_ctx *c, const char *method, const char *path, const json_t 
 
 int plug_api_discord_code(bh_ctx *c)
 {
-    return c->discord_code;
+    return plug_ctx_discord_code(c);
 }
 
 int plug_api_message_send(bh_ctx *c, uint64_t channel, bh_msg *m, uint64_t *message_id)
@@ -196,9 +203,8 @@ static void fill_guild(bh_ctx *c, struct cache *k, uint64_t guild)
     cache_guild_info info;
     if (!guild || cache_guild(k, guild, &info) == 0)
         return;
-    char saved[sizeof c->err];
-    snprintf(saved, sizeof saved, "%s", c->err);
-    int saved_code = c->discord_code;
+    struct ctx_last saved;
+    plug_ctx_last_save(c, &saved);
     if (!cache_bot_user_id(k)) {
         json_t *me = NULL;
         if (plug_rest_call(c, "GET", "/users/@me", NULL, NULL, 0, &me) >= 0) {
@@ -230,13 +236,12 @@ static void fill_guild(bh_ctx *c, struct cache *k, uint64_t guild)
     json_decref(roles);
     json_decref(channels);
     json_decref(member);
-    snprintf(c->err, sizeof c->err, "%s", saved);
-    c->discord_code = saved_code;
+    plug_ctx_last_restore(c, &saved);
 }
 
 static struct cache *cache_or_fail(bh_ctx *c)
 {
-    struct cache *k = c->mgr ? c->mgr->cache : NULL;
+    struct cache *k = c->call.mgr ? c->call.mgr->cache : NULL;
     if (!k)
         plug_set_error(c, "no guild cache in this mode");
     return k;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "db/db.h"
+#include "msg/msg.h"
 #include "plug/plug.h"
 #include "plug/plug_ctx.h"
 
@@ -99,8 +100,8 @@ struct ctx_ia {
 
 /* Builders the plugin made and has not freed: the call frees them (plug_api_discord.c). */
 struct ctx_owned {
-    bh_msg *msgs;
-    bh_modal *modals;
+    msg_list msgs;
+    msg_modal_list modals;
 };
 
 /* Of the last REST call, and the error text bh_ctx_error() returns (plug_rest.c). */

@@ -77,21 +77,35 @@ int plug_api_message_send(bh_ctx *c, uint64_t channel, bh_msg *m, uint64_t *mess
     return rc;
 }
 
+/* A request on /channels/{channel}/messages/{message}. */
+static int message_call(bh_ctx *c, const char *method, uint64_t channel, uint64_t message,
+                        const json_t *body)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/channels/%" PRIu64 "/messages/%" PRIu64, channel, message);
+    return plug_rest_call(c, method, path, body, NULL, 0, NULL);
+}
+
 int plug_api_message_edit(bh_ctx *c, uint64_t channel, uint64_t message, bh_msg *m)
 {
     const json_t *body = sendable_body(c, m);
     if (!body)
         return BH_ELIMIT;
-    char path[96];
-    snprintf(path, sizeof path, "/channels/%" PRIu64 "/messages/%" PRIu64, channel, message);
-    return plug_rest_call(c, "PATCH", path, body, NULL, 0, NULL);
+    return message_call(c, "PATCH", channel, message, body);
 }
 
 int plug_api_message_delete(bh_ctx *c, uint64_t channel, uint64_t message)
 {
+    return message_call(c, "DELETE", channel, message, NULL);
+}
+
+/* A request on /guilds/{guild}/{what}/{user}: "members" or "bans". */
+static int guild_user_call(bh_ctx *c, const char *method, const char *what, uint64_t guild,
+                           uint64_t user, const json_t *body, const char *reason, json_t **out)
+{
     char path[96];
-    snprintf(path, sizeof path, "/channels/%" PRIu64 "/messages/%" PRIu64, channel, message);
-    return plug_rest_call(c, "DELETE", path, NULL, NULL, 0, NULL);
+    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/%s/%" PRIu64, guild, what, user);
+    return plug_rest_call(c, method, path, body, reason, 0, out);
 }
 
 static int member_role(bh_ctx *c, const char *method, uint64_t guild, uint64_t user,
@@ -147,18 +161,14 @@ int plug_api_member_timeout(bh_ctx *c, uint64_t guild, uint64_t user, int64_t un
                  (int)(until_ms % 1000));
         body = json_pack("{s:s}", "communication_disabled_until", iso);
     }
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/members/%" PRIu64, guild, user);
-    int rc = plug_rest_call(c, "PATCH", path, body, reason, 0, NULL);
+    int rc = guild_user_call(c, "PATCH", "members", guild, user, body, reason, NULL);
     json_decref(body);
     return rc;
 }
 
 int plug_api_member_kick(bh_ctx *c, uint64_t guild, uint64_t user, const char *reason)
 {
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/members/%" PRIu64, guild, user);
-    return plug_rest_call(c, "DELETE", path, NULL, reason, 0, NULL);
+    return guild_user_call(c, "DELETE", "members", guild, user, NULL, reason, NULL);
 }
 
 int plug_api_member_ban(bh_ctx *c, uint64_t guild, uint64_t user, int delete_message_seconds,
@@ -168,26 +178,20 @@ int plug_api_member_ban(bh_ctx *c, uint64_t guild, uint64_t user, int delete_mes
         plug_set_error(c, "bh_member_ban: delete_message_seconds is 0 to 604800");
         return BH_EINVAL;
     }
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/bans/%" PRIu64, guild, user);
     json_t *body = json_pack("{s:i}", "delete_message_seconds", delete_message_seconds);
-    int rc = plug_rest_call(c, "PUT", path, body, reason, 0, NULL);
+    int rc = guild_user_call(c, "PUT", "bans", guild, user, body, reason, NULL);
     json_decref(body);
     return rc;
 }
 
 int plug_api_member_unban(bh_ctx *c, uint64_t guild, uint64_t user, const char *reason)
 {
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/bans/%" PRIu64, guild, user);
-    return plug_rest_call(c, "DELETE", path, NULL, reason, 0, NULL);
+    return guild_user_call(c, "DELETE", "bans", guild, user, NULL, reason, NULL);
 }
 
 int plug_api_member_get(bh_ctx *c, uint64_t guild, uint64_t user, json_t **out)
 {
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/members/%" PRIu64, guild, user);
-    return plug_rest_call(c, "GET", path, NULL, NULL, 0, out);
+    return guild_user_call(c, "GET", "members", guild, user, NULL, NULL, out);
 }
 
 /* ---- the guild cache ---- */
@@ -255,6 +259,16 @@ static struct cache *cache_for(bh_ctx *c, uint64_t guild)
     return k;
 }
 
+/* The cache for a query with an out-parameter, *out zeroed; NULL with the result in *rc. */
+static struct cache *cache_for_out(bh_ctx *c, uint64_t guild, uint64_t *out, int *rc)
+{
+    struct cache *k = cache_for(c, guild);
+    *rc = !out ? BH_EINVAL : !k ? BH_ENOSYS : 0;
+    if (out)
+        *out = 0;
+    return *rc ? NULL : k;
+}
+
 int plug_api_guild_role(bh_ctx *c, uint64_t guild, uint64_t role, bh_role_info *out)
 {
     struct cache *k = cache_for(c, guild);
@@ -294,14 +308,12 @@ uint64_t plug_api_bot_user_id(bh_ctx *c)
 
 int plug_api_bot_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t *out)
 {
-    struct cache *k = cache_for(c, guild);
+    int rc;
+    struct cache *k = cache_for_out(c, guild, out, &rc);
     uint64_t perms = 0;
-    if (!out)
-        return BH_EINVAL;
-    *out = 0;
     if (!k)
-        return BH_ENOSYS;
-    int rc = cache_bot_permissions(k, guild, channel, &perms);
+        return rc;
+    rc = cache_bot_permissions(k, guild, channel, &perms);
     if (rc < 0) {
         plug_set_error(
             c, "the bot's permissions in guild %" PRIu64 " channel %" PRIu64 " are not known",
@@ -331,15 +343,13 @@ int plug_api_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *role
 int plug_api_member_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
                                     const uint64_t *roles, int n, uint64_t *out)
 {
-    struct cache *k = cache_for(c, guild);
+    int rc;
+    struct cache *k = cache_for_out(c, guild, out, &rc);
     uint64_t perms = 0;
-    if (!out)
-        return BH_EINVAL;
-    *out = 0;
     if (!k)
-        return BH_ENOSYS;
-    int rc = channel ? cache_channel_permissions(k, guild, channel, user, roles, n, &perms)
-                     : cache_base_permissions(k, guild, user, roles, n, &perms);
+        return rc;
+    rc = channel ? cache_channel_permissions(k, guild, channel, user, roles, n, &perms)
+                 : cache_base_permissions(k, guild, user, roles, n, &perms);
     if (rc < 0) {
         plug_set_error(c,
                        "the permissions of %" PRIu64 " in guild %" PRIu64 " channel %" PRIu64
@@ -361,13 +371,11 @@ uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel
 
 int plug_api_guild_owner_get(bh_ctx *c, uint64_t guild, uint64_t *out)
 {
-    struct cache *k = cache_for(c, guild);
+    int rc;
+    struct cache *k = cache_for_out(c, guild, out, &rc);
     cache_guild_info info;
-    if (!out)
-        return BH_EINVAL;
-    *out = 0;
     if (!k)
-        return BH_ENOSYS;
+        return rc;
     if (cache_guild(k, guild, &info) != 0 || !info.owner_id) {
         /* A guild filled from REST after a resume has no owner until its next GUILD_CREATE. */
         plug_set_error(c, "the owner of guild %" PRIu64 " is not known", guild);

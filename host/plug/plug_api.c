@@ -163,9 +163,9 @@ static void api_logv(bh_host *h, int level, const char *fmt, va_list ap)
 {
     char fields[256];
     bh_ctx *c = current_ctx;
-    if (c && c->call.gen == h)
+    if (c && plug_ctx_gen(c) == h)
         snprintf(fields, sizeof fields, "plugin=%s gen=%llu call=%s", h->name,
-                 (unsigned long long)h->id, c->call.name);
+                 (unsigned long long)h->id, plug_ctx_name(c));
     else
         snprintf(fields, sizeof fields, "plugin=%s gen=%llu", h ? h->name : "?",
                  h ? (unsigned long long)h->id : 0ull);
@@ -189,17 +189,17 @@ static const char *api_plugin_name(bh_host *h)
 
 static bh_host *api_ctx_host(bh_ctx *c)
 {
-    return c->call.gen;
+    return plug_ctx_gen(c);
 }
 
 static int api_ctx_kind(bh_ctx *c)
 {
-    return c->call.kind;
+    return plug_ctx_kind(c);
 }
 
 static const json_t *api_ctx_data(bh_ctx *c)
 {
-    return c->call.data;
+    return plug_ctx_data(c);
 }
 
 static const char *api_ctx_error(bh_ctx *c)
@@ -209,7 +209,7 @@ static const char *api_ctx_error(bh_ctx *c)
 
 static const char *api_ctx_name(bh_ctx *c)
 {
-    return c->call.name;
+    return plug_ctx_name(c);
 }
 
 /* ---- database ---- */
@@ -217,7 +217,7 @@ static const char *api_ctx_name(bh_ctx *c)
 static int db_failed(bh_ctx *c, int rc)
 {
     if (rc < 0)
-        plug_set_error(c, "%s", c->db.err);
+        plug_set_error(c, "%s", plug_ctx_db(c)->err);
     return rc;
 }
 
@@ -226,31 +226,31 @@ static int api_db_query(bh_ctx *c, bh_result **out, const char *sql, const bh_pa
 {
     if (out)
         *out = NULL;
-    if (!c->db.pool) {
+    if (!plug_ctx_db(c)->pool) {
         plug_set_error(c, "no database in this mode");
         return BH_ENOSYS;
     }
-    return db_failed(c, db_session_query(&c->db, out, sql, params, nparams));
+    return db_failed(c, db_session_query(plug_ctx_db(c), out, sql, params, nparams));
 }
 
 static int api_db_begin(bh_ctx *c)
 {
-    return db_failed(c, db_session_begin(&c->db));
+    return db_failed(c, db_session_begin(plug_ctx_db(c)));
 }
 
 static int api_db_commit(bh_ctx *c)
 {
-    return db_failed(c, db_session_commit(&c->db));
+    return db_failed(c, db_session_commit(plug_ctx_db(c)));
 }
 
 static int api_db_rollback(bh_ctx *c)
 {
-    return db_failed(c, db_session_rollback(&c->db));
+    return db_failed(c, db_session_rollback(plug_ctx_db(c)));
 }
 
 static const char *api_db_sqlstate(bh_ctx *c)
 {
-    return c->db.sqlstate;
+    return plug_ctx_db(c)->sqlstate;
 }
 
 /* ---- jobs ---- */
@@ -266,7 +266,8 @@ static int api_job_schedule(bh_ctx *c, const char *kind, int64_t run_at_ms, cons
         plug_set_error(c, "job key must be at most 200 characters");
         return BH_EINVAL;
     }
-    int rc = db_jobs_schedule(&c->db, c->call.gen->name, kind, run_at_ms, payload, key);
+    int rc = db_jobs_schedule(plug_ctx_db(c), plug_ctx_gen(c)->name, kind, run_at_ms, payload,
+                              key);
     if (rc >= 0)
         plug_ctx_job_scheduled(c);
     return db_failed(c, rc);
@@ -278,7 +279,7 @@ static int api_job_cancel(bh_ctx *c, const char *kind, const char *key)
         plug_set_error(c, "job cancel needs a kind and a key");
         return BH_EINVAL;
     }
-    int rc = db_jobs_cancel(&c->db, c->call.gen->name, kind, key);
+    int rc = db_jobs_cancel(plug_ctx_db(c), plug_ctx_gen(c)->name, kind, key);
     return rc == BH_ENOTFOUND ? rc : db_failed(c, rc);
 }
 

@@ -13,15 +13,21 @@
 
 /* ---- builders: owned by the call, custom_ids under the plugin's name ---- */
 
+/* Whose custom_ids the builders namespace: the generation's plugin, or the call's outside one. */
+static const char *builder_plugin(const bh_ctx *c)
+{
+    const bh_host *g = plug_ctx_gen(c);
+    return g ? g->name : plug_ctx_plugin(c);
+}
+
 bh_msg *plug_msg_new(bh_ctx *c)
 {
-    return msg_new(c->call.gen ? c->call.gen->name : c->call.plugin, &c->owned.msgs);
+    return msg_new(builder_plugin(c), &c->owned.msgs);
 }
 
 bh_modal *plug_modal_new(bh_ctx *c, const char *custom_id, const char *title)
 {
-    return msg_modal_new(c->call.gen ? c->call.gen->name : c->call.plugin, &c->owned.modals,
-                         custom_id, title);
+    return msg_modal_new(builder_plugin(c), &c->owned.modals, custom_id, title);
 }
 
 void plug_builders_free(bh_ctx *c)
@@ -245,7 +251,8 @@ static void fill_guild(bh_ctx *c, struct cache *k, uint64_t guild)
 
 static struct cache *cache_or_fail(bh_ctx *c)
 {
-    struct cache *k = c->call.mgr ? c->call.mgr->cache : NULL;
+    plug_mgr *m = plug_ctx_mgr(c);
+    struct cache *k = m ? m->cache : NULL;
     if (!k)
         plug_set_error(c, "no guild cache in this mode");
     return k;

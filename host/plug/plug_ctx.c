@@ -110,3 +110,23 @@ const char *plug_ctx_plugin(const bh_ctx *c)
 {
     return c->call.plugin;
 }
+
+bh_host *plug_ctx_gen(const bh_ctx *c)
+{
+    return c->call.gen;
+}
+
+plug_mgr *plug_ctx_mgr(const bh_ctx *c)
+{
+    return c->call.mgr;
+}
+
+int plug_ctx_kind(const bh_ctx *c)
+{
+    return c->call.kind;
+}
+
+const char *plug_ctx_name(const bh_ctx *c)
+{
+    return c->call.name;
+}

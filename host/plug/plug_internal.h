@@ -120,7 +120,11 @@ struct bh_ctx {
     struct ctx_last last;
 };
 
-/* plug_ctx.c */
+/* plug_ctx.c: what runs (the generation is NULL before plug_ctx_run()) */
+bh_host *plug_ctx_gen(const bh_ctx *c);
+plug_mgr *plug_ctx_mgr(const bh_ctx *c);
+int plug_ctx_kind(const bh_ctx *c);
+const char *plug_ctx_name(const bh_ctx *c);
 void plug_ctx_set_plugin(bh_ctx *c, const char *plugin);
 /* The call scheduled a job: the scheduler is nudged when the call ends. */
 void plug_ctx_job_scheduled(bh_ctx *c);

@@ -51,7 +51,7 @@ int plug_outbox_rest_report(bh_ctx *c, const char *method, const char *path,
         plug_set_error(c, "bh_outbox_rest: interaction answers and webhooks cannot be queued");
         return BH_EINVAL;
     }
-    if (!c->call.gen) {
+    if (!plug_ctx_gen(c)) {
         plug_set_error(c, "bh_outbox_rest: only inside a handler");
         return BH_ESTATE;
     }
@@ -72,10 +72,10 @@ int plug_outbox_rest_report(bh_ctx *c, const char *method, const char *path,
         json_object_set_new(p, "refused_kind", json_string(refused_kind));
         json_object_set(p, "context", context ? (json_t *)context : json_null());
     }
-    int rc = db_jobs_append(&c->db, c->call.gen->name, PLUG_OUTBOX_KIND, path, p);
+    int rc = db_jobs_append(plug_ctx_db(c), plug_ctx_gen(c)->name, PLUG_OUTBOX_KIND, path, p);
     json_decref(p);
     if (rc < 0) {
-        plug_set_error(c, "%s", c->db.err);
+        plug_set_error(c, "%s", plug_ctx_db(c)->err);
         return rc;
     }
     plug_ctx_job_scheduled(c);
@@ -143,9 +143,9 @@ int plug_outbox_run(bh_ctx *c, const char *plugin, const json_t *payload)
                                plug_ctx_discord_code(c), "result", rc, "error", plug_ctx_error(c));
     if (!report)
         return BH_ENOMEM;
-    int sc = db_jobs_schedule(&c->db, plugin, kind, 0, report, NULL);
+    int sc = db_jobs_schedule(plug_ctx_db(c), plugin, kind, 0, report, NULL);
     json_decref(report);
     if (sc < 0)
-        plug_set_error(c, "%s", c->db.err);
+        plug_set_error(c, "%s", plug_ctx_db(c)->err);
     return sc < 0 ? sc : 0;
 }

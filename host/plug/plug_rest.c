@@ -24,7 +24,8 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
         *out = NULL;
     c->last.discord_code = 0;
     c->last.http_status = 0;
-    struct rest *r = c->call.mgr ? c->call.mgr->rest : NULL;
+    plug_mgr *m = plug_ctx_mgr(c);
+    struct rest *r = m ? m->rest : NULL;
     if (!r) {
         plug_set_error(c, "no connection to Discord in this mode");
         return BH_ENOSYS;

@@ -13,7 +13,6 @@
 #include "base/log.h"
 #include "ia/ia_api.h"
 #include "ia/ia_internal.h"
-#include "msg/msg.h"
 #include "metrics/metrics.h"
 #include "msg/msg.h"
 #include "plug/plug_ctx.h"
@@ -83,6 +82,15 @@ static void set_state(ia_call *call, int st)
     call->state = st;
     pthread_cond_broadcast(&call->cv);
     pthread_mutex_unlock(&call->mu);
+}
+
+/* The settled state, for a follow-up or an edit: a deferred response is answered by it. */
+static int settled_answering(ia_call *call)
+{
+    int st = settled_state(call);
+    if (st == IA_DEFERRED)
+        set_state(call, IA_ANSWERED);
+    return st;
 }
 
 /*
@@ -221,7 +229,7 @@ static int gone(bh_ctx *c)
     return BH_ESTATE;
 }
 
-int ia_api_reply(bh_ctx *c, bh_msg *m)
+static int api_reply(bh_ctx *c, bh_msg *m)
 {
     ia_call *call;
     const json_t *body;
@@ -244,7 +252,7 @@ int ia_api_reply(bh_ctx *c, bh_msg *m)
     return gone(c);
 }
 
-int ia_api_update(bh_ctx *c, bh_msg *m)
+static int api_update(bh_ctx *c, bh_msg *m)
 {
     ia_call *call;
     const json_t *body;
@@ -275,7 +283,7 @@ int ia_api_update(bh_ctx *c, bh_msg *m)
     return plug_rest_call(c, "PATCH", path, body, NULL, 0, NULL);
 }
 
-int ia_api_defer(bh_ctx *c, int ephemeral)
+static int api_defer(bh_ctx *c, int ephemeral)
 {
     ia_call *call = call_of(c, "bh_defer");
     if (!call)
@@ -301,7 +309,7 @@ int ia_api_defer(bh_ctx *c, int ephemeral)
     return rc;
 }
 
-int ia_api_modal_open(bh_ctx *c, bh_modal *md)
+static int api_modal_open(bh_ctx *c, bh_modal *md)
 {
     ia_call *call = call_of(c, "bh_modal_open");
     if (!call)
@@ -330,7 +338,7 @@ int ia_api_modal_open(bh_ctx *c, bh_modal *md)
     return send_callback(c, call, IA_CB_MODAL, body);
 }
 
-int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
+static int api_autocomplete(bh_ctx *c, const json_t *choices)
 {
     ia_call *call = call_of(c, "bh_autocomplete");
     if (!call)
@@ -351,43 +359,39 @@ int ia_api_autocomplete(bh_ctx *c, const json_t *choices)
     return rc;
 }
 
-int ia_api_followup(bh_ctx *c, bh_msg *m, uint64_t *message_id)
+static int api_followup(bh_ctx *c, bh_msg *m, uint64_t *message_id)
 {
     ia_call *call;
     const json_t *body;
     int rc = prepare(c, m, "bh_followup", &call, &body);
     if (rc < 0)
         return rc;
-    int st = settled_state(call);
+    int st = settled_answering(call);
     if (st == IA_NEW) {
         plug_set_error(c, "bh_followup: answer (or defer) the interaction first");
         return BH_ESTATE;
     }
     if (st == IA_GONE)
         return gone(c);
-    if (st == IA_DEFERRED)
-        set_state(call, IA_ANSWERED);
     return followup(c, call, body, message_id);
 }
 
-int ia_api_edit_original(bh_ctx *c, bh_msg *m)
+static int api_edit_original(bh_ctx *c, bh_msg *m)
 {
     ia_call *call;
     const json_t *body;
     int rc = prepare(c, m, "bh_original_edit", &call, &body);
     if (rc < 0)
         return rc;
-    int st = settled_state(call);
+    int st = settled_answering(call);
     if (st == IA_NEW || st == IA_GONE) {
         plug_set_error(c, "bh_original_edit: there is no response to edit yet");
         return BH_ESTATE;
     }
-    if (st == IA_DEFERRED)
-        set_state(call, IA_ANSWERED);
     return webhook(c, call, "PATCH", "/messages/@original", body, NULL);
 }
 
-int ia_api_delete_original(bh_ctx *c)
+static int api_delete_original(bh_ctx *c)
 {
     ia_call *call = call_of(c, "bh_original_delete");
     if (!call)
@@ -618,3 +622,19 @@ void ia_answer_unrouted(ia_mgr *m, json_t *interaction, int type, const char *te
         log_fields(LOG_WARN, "interact", NULL, "cannot answer an unrouted interaction (error %d)", rc);
     free(s);
 }
+
+/* ---- the entries a call carries (plug_ctx_set_interaction()) ---- */
+
+const plug_ia_entries ia_entries = {
+    .option = ia_read_option,
+    .cid_count = ia_read_cid_count,
+    .cid_part = ia_read_cid_part,
+    .reply = api_reply,
+    .update = api_update,
+    .defer = api_defer,
+    .modal_open = api_modal_open,
+    .autocomplete = api_autocomplete,
+    .followup = api_followup,
+    .edit_original = api_edit_original,
+    .delete_original = api_delete_original,
+};

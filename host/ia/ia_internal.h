@@ -117,6 +117,10 @@ typedef struct ia_call {
 /* ia_read.c: parses what the accessors need; 0 or BH_EINVAL for a malformed interaction. */
 int ia_call_parse(ia_call *call);
 void ia_call_parsed_free(ia_call *call);
+/* The entries that read what was parsed (in ia_entries with the answers of ia_answer.c). */
+const json_t *ia_read_option(bh_ctx *c, const char *name);
+int ia_read_cid_count(bh_ctx *c);
+const char *ia_read_cid_part(bh_ctx *c, int i);
 
 /* ia_dispatch.c: drops a loop reference; the last frees the call (loop thread). */
 void ia_call_unref(ia_call *call);

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ia/ia_api.h"
 #include "ia/ia_internal.h"
 #include "msg/msg.h"
 #include "plug/plug_ctx.h"
@@ -84,7 +83,7 @@ void ia_call_parsed_free(ia_call *call)
 
 /* ---- the bh_api entries ---- */
 
-const json_t *ia_api_option(bh_ctx *c, const char *name)
+const json_t *ia_read_option(bh_ctx *c, const char *name)
 {
     const ia_call *call = plug_ctx_interaction(c);
     if (!call || !name)
@@ -100,13 +99,13 @@ const json_t *ia_api_option(bh_ctx *c, const char *name)
     return NULL;
 }
 
-int ia_api_cid_count(bh_ctx *c)
+int ia_read_cid_count(bh_ctx *c)
 {
     const ia_call *call = plug_ctx_interaction(c);
     return call ? call->ncid : 0;
 }
 
-const char *ia_api_cid_part(bh_ctx *c, int i)
+const char *ia_read_cid_part(bh_ctx *c, int i)
 {
     const ia_call *call = plug_ctx_interaction(c);
     return call && i >= 0 && i < call->ncid ? call->cid_parts[i] : NULL;

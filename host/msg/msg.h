@@ -6,6 +6,7 @@
 #define BH_MSG_H
 
 #include <jansson.h>
+#include <sys/queue.h>
 
 #include <bothost/abi.h>
 
@@ -16,24 +17,28 @@ long msg_utf8_invalid_at(const char *s);
 /* The length in bytes of the first `max_chars` characters of `s`: a cut there splits no sequence. */
 size_t msg_text_cut(const char *s, size_t max_chars);
 
+/* Owner lists: what a call made and frees at its end (an empty one is zeroed). */
+typedef LIST_HEAD(msg_list, bh_msg) msg_list;
+typedef LIST_HEAD(msg_modal_list, bh_modal) msg_modal_list;
+
 /*
  * A message for plugin `plugin` (custom_ids get its "<plugin>:" prefix). The
  * owner list, when given, lets the call free what the plugin did not.
  */
-bh_msg *msg_new(const char *plugin, bh_msg **owner_list);
+bh_msg *msg_new(const char *plugin, msg_list *owner_list);
 void msg_free(bh_msg *m);
 /* The message body (borrowed), or NULL with the error in *err when a limit broke. */
 const json_t *msg_body(const bh_msg *m, const char **err);
 int msg_flags_get(const bh_msg *m);
 
-bh_modal *msg_modal_new(const char *plugin, bh_modal **owner_list, const char *custom_id,
+bh_modal *msg_modal_new(const char *plugin, msg_modal_list *owner_list, const char *custom_id,
                        const char *title);
 void msg_modal_free(bh_modal *md);
 const json_t *msg_modal_body(const bh_modal *md, const char **err);
 
 /* Frees what is left in an owner list. */
-void msg_free_all(bh_msg **list);
-void msg_modal_free_all(bh_modal **list);
+void msg_free_all(msg_list *list);
+void msg_modal_free_all(msg_modal_list *list);
 
 /* The bh_api entries. */
 int msg_content(bh_msg *m, const char *text);

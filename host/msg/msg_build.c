@@ -69,8 +69,8 @@ struct bh_msg {
     int nembeds;
     bh_row rows[MAX_ROWS];
     int nrows;
-    bh_msg **owner;
-    bh_msg *prev, *next;
+    int owned;                   /* in an owner list */
+    LIST_ENTRY(bh_msg) link;
 };
 
 struct bh_modal {
@@ -78,8 +78,8 @@ struct bh_modal {
     char plugin[33];
     char err[256];
     int ninputs;
-    bh_modal **owner;
-    bh_modal *prev, *next;
+    int owned;                   /* in an owner list */
+    LIST_ENTRY(bh_modal) link;
 };
 
 size_t msg_text_len(const char *s)
@@ -195,7 +195,7 @@ static json_t *emoji_json(const char *emoji)
 
 /* ---- messages ---- */
 
-bh_msg *msg_new(const char *plugin, bh_msg **owner_list)
+bh_msg *msg_new(const char *plugin, msg_list *owner_list)
 {
     bh_msg *m = calloc(1, sizeof *m);
     if (!m)
@@ -209,11 +209,8 @@ bh_msg *msg_new(const char *plugin, bh_msg **owner_list)
     /* Safe by default: text from users must not ping @everyone or roles. */
     json_object_set_new(m->body, "allowed_mentions", json_pack("{s:[s]}", "parse", "users"));
     if (owner_list) {
-        m->owner = owner_list;
-        m->next = *owner_list;
-        if (*owner_list)
-            (*owner_list)->prev = m;
-        *owner_list = m;
+        m->owned = 1;
+        LIST_INSERT_HEAD(owner_list, m, link);
     }
     return m;
 }
@@ -222,22 +219,16 @@ void msg_free(bh_msg *m)
 {
     if (!m)
         return;
-    if (m->owner) {
-        if (m->prev)
-            m->prev->next = m->next;
-        else
-            *m->owner = m->next;
-        if (m->next)
-            m->next->prev = m->prev;
-    }
+    if (m->owned)
+        LIST_REMOVE(m, link);
     json_decref(m->body);
     free(m);
 }
 
-void msg_free_all(bh_msg **list)
+void msg_free_all(msg_list *list)
 {
-    while (*list)
-        msg_free(*list);
+    while (!LIST_EMPTY(list))
+        msg_free(LIST_FIRST(list));
 }
 
 static size_t embeds_total(const bh_msg *m)
@@ -614,7 +605,7 @@ int msg_raw(bh_msg *m, const json_t *fields)
 
 /* ---- modals ---- */
 
-bh_modal *msg_modal_new(const char *plugin, bh_modal **owner_list, const char *custom_id,
+bh_modal *msg_modal_new(const char *plugin, msg_modal_list *owner_list, const char *custom_id,
                        const char *title)
 {
     bh_modal *md = calloc(1, sizeof *md);
@@ -632,11 +623,8 @@ bh_modal *msg_modal_new(const char *plugin, bh_modal **owner_list, const char *c
         return NULL;
     }
     if (owner_list) {
-        md->owner = owner_list;
-        md->next = *owner_list;
-        if (*owner_list)
-            (*owner_list)->prev = md;
-        *owner_list = md;
+        md->owned = 1;
+        LIST_INSERT_HEAD(owner_list, md, link);
     }
     return md;
 }
@@ -645,22 +633,16 @@ void msg_modal_free(bh_modal *md)
 {
     if (!md)
         return;
-    if (md->owner) {
-        if (md->prev)
-            md->prev->next = md->next;
-        else
-            *md->owner = md->next;
-        if (md->next)
-            md->next->prev = md->prev;
-    }
+    if (md->owned)
+        LIST_REMOVE(md, link);
     json_decref(md->body);
     free(md);
 }
 
-void msg_modal_free_all(bh_modal **list)
+void msg_modal_free_all(msg_modal_list *list)
 {
-    while (*list)
-        msg_modal_free(*list);
+    while (!LIST_EMPTY(list))
+        msg_modal_free(LIST_FIRST(list));
 }
 
 const json_t *msg_modal_body(const bh_modal *md, const char **err)

@@ -22,14 +22,6 @@ void plug_ctx_set_current(bh_ctx *c)
     current_ctx = c;
 }
 
-void plug_set_error(bh_ctx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->err, sizeof c->err, fmt, ap);
-    va_end(ap);
-}
-
 /* ---- registration ---- */
 
 static int api_command_register(bh_host *h, const char *def)
@@ -171,9 +163,9 @@ static void api_logv(bh_host *h, int level, const char *fmt, va_list ap)
 {
     char fields[256];
     bh_ctx *c = current_ctx;
-    if (c && c->gen == h)
+    if (c && plug_ctx_gen(c) == h)
         snprintf(fields, sizeof fields, "plugin=%s gen=%llu call=%s", h->name,
-                 (unsigned long long)h->id, c->name);
+                 (unsigned long long)h->id, plug_ctx_name(c));
     else
         snprintf(fields, sizeof fields, "plugin=%s gen=%llu", h ? h->name : "?",
                  h ? (unsigned long long)h->id : 0ull);
@@ -197,27 +189,27 @@ static const char *api_plugin_name(bh_host *h)
 
 static bh_host *api_ctx_host(bh_ctx *c)
 {
-    return c->gen;
+    return plug_ctx_gen(c);
 }
 
 static int api_ctx_kind(bh_ctx *c)
 {
-    return c->kind;
+    return plug_ctx_kind(c);
 }
 
 static const json_t *api_ctx_data(bh_ctx *c)
 {
-    return c->data;
+    return plug_ctx_data(c);
 }
 
 static const char *api_ctx_error(bh_ctx *c)
 {
-    return c->err;
+    return plug_ctx_error(c);
 }
 
 static const char *api_ctx_name(bh_ctx *c)
 {
-    return c->name;
+    return plug_ctx_name(c);
 }
 
 /* ---- database ---- */
@@ -225,7 +217,7 @@ static const char *api_ctx_name(bh_ctx *c)
 static int db_failed(bh_ctx *c, int rc)
 {
     if (rc < 0)
-        snprintf(c->err, sizeof c->err, "%s", c->db.err);
+        plug_set_error(c, "%s", plug_ctx_db(c)->err);
     return rc;
 }
 
@@ -234,31 +226,31 @@ static int api_db_query(bh_ctx *c, bh_result **out, const char *sql, const bh_pa
 {
     if (out)
         *out = NULL;
-    if (!c->db.pool) {
+    if (!plug_ctx_db(c)->pool) {
         plug_set_error(c, "no database in this mode");
         return BH_ENOSYS;
     }
-    return db_failed(c, db_session_query(&c->db, out, sql, params, nparams));
+    return db_failed(c, db_session_query(plug_ctx_db(c), out, sql, params, nparams));
 }
 
 static int api_db_begin(bh_ctx *c)
 {
-    return db_failed(c, db_session_begin(&c->db));
+    return db_failed(c, db_session_begin(plug_ctx_db(c)));
 }
 
 static int api_db_commit(bh_ctx *c)
 {
-    return db_failed(c, db_session_commit(&c->db));
+    return db_failed(c, db_session_commit(plug_ctx_db(c)));
 }
 
 static int api_db_rollback(bh_ctx *c)
 {
-    return db_failed(c, db_session_rollback(&c->db));
+    return db_failed(c, db_session_rollback(plug_ctx_db(c)));
 }
 
 static const char *api_db_sqlstate(bh_ctx *c)
 {
-    return c->db.sqlstate;
+    return plug_ctx_db(c)->sqlstate;
 }
 
 /* ---- jobs ---- */
@@ -274,9 +266,10 @@ static int api_job_schedule(bh_ctx *c, const char *kind, int64_t run_at_ms, cons
         plug_set_error(c, "job key must be at most 200 characters");
         return BH_EINVAL;
     }
-    int rc = db_jobs_schedule(&c->db, c->gen->name, kind, run_at_ms, payload, key);
+    int rc = db_jobs_schedule(plug_ctx_db(c), plug_ctx_gen(c)->name, kind, run_at_ms, payload,
+                              key);
     if (rc >= 0)
-        c->scheduled_job = 1;
+        plug_ctx_job_scheduled(c);
     return db_failed(c, rc);
 }
 
@@ -286,13 +279,13 @@ static int api_job_cancel(bh_ctx *c, const char *kind, const char *key)
         plug_set_error(c, "job cancel needs a kind and a key");
         return BH_EINVAL;
     }
-    int rc = db_jobs_cancel(&c->db, c->gen->name, kind, key);
+    int rc = db_jobs_cancel(plug_ctx_db(c), plug_ctx_gen(c)->name, kind, key);
     return rc == BH_ENOTFOUND ? rc : db_failed(c, rc);
 }
 
 static int api_job_attempt(bh_ctx *c)
 {
-    return c->job_attempt;
+    return plug_ctx_job_attempt(c);
 }
 
 const bh_api plug_api_table = {

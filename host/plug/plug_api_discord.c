@@ -13,14 +13,27 @@
 
 /* ---- builders: owned by the call, custom_ids under the plugin's name ---- */
 
+/* Whose custom_ids the builders namespace: the generation's plugin, or the call's outside one. */
+static const char *builder_plugin(const bh_ctx *c)
+{
+    const bh_host *g = plug_ctx_gen(c);
+    return g ? g->name : plug_ctx_plugin(c);
+}
+
 bh_msg *plug_msg_new(bh_ctx *c)
 {
-    return msg_new(c->gen ? c->gen->name : c->plugin, &c->msgs);
+    return msg_new(builder_plugin(c), &c->owned.msgs);
 }
 
 bh_modal *plug_modal_new(bh_ctx *c, const char *custom_id, const char *title)
 {
-    return msg_modal_new(c->gen ? c->gen->name : c->plugin, &c->modals, custom_id, title);
+    return msg_modal_new(builder_plugin(c), &c->owned.modals, custom_id, title);
+}
+
+void plug_builders_free(bh_ctx *c)
+{
+    msg_free_all(&c->owned.msgs);
+    msg_modal_free_all(&c->owned.modals);
 }
 
 /* ---- REST helpers ---- */
@@ -52,7 +65,7 @@ int plug_api_rest(bh_ctx *c, const char *method, const char *path, const json_t 
 
 int plug_api_discord_code(bh_ctx *c)
 {
-    return c->discord_code;
+    return plug_ctx_discord_code(c);
 }
 
 int plug_api_message_send(bh_ctx *c, uint64_t channel, bh_msg *m, uint64_t *message_id)
@@ -70,21 +83,35 @@ int plug_api_message_send(bh_ctx *c, uint64_t channel, bh_msg *m, uint64_t *mess
     return rc;
 }
 
+/* A request on /channels/{channel}/messages/{message}. */
+static int message_call(bh_ctx *c, const char *method, uint64_t channel, uint64_t message,
+                        const json_t *body)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/channels/%" PRIu64 "/messages/%" PRIu64, channel, message);
+    return plug_rest_call(c, method, path, body, NULL, 0, NULL);
+}
+
 int plug_api_message_edit(bh_ctx *c, uint64_t channel, uint64_t message, bh_msg *m)
 {
     const json_t *body = sendable_body(c, m);
     if (!body)
         return BH_ELIMIT;
-    char path[96];
-    snprintf(path, sizeof path, "/channels/%" PRIu64 "/messages/%" PRIu64, channel, message);
-    return plug_rest_call(c, "PATCH", path, body, NULL, 0, NULL);
+    return message_call(c, "PATCH", channel, message, body);
 }
 
 int plug_api_message_delete(bh_ctx *c, uint64_t channel, uint64_t message)
 {
+    return message_call(c, "DELETE", channel, message, NULL);
+}
+
+/* A request on /guilds/{guild}/{what}/{user}: "members" or "bans". */
+static int guild_user_call(bh_ctx *c, const char *method, const char *what, uint64_t guild,
+                           uint64_t user, const json_t *body, const char *reason, json_t **out)
+{
     char path[96];
-    snprintf(path, sizeof path, "/channels/%" PRIu64 "/messages/%" PRIu64, channel, message);
-    return plug_rest_call(c, "DELETE", path, NULL, NULL, 0, NULL);
+    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/%s/%" PRIu64, guild, what, user);
+    return plug_rest_call(c, method, path, body, reason, 0, out);
 }
 
 static int member_role(bh_ctx *c, const char *method, uint64_t guild, uint64_t user,
@@ -140,18 +167,14 @@ int plug_api_member_timeout(bh_ctx *c, uint64_t guild, uint64_t user, int64_t un
                  (int)(until_ms % 1000));
         body = json_pack("{s:s}", "communication_disabled_until", iso);
     }
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/members/%" PRIu64, guild, user);
-    int rc = plug_rest_call(c, "PATCH", path, body, reason, 0, NULL);
+    int rc = guild_user_call(c, "PATCH", "members", guild, user, body, reason, NULL);
     json_decref(body);
     return rc;
 }
 
 int plug_api_member_kick(bh_ctx *c, uint64_t guild, uint64_t user, const char *reason)
 {
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/members/%" PRIu64, guild, user);
-    return plug_rest_call(c, "DELETE", path, NULL, reason, 0, NULL);
+    return guild_user_call(c, "DELETE", "members", guild, user, NULL, reason, NULL);
 }
 
 int plug_api_member_ban(bh_ctx *c, uint64_t guild, uint64_t user, int delete_message_seconds,
@@ -161,26 +184,20 @@ int plug_api_member_ban(bh_ctx *c, uint64_t guild, uint64_t user, int delete_mes
         plug_set_error(c, "bh_member_ban: delete_message_seconds is 0 to 604800");
         return BH_EINVAL;
     }
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/bans/%" PRIu64, guild, user);
     json_t *body = json_pack("{s:i}", "delete_message_seconds", delete_message_seconds);
-    int rc = plug_rest_call(c, "PUT", path, body, reason, 0, NULL);
+    int rc = guild_user_call(c, "PUT", "bans", guild, user, body, reason, NULL);
     json_decref(body);
     return rc;
 }
 
 int plug_api_member_unban(bh_ctx *c, uint64_t guild, uint64_t user, const char *reason)
 {
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/bans/%" PRIu64, guild, user);
-    return plug_rest_call(c, "DELETE", path, NULL, reason, 0, NULL);
+    return guild_user_call(c, "DELETE", "bans", guild, user, NULL, reason, NULL);
 }
 
 int plug_api_member_get(bh_ctx *c, uint64_t guild, uint64_t user, json_t **out)
 {
-    char path[96];
-    snprintf(path, sizeof path, "/guilds/%" PRIu64 "/members/%" PRIu64, guild, user);
-    return plug_rest_call(c, "GET", path, NULL, NULL, 0, out);
+    return guild_user_call(c, "GET", "members", guild, user, NULL, NULL, out);
 }
 
 /* ---- the guild cache ---- */
@@ -196,9 +213,8 @@ static void fill_guild(bh_ctx *c, struct cache *k, uint64_t guild)
     cache_guild_info info;
     if (!guild || cache_guild(k, guild, &info) == 0)
         return;
-    char saved[sizeof c->err];
-    snprintf(saved, sizeof saved, "%s", c->err);
-    int saved_code = c->discord_code;
+    struct ctx_last saved;
+    plug_ctx_last_save(c, &saved);
     if (!cache_bot_user_id(k)) {
         json_t *me = NULL;
         if (plug_rest_call(c, "GET", "/users/@me", NULL, NULL, 0, &me) >= 0) {
@@ -230,13 +246,13 @@ static void fill_guild(bh_ctx *c, struct cache *k, uint64_t guild)
     json_decref(roles);
     json_decref(channels);
     json_decref(member);
-    snprintf(c->err, sizeof c->err, "%s", saved);
-    c->discord_code = saved_code;
+    plug_ctx_last_restore(c, &saved);
 }
 
 static struct cache *cache_or_fail(bh_ctx *c)
 {
-    struct cache *k = c->mgr ? c->mgr->cache : NULL;
+    plug_mgr *m = plug_ctx_mgr(c);
+    struct cache *k = m ? m->cache : NULL;
     if (!k)
         plug_set_error(c, "no guild cache in this mode");
     return k;
@@ -248,6 +264,16 @@ static struct cache *cache_for(bh_ctx *c, uint64_t guild)
     if (k)
         fill_guild(c, k, guild);
     return k;
+}
+
+/* The cache for a query with an out-parameter, *out zeroed; NULL with the result in *rc. */
+static struct cache *cache_for_out(bh_ctx *c, uint64_t guild, uint64_t *out, int *rc)
+{
+    struct cache *k = cache_for(c, guild);
+    *rc = !out ? BH_EINVAL : !k ? BH_ENOSYS : 0;
+    if (out)
+        *out = 0;
+    return *rc ? NULL : k;
 }
 
 int plug_api_guild_role(bh_ctx *c, uint64_t guild, uint64_t role, bh_role_info *out)
@@ -289,14 +315,12 @@ uint64_t plug_api_bot_user_id(bh_ctx *c)
 
 int plug_api_bot_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t *out)
 {
-    struct cache *k = cache_for(c, guild);
+    int rc;
+    struct cache *k = cache_for_out(c, guild, out, &rc);
     uint64_t perms = 0;
-    if (!out)
-        return BH_EINVAL;
-    *out = 0;
     if (!k)
-        return BH_ENOSYS;
-    int rc = cache_bot_permissions(k, guild, channel, &perms);
+        return rc;
+    rc = cache_bot_permissions(k, guild, channel, &perms);
     if (rc < 0) {
         plug_set_error(
             c, "the bot's permissions in guild %" PRIu64 " channel %" PRIu64 " are not known",
@@ -326,15 +350,13 @@ int plug_api_member_top_position(bh_ctx *c, uint64_t guild, const uint64_t *role
 int plug_api_member_permissions_get(bh_ctx *c, uint64_t guild, uint64_t channel, uint64_t user,
                                     const uint64_t *roles, int n, uint64_t *out)
 {
-    struct cache *k = cache_for(c, guild);
+    int rc;
+    struct cache *k = cache_for_out(c, guild, out, &rc);
     uint64_t perms = 0;
-    if (!out)
-        return BH_EINVAL;
-    *out = 0;
     if (!k)
-        return BH_ENOSYS;
-    int rc = channel ? cache_channel_permissions(k, guild, channel, user, roles, n, &perms)
-                     : cache_base_permissions(k, guild, user, roles, n, &perms);
+        return rc;
+    rc = channel ? cache_channel_permissions(k, guild, channel, user, roles, n, &perms)
+                 : cache_base_permissions(k, guild, user, roles, n, &perms);
     if (rc < 0) {
         plug_set_error(c,
                        "the permissions of %" PRIu64 " in guild %" PRIu64 " channel %" PRIu64
@@ -356,13 +378,11 @@ uint64_t plug_api_member_permissions(bh_ctx *c, uint64_t guild, uint64_t channel
 
 int plug_api_guild_owner_get(bh_ctx *c, uint64_t guild, uint64_t *out)
 {
-    struct cache *k = cache_for(c, guild);
+    int rc;
+    struct cache *k = cache_for_out(c, guild, out, &rc);
     cache_guild_info info;
-    if (!out)
-        return BH_EINVAL;
-    *out = 0;
     if (!k)
-        return BH_ENOSYS;
+        return rc;
     if (cache_guild(k, guild, &info) != 0 || !info.owner_id) {
         /* A guild filled from REST after a resume has no owner until its next GUILD_CREATE. */
         plug_set_error(c, "the owner of guild %" PRIu64 " is not known", guild);

@@ -19,12 +19,12 @@ static uint64_t id_of(const json_t *v)
 
 static const json_t *data_of(const bh_ctx *c)
 {
-    return json_object_get(c->data, "data");
+    return json_object_get(plug_ctx_data(c), "data");
 }
 
 uint64_t plug_read_id(bh_ctx *c, int which)
 {
-    const json_t *d = c->data;
+    const json_t *d = plug_ctx_data(c);
     switch (which) {
     case BH_ID_GUILD:
         return id_of(json_object_get(d, "guild_id"));
@@ -35,7 +35,7 @@ uint64_t plug_read_id(bh_ctx *c, int which)
         return id_of(json_object_get(user ? user : json_object_get(d, "user"), "id"));
     }
     case BH_ID_INTERACTION:
-        return c->ia ? id_of(json_object_get(d, "id")) : 0;
+        return plug_ctx_interaction(c) ? id_of(json_object_get(d, "id")) : 0;
     case BH_ID_MESSAGE:
         return id_of(json_object_get(json_object_get(d, "message"), "id"));
     case BH_ID_APPLICATION:
@@ -72,12 +72,12 @@ const char *plug_read_field(bh_ctx *c, const char *custom_id)
 
 uint64_t plug_read_member_perms(bh_ctx *c)
 {
-    return id_of(json_object_get(json_object_get(c->data, "member"), "permissions"));
+    return id_of(json_object_get(json_object_get(plug_ctx_data(c), "member"), "permissions"));
 }
 
 int plug_read_member_roles(bh_ctx *c, uint64_t *out, int max)
 {
-    const json_t *roles = json_object_get(json_object_get(c->data, "member"), "roles");
+    const json_t *roles = json_object_get(json_object_get(plug_ctx_data(c), "member"), "roles");
     int n = (int)json_array_size(roles);
     for (int i = 0; i < n && i < max; i++)
         out[i] = id_of(json_array_get(roles, (size_t)i));

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "msg/msg.h"
 #include "plug/plug_internal.h"
 
 typedef struct ctx_box {
@@ -20,11 +19,11 @@ bh_ctx *plug_ctx_new(plug_mgr *m, int kind, const char *name, json_t *data, stru
         json_decref(data);
         return NULL;
     }
-    b->c.mgr = m;
-    b->c.kind = kind;
+    b->c.call.mgr = m;
+    b->c.call.kind = kind;
     snprintf(b->name, sizeof b->name, "%s", name ? name : "");
-    b->c.name = b->name;
-    b->c.data = data ? data : json_object();
+    b->c.call.name = b->name;
+    b->c.call.data = data ? data : json_object();
     db_session_init(&b->c.db, db);
     return &b->c;
 }
@@ -38,31 +37,40 @@ void plug_ctx_set_job(bh_ctx *c, const char *kind, json_t *payload, int attempt)
 {
     ctx_box *b = (ctx_box *)c;
     snprintf(b->name, sizeof b->name, "%s", kind);
-    json_decref(c->data);
-    c->data = payload ? json_incref(payload) : json_object();
-    c->job_attempt = attempt;
+    json_decref(c->call.data);
+    c->call.data = payload ? json_incref(payload) : json_object();
+    c->job.attempt = attempt;
+}
+
+int plug_ctx_job_attempt(const bh_ctx *c)
+{
+    return c->job.attempt;
+}
+
+void plug_ctx_job_scheduled(bh_ctx *c)
+{
+    c->job.scheduled = 1;
+}
+
+void plug_ctx_set_plugin(bh_ctx *c, const char *plugin)
+{
+    snprintf(c->call.plugin, sizeof c->call.plugin, "%s", plugin);
 }
 
 int plug_ctx_run(bh_ctx *c, const plug_call *call)
 {
-    c->gen = call->gen;
-    if (!c->mgr)
-        c->mgr = call->gen->mgr;
-    snprintf(c->plugin, sizeof c->plugin, "%s", call->gen->name);
-    c->err[0] = '\0';
+    c->call.gen = call->gen;
+    if (!c->call.mgr)
+        c->call.mgr = call->gen->mgr;
+    plug_ctx_set_plugin(c, call->gen->name);
+    plug_ctx_error_clear(c);
     bh_ctx *outer = plug_ctx_current();
     plug_ctx_set_current(c);
     int rc = call->fn(c);
     plug_ctx_set_current(outer);
-    if (rc < 0 && !c->err[0])
-        snprintf(c->err, sizeof c->err, "handler returned %d (%s)", rc,
-                 bh_strerror(rc));
+    if (rc < 0 && !plug_ctx_error(c)[0])
+        plug_set_error(c, "handler returned %d (%s)", rc, bh_strerror(rc));
     return rc;
-}
-
-const char *plug_ctx_error(const bh_ctx *c)
-{
-    return c->err;
 }
 
 static void warn_open_tx(bh_ctx *c)
@@ -70,7 +78,7 @@ static void warn_open_tx(bh_ctx *c)
     if (c->db.tx_depth > 0 && !c->db.outer_tx)
         log_fields(LOG_WARN, "plugin", NULL,
                    "plugin %s left a transaction open in %s: rolled back",
-                   c->plugin[0] ? c->plugin : "?", c->name);
+                   c->call.plugin[0] ? c->call.plugin : "?", c->call.name);
 }
 
 db_session *plug_ctx_end_handler(bh_ctx *c)
@@ -85,42 +93,40 @@ void plug_ctx_free(bh_ctx *c)
     if (!c)
         return;
     warn_open_tx(c);
-    msg_free_all(&c->msgs);
-    msg_modal_free_all(&c->modals);
+    plug_builders_free(c);
     db_session_end(&c->db);
-    if (c->scheduled_job && c->mgr && c->mgr->job_nudge)
-        c->mgr->job_nudge(c->mgr->job_nudge_arg);
-    json_decref(c->data);
+    if (c->job.scheduled && c->call.mgr && c->call.mgr->job_nudge)
+        c->call.mgr->job_nudge(c->call.mgr->job_nudge_arg);
+    json_decref(c->call.data);
     free(c);
 }
 
 const json_t *plug_ctx_data(const bh_ctx *c)
 {
-    return c->data;
+    return c->call.data;
 }
 
 const char *plug_ctx_plugin(const bh_ctx *c)
 {
-    return c->plugin;
+    return c->call.plugin;
 }
 
-void plug_ctx_set_interaction(bh_ctx *c, struct ia_call *call, const plug_ia_entries *entries)
+bh_host *plug_ctx_gen(const bh_ctx *c)
 {
-    c->ia = call;
-    c->ia_entries = entries;
+    return c->call.gen;
 }
 
-struct ia_call *plug_ctx_interaction(const bh_ctx *c)
+plug_mgr *plug_ctx_mgr(const bh_ctx *c)
 {
-    return c->ia;
+    return c->call.mgr;
 }
 
-int plug_ctx_discord_code(const bh_ctx *c)
+int plug_ctx_kind(const bh_ctx *c)
 {
-    return c->discord_code;
+    return c->call.kind;
 }
 
-int plug_ctx_http_status(const bh_ctx *c)
+const char *plug_ctx_name(const bh_ctx *c)
 {
-    return c->http_status;
+    return c->call.name;
 }

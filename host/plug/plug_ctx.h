@@ -31,7 +31,7 @@ void plug_ctx_free(bh_ctx *c);
 const json_t *plug_ctx_data(const bh_ctx *c);
 /* The plugin the call runs in ("" before plug_ctx_run()). */
 const char *plug_ctx_plugin(const bh_ctx *c);
-/* Sets the error text bh_ctx_error() and plug_ctx_error() return. */
+/* Sets the error text bh_ctx_error() and plug_ctx_error() return (kept with the last REST outcome). */
 void plug_set_error(bh_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*

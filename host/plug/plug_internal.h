@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "db/db.h"
+#include "msg/msg.h"
 #include "plug/plug.h"
 #include "plug/plug_ctx.h"
 
@@ -71,35 +72,71 @@ struct plug_mgr {
 
 /*
  * A handler call's context (bh_ctx), private to plug/: other rooms use the
- * functions of plug_ctx.h.
+ * functions of plug_ctx.h. Each part is kept by the file named with it; the
+ * others go through its functions.
  */
-struct bh_ctx {
-    /* What runs: the generation (held by the caller only while the handler runs), its manager. */
+
+/* What runs (plug_ctx.c): the generation (held by the caller only while the handler runs). */
+struct ctx_call {
     bh_host *gen;
     plug_mgr *mgr;
     char plugin[33];
     int kind;
     const char *name;
     json_t *data;                /* owned */
+};
 
-    /* The call's database session; for a job, its attempt and whether it scheduled more. */
-    db_session db;
-    int job_attempt;
-    int scheduled_job;           /* nudge the scheduler when the call ends */
+/* A job's attempt, and whether the call scheduled more (plug_ctx.c). */
+struct ctx_job {
+    int attempt;
+    int scheduled;               /* nudge the scheduler when the call ends */
+};
 
-    /* An interaction's call (ia/ owns it) and the entries that read and answer it. */
-    struct ia_call *ia;
-    const plug_ia_entries *ia_entries;
+/* An interaction's call (ia/ owns it) and the entries that read and answer it (plug_api_ia.c). */
+struct ctx_ia {
+    struct ia_call *call;
+    const plug_ia_entries *entries;
+};
 
-    /* Builders the plugin made and has not freed: the call frees them. */
-    bh_msg *msgs;
-    bh_modal *modals;
+/* Builders the plugin made and has not freed: the call frees them (plug_api_discord.c). */
+struct ctx_owned {
+    msg_list msgs;
+    msg_modal_list modals;
+};
 
-    /* Of the last REST call, and the error text bh_ctx_error() returns. */
+/* Of the last REST call, and the error text bh_ctx_error() returns (plug_rest.c). */
+struct ctx_last {
     int discord_code;            /* of the last failed REST call */
     int http_status;             /* of the last REST call's last attempt (0: no answer) */
     char err[512];
 };
+
+struct bh_ctx {
+    struct ctx_call call;
+    db_session db;               /* the call's queries (plug_ctx_db()) */
+    struct ctx_job job;
+    struct ctx_ia ia;
+    struct ctx_owned owned;
+    struct ctx_last last;
+};
+
+/* plug_ctx.c: what runs (the generation is NULL before plug_ctx_run()) */
+bh_host *plug_ctx_gen(const bh_ctx *c);
+plug_mgr *plug_ctx_mgr(const bh_ctx *c);
+int plug_ctx_kind(const bh_ctx *c);
+const char *plug_ctx_name(const bh_ctx *c);
+void plug_ctx_set_plugin(bh_ctx *c, const char *plugin);
+/* The call scheduled a job: the scheduler is nudged when the call ends. */
+void plug_ctx_job_scheduled(bh_ctx *c);
+int plug_ctx_job_attempt(const bh_ctx *c);
+
+/* plug_rest.c: the last REST call's outcome, kept across calls that must not change it */
+void plug_ctx_error_clear(bh_ctx *c);
+void plug_ctx_last_save(const bh_ctx *c, struct ctx_last *out);
+void plug_ctx_last_restore(bh_ctx *c, const struct ctx_last *saved);
+
+/* plug_api_discord.c */
+void plug_builders_free(bh_ctx *c);
 
 /* plug_loader.c */
 int plug_gen_open(plug_mgr *m, bh_host *g, char *err, size_t errlen);

@@ -5,7 +5,7 @@
  * is sent by the scheduler outside any plugin transaction. A job's handler that
  * queues requests has them claimed right after its own transaction commits (the
  * sweep that ran it claims the next due job); any other handler nudges the
- * scheduler when it returns (c->scheduled_job).
+ * scheduler when it returns (plug_ctx_job_scheduled()).
  *
  * Delivery is at least once: a host that dies between Discord's answer and the
  * row's deletion sends the request again.
@@ -51,7 +51,7 @@ int plug_outbox_rest_report(bh_ctx *c, const char *method, const char *path,
         plug_set_error(c, "bh_outbox_rest: interaction answers and webhooks cannot be queued");
         return BH_EINVAL;
     }
-    if (!c->gen) {
+    if (!plug_ctx_gen(c)) {
         plug_set_error(c, "bh_outbox_rest: only inside a handler");
         return BH_ESTATE;
     }
@@ -72,13 +72,13 @@ int plug_outbox_rest_report(bh_ctx *c, const char *method, const char *path,
         json_object_set_new(p, "refused_kind", json_string(refused_kind));
         json_object_set(p, "context", context ? (json_t *)context : json_null());
     }
-    int rc = db_jobs_append(&c->db, c->gen->name, PLUG_OUTBOX_KIND, path, p);
+    int rc = db_jobs_append(plug_ctx_db(c), plug_ctx_gen(c)->name, PLUG_OUTBOX_KIND, path, p);
     json_decref(p);
     if (rc < 0) {
-        snprintf(c->err, sizeof c->err, "%s", c->db.err);
+        plug_set_error(c, "%s", plug_ctx_db(c)->err);
         return rc;
     }
-    c->scheduled_job = 1;
+    plug_ctx_job_scheduled(c);
     return 0;
 }
 
@@ -113,7 +113,7 @@ static int refused_for_good(int rc, int discord_code)
 
 int plug_outbox_run(bh_ctx *c, const char *plugin, const json_t *payload)
 {
-    snprintf(c->plugin, sizeof c->plugin, "%s", plugin);
+    plug_ctx_set_plugin(c, plugin);
     const char *method = json_string_value(json_object_get(payload, "method"));
     const char *path = json_string_value(json_object_get(payload, "path"));
     const char *reason = json_string_value(json_object_get(payload, "reason"));
@@ -127,25 +127,25 @@ int plug_outbox_run(bh_ctx *c, const char *plugin, const json_t *payload)
     int rc = plug_rest_call(c, method, path, json_object_get(payload, "body"), reason, 0, NULL);
     if (rc >= 0)
         return 0;
-    if (!refused_for_good(rc, c->discord_code))
+    if (!refused_for_good(rc, plug_ctx_discord_code(c)))
         return rc;
     const char *kind = json_string_value(json_object_get(payload, "refused_kind"));
     if (!kind) {
         log_fields(LOG_WARN, "outbox", fields, "Discord refused %s %s, dropped: %s", method,
-                   path, c->err);
+                   path, plug_ctx_error(c));
         return 0;
     }
     /* The plugin asked to hear of it: its job, in the same transaction as the deletion. */
     log_fields(LOG_INFO, "outbox", fields, "Discord refused %s %s, reported to job %s: %s",
-               method, path, kind, c->err);
+               method, path, kind, plug_ctx_error(c));
     json_t *report = json_pack("{s:O, s:i, s:i, s:s}", "context",
                                json_object_get(payload, "context") ?: json_null(), "code",
-                               c->discord_code, "result", rc, "error", c->err);
+                               plug_ctx_discord_code(c), "result", rc, "error", plug_ctx_error(c));
     if (!report)
         return BH_ENOMEM;
-    int sc = db_jobs_schedule(&c->db, plugin, kind, 0, report, NULL);
+    int sc = db_jobs_schedule(plug_ctx_db(c), plugin, kind, 0, report, NULL);
     json_decref(report);
     if (sc < 0)
-        snprintf(c->err, sizeof c->err, "%s", c->db.err);
+        plug_set_error(c, "%s", plug_ctx_db(c)->err);
     return sc < 0 ? sc : 0;
 }

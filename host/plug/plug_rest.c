@@ -1,5 +1,7 @@
 #include "plug/plug_rest.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,9 +22,10 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
 {
     if (out)
         *out = NULL;
-    c->discord_code = 0;
-    c->http_status = 0;
-    struct rest *r = c->mgr ? c->mgr->rest : NULL;
+    c->last.discord_code = 0;
+    c->last.http_status = 0;
+    plug_mgr *m = plug_ctx_mgr(c);
+    struct rest *r = m ? m->rest : NULL;
     if (!r) {
         plug_set_error(c, "no connection to Discord in this mode");
         return BH_ENOSYS;
@@ -36,14 +39,14 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
     int rc = rest_call(r, &req, &res);
     free(text);
     if (res)
-        c->http_status = res->status;
+        c->last.http_status = res->status;
     /*
      * Errors name the route template, never the path: the path of an interaction
      * or webhook call carries its token, and errors end up in logs.
      */
     if (rc < 0) {
         if (res) {
-            c->discord_code = res->code;
+            c->last.discord_code = res->code;
             if (res->code)
                 plug_set_error(c, "Discord %d: %s (%s)", res->code, res->message, res->route);
             else
@@ -61,4 +64,46 @@ int plug_rest_call(bh_ctx *c, const char *method, const char *path, const json_t
     }
     rest_response_free(res);
     return rc;
+}
+
+/* ---- the last call's outcome (struct ctx_last) ---- */
+
+void plug_set_error(bh_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->last.err, sizeof c->last.err, fmt, ap);
+    va_end(ap);
+}
+
+void plug_ctx_error_clear(bh_ctx *c)
+{
+    c->last.err[0] = '\0';
+}
+
+const char *plug_ctx_error(const bh_ctx *c)
+{
+    return c->last.err;
+}
+
+int plug_ctx_discord_code(const bh_ctx *c)
+{
+    return c->last.discord_code;
+}
+
+int plug_ctx_http_status(const bh_ctx *c)
+{
+    return c->last.http_status;
+}
+
+void plug_ctx_last_save(const bh_ctx *c, struct ctx_last *out)
+{
+    *out = c->last;
+}
+
+/* The error text and Discord code come back; the HTTP status stays that of the last request. */
+void plug_ctx_last_restore(bh_ctx *c, const struct ctx_last *saved)
+{
+    memcpy(c->last.err, saved->err, sizeof c->last.err);
+    c->last.discord_code = saved->discord_code;
 }

@@ -39,7 +39,7 @@ static void expect_error(bh_msg *m, const char *needle)
 
 int main(void)
 {
-    bh_msg *list = NULL;
+    msg_list list = LIST_HEAD_INITIALIZER(list);
 
     /* A full message. */
     bh_msg *m = msg_new("raffle", &list);
@@ -168,7 +168,7 @@ int main(void)
     expect_error(m, "https:// URL");
 
     /* Modals: five inputs at most, Discord's lengths. */
-    bh_modal *mlist = NULL;
+    msg_modal_list mlist = LIST_HEAD_INITIALIZER(mlist);
     bh_modal *md = msg_modal_new("raffle", &mlist, "create:5", "New raffle");
     const char *err;
     CHECK(msg_modal_body(md, &err) == NULL && strstr(err, "at least one text input"));
@@ -194,7 +194,7 @@ int main(void)
     /* The owners free whatever is left. */
     msg_free_all(&list);
     msg_modal_free_all(&mlist);
-    CHECK(list == NULL && mlist == NULL);
+    CHECK(LIST_EMPTY(&list) && LIST_EMPTY(&mlist));
     printf("test_builders: ok\n");
     return 0;
 }

@@ -262,6 +262,18 @@ static int emu_seed_guild(emu *e, json_t *seed, json_t *g, char *err, size_t err
     return 0;
 }
 
+/* o's `key` when it is of `type`, else `dflt` set in its place (dflt is consumed either way). */
+static json_t *emu_seed_get_or(json_t *o, const char *key, json_type type, json_t *dflt)
+{
+    json_t *v = json_object_get(o, key);
+    if (v && json_typeof(v) == type) {
+        json_decref(dflt);
+        return v;
+    }
+    json_object_set_new(o, key, dflt);
+    return dflt;
+}
+
 /* Fills every id of `seed` in place: see the file comment. */
 int emu_seed_normalize(emu *e, json_t *seed, char *err, size_t errlen);
 int emu_seed_normalize(emu *e, json_t *seed, char *err, size_t errlen)
@@ -273,26 +285,10 @@ int emu_seed_normalize(emu *e, json_t *seed, char *err, size_t errlen)
         snprintf(err, errlen, "seed: the top level must be an object");
         return -1;
     }
-    app = json_object_get(seed, "application");
-    if (!json_is_object(app)) {
-        app = json_object();
-        json_object_set_new(seed, "application", app);
-    }
-    bot = json_object_get(seed, "bot");
-    if (!json_is_object(bot)) {
-        bot = json_pack("{s:s}", "username", "bothost");
-        json_object_set_new(seed, "bot", bot);
-    }
-    users = json_object_get(seed, "users");
-    if (!json_is_array(users)) {
-        users = json_array();
-        json_object_set_new(seed, "users", users);
-    }
-    guilds = json_object_get(seed, "guilds");
-    if (!json_is_array(guilds)) {
-        guilds = json_array();
-        json_object_set_new(seed, "guilds", guilds);
-    }
+    app = emu_seed_get_or(seed, "application", JSON_OBJECT, json_object());
+    bot = emu_seed_get_or(seed, "bot", JSON_OBJECT, json_pack("{s:s}", "username", "bothost"));
+    users = emu_seed_get_or(seed, "users", JSON_ARRAY, json_array());
+    guilds = emu_seed_get_or(seed, "guilds", JSON_ARRAY, json_array());
     emu_seed_id(e, bot);
     /* A bot application's id is the bot user's id, as on Discord. */
     if (!json_is_string(json_object_get(app, "id")))

@@ -55,26 +55,34 @@ static void lookup_failed(app_net *d, const char *what, const rest_response *res
     uv_timer_start(&d->lookup_timer, on_lookup_timer, delay, 0);
 }
 
-static void lookup_answered(app_net *d, const char *what)
+/*
+ * The answer's string `field`: NULL after counting the lookup as failed (then
+ * res is freed), else the lookup counts as answered and res is still the caller's.
+ */
+static const char *answer_field(app_net *d, const char *what, rest_response *res,
+                                const char *field)
 {
+    const char *v = json_string_value(json_object_get(res->json, field));
+    if (res->result < 0 || !v) {
+        if (res->result >= 0)
+            snprintf(res->message, sizeof res->message, "the answer has no %s", field);
+        lookup_failed(d, what, res);
+        rest_response_free(res);
+        return NULL;
+    }
     if (d->lookup_attempts)
         log_msg(LOG_INFO, "discord", "%s answered after %d failed attempt(s)", what,
                 d->lookup_attempts);
     d->lookup_attempts = 0;
     d->lookup_reason[0] = '\0';
+    return v;
 }
+
 static void on_gateway_bot(rest_response *res, void *arg)
 {
     app_net *d = arg;
-    const char *url = json_string_value(json_object_get(res->json, "url"));
-    if (res->result < 0 || !url) {
-        if (res->result >= 0)
-            snprintf(res->message, sizeof res->message, "the answer has no url");
-        lookup_failed(d, "GET /gateway/bot", res);
-        rest_response_free(res);
+    if (!answer_field(d, "GET /gateway/bot", res, "url"))
         return;
-    }
-    lookup_answered(d, "GET /gateway/bot");
     app_net_gateway_start(d, res->json);
     rest_response_free(res);
 }
@@ -100,15 +108,9 @@ static void ask_gateway(app_net *d)
 static void on_application(rest_response *res, void *arg)
 {
     app_net *d = arg;
-    const char *id = json_string_value(json_object_get(res->json, "id"));
-    if (res->result < 0 || !id) {
-        if (res->result >= 0)
-            snprintf(res->message, sizeof res->message, "the answer has no id");
-        lookup_failed(d, "GET /oauth2/applications/@me", res);
-        rest_response_free(res);
+    const char *id = answer_field(d, "GET /oauth2/applications/@me", res, "id");
+    if (!id)
         return;
-    }
-    lookup_answered(d, "GET /oauth2/applications/@me");
     d->application_id = strtoull(id, NULL, 10);
     rest_response_free(res);
     app_net_commands_schedule(d);

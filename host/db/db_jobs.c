@@ -117,6 +117,18 @@ static char *plugin_array(const char *const *plugins, int nplugins)
     return out;
 }
 
+/* Runs `sql`, whose $1 is the plugin list as a text[]. */
+static int query_plugins(db_session *s, bh_result **r, const char *sql,
+                         const char *const *plugins, int nplugins)
+{
+    char *arr = plugin_array(plugins, nplugins);
+    if (!arr)
+        return db_session_errorf(s, BH_ENOMEM, "out of memory");
+    int rc = db_session_query(s, r, sql, BH_ARGS(bh_text(arr)));
+    free(arr);
+    return rc;
+}
+
 int db_jobs_claim(db_session *s, const char *const *plugins, int nplugins, db_job *job)
 {
     memset(job, 0, sizeof(*job));
@@ -124,14 +136,11 @@ int db_jobs_claim(db_session *s, const char *const *plugins, int nplugins, db_jo
         return db_session_errorf(s, BH_ESTATE, "job claim: the session is in a transaction");
     if (nplugins <= 0 || !plugins)
         return 0;
-    char *arr = plugin_array(plugins, nplugins);
-    if (!arr)
-        return db_session_errorf(s, BH_ENOMEM, "out of memory");
 
     bh_result *r = NULL;
     int rc = db_session_exec(s, "BEGIN", NULL, 0);
     if (rc == 0)
-        rc = db_session_query(
+        rc = query_plugins(
             s, &r,
             "WITH next AS ("
             " SELECT id FROM bothost.jobs j"
@@ -144,8 +153,7 @@ int db_jobs_claim(db_session *s, const char *const *plugins, int nplugins, db_jo
             " UPDATE bothost.jobs u SET state = 'running' FROM next WHERE u.id = next.id"
             " RETURNING u.id, u.plugin, u.kind, u.payload::text, u.attempts,"
             " greatest(extract(epoch FROM clock_timestamp() - u.run_at), 0)::float8",
-            BH_ARGS(bh_text(arr)));
-    free(arr);
+            plugins, nplugins);
     if (rc < 0)
         goto fail;
     if (db_result_rows(r) == 0) {
@@ -320,16 +328,12 @@ int64_t db_jobs_next_due(db_session *s, const char *const *plugins, int nplugins
 {
     if (nplugins <= 0 || !plugins)
         return -1;
-    char *arr = plugin_array(plugins, nplugins);
-    if (!arr)
-        return db_session_errorf(s, BH_ENOMEM, "out of memory");
     bh_result *r;
-    int rc = db_session_query(s, &r,
-                              "SELECT (extract(epoch FROM min(run_at)) * 1000)::bigint"
-                              " FROM bothost.jobs WHERE state = 'pending'"
-                              " AND plugin = ANY($1::text[])",
-                              BH_ARGS(bh_text(arr)));
-    free(arr);
+    int rc = query_plugins(s, &r,
+                           "SELECT (extract(epoch FROM min(run_at)) * 1000)::bigint"
+                           " FROM bothost.jobs WHERE state = 'pending'"
+                           " AND plugin = ANY($1::text[])",
+                           plugins, nplugins);
     if (rc < 0)
         return rc;
     int64_t due = db_result_is_null(r, 0, 0) ? -1 : db_result_i64(r, 0, 0);

@@ -268,14 +268,17 @@ int raffle_on_create_modal(bh_ctx *c)
                          (long long)id, channel, guild, channel, message);
 }
 
-/* A manager's raffle that must still be open; answers and returns 0 otherwise. */
-static int open_raffle_for_manager(bh_ctx *c, raffle *r)
+/*
+ * A manager's raffle that must still be open, named by the "raffle" option or
+ * (from_cid) by the custom_id's part 1; the guild's settings in *cfg. Answers and
+ * returns 0 otherwise.
+ */
+static int open_raffle_for_manager(bh_ctx *c, int from_cid, raffle_cfg *cfg, raffle *r)
 {
-    raffle_cfg cfg;
-    int rc = raffle_require_manager(c, &cfg);
+    int rc = raffle_require_manager(c, cfg);
     if (rc <= 0)
         return rc;
-    rc = raffle_from_option(c, r);
+    rc = from_cid ? raffle_from_cid(c, 1, r) : raffle_from_option(c, r);
     if (rc <= 0)
         return rc;
     if (strcmp(r->state, "open") != 0) {
@@ -288,8 +291,9 @@ static int open_raffle_for_manager(bh_ctx *c, raffle *r)
 
 int raffle_on_edit(bh_ctx *c)
 {
+    raffle_cfg cfg;
     raffle r;
-    int rc = open_raffle_for_manager(c, &r);
+    int rc = open_raffle_for_manager(c, 0, &cfg, &r);
     if (rc <= 0)
         return rc;
     char cid[48], end[40];
@@ -357,15 +361,10 @@ static int apply_change(bh_ctx *c, const raffle *r, const char *title, const cha
 int raffle_on_edit_modal(bh_ctx *c)
 {
     raffle_cfg cfg;
-    int rc = raffle_require_manager(c, &cfg);
+    raffle r;
+    int rc = open_raffle_for_manager(c, 1, &cfg, &r);
     if (rc <= 0)
         return rc;
-    raffle r;
-    if ((rc = raffle_from_cid(c, 1, &r)) <= 0)
-        return rc;
-    if (strcmp(r.state, "open") != 0)
-        return bh_reply_text(c, "Raffle #%lld is %s: only open raffles can be changed.",
-                             (long long)r.id, r.state);
     char title[TITLE_MAX * 4 + 1], prize[PRIZE_MAX * 4 + 1], err[1024];
     int64_t ends_ms;
     if (texts_check(c, title, prize, &ends_ms, cfg.claim_window_s, err, sizeof err) < 0)
@@ -375,8 +374,9 @@ int raffle_on_edit_modal(bh_ctx *c)
 
 int raffle_on_extend(bh_ctx *c)
 {
+    raffle_cfg cfg;
     raffle r;
-    int rc = open_raffle_for_manager(c, &r);
+    int rc = open_raffle_for_manager(c, 0, &cfg, &r);
     if (rc <= 0)
         return rc;
     const char *by = bh_opt_text(c, "by", "");

@@ -159,23 +159,39 @@ static int entries_parse(const json_t *a, raffle_entry **out)
     return n;
 }
 
+/*
+ * Runs `sql` on raffle `id` and allocates room for one `size`-byte item a row in
+ * *out (the caller's to free; never NULL on success): the row count, or an error
+ * (then nothing is held).
+ */
+static int query_rows(bh_ctx *c, const char *sql, int64_t id, size_t size, bh_result **res,
+                      void **out)
+{
+    int rc = bh_db_query(c, res, sql, BH_ARGS(bh_i64(id)));
+    if (rc < 0)
+        return rc;
+    int n = bh_result_rows(*res);
+    *out = malloc(size * (size_t)(n > 0 ? n : 1));
+    if (!*out) {
+        bh_result_free(*res);
+        return BH_ENOMEM;
+    }
+    return n;
+}
+
 /* The eligible entries of a raffle, by spot. */
 static int load_entries(bh_ctx *c, int64_t id, raffle_entry **out)
 {
     bh_result *res;
-    int rc = bh_db_query(c, &res,
-                         "SELECT k.spot, k.user_id FROM raffle.claims k JOIN raffle.raffles r "
-                         "ON r.id = k.raffle_id WHERE k.raffle_id = $1 "
-                         "AND (k.paid OR r.price_cents = 0) ORDER BY k.spot",
-                         BH_ARGS(bh_i64(id)));
-    if (rc < 0)
-        return rc;
-    int n = bh_result_rows(res);
-    *out = malloc(sizeof **out * (size_t)(n > 0 ? n : 1));
-    if (!*out) {
-        bh_result_free(res);
-        return BH_ENOMEM;
-    }
+    void *rows;
+    int n = query_rows(c,
+                       "SELECT k.spot, k.user_id FROM raffle.claims k JOIN raffle.raffles r "
+                       "ON r.id = k.raffle_id WHERE k.raffle_id = $1 "
+                       "AND (k.paid OR r.price_cents = 0) ORDER BY k.spot",
+                       id, sizeof **out, &res, &rows);
+    if (n < 0)
+        return n;
+    *out = rows;
     for (int i = 0; i < n; i++) {
         (*out)[i].spot = (int)bh_result_i64(res, i, 0);
         (*out)[i].user = (uint64_t)bh_result_i64(res, i, 1);
@@ -188,16 +204,12 @@ static int load_entries(bh_ctx *c, int64_t id, raffle_entry **out)
 static int load_excluded(bh_ctx *c, int64_t id, uint64_t **out)
 {
     bh_result *res;
-    int rc = bh_db_query(c, &res, "SELECT user_id FROM raffle.winners WHERE raffle_id = $1",
-                         BH_ARGS(bh_i64(id)));
-    if (rc < 0)
-        return rc;
-    int n = bh_result_rows(res);
-    *out = malloc(sizeof **out * (size_t)(n > 0 ? n : 1));
-    if (!*out) {
-        bh_result_free(res);
-        return BH_ENOMEM;
-    }
+    void *rows;
+    int n = query_rows(c, "SELECT user_id FROM raffle.winners WHERE raffle_id = $1", id,
+                       sizeof **out, &res, &rows);
+    if (n < 0)
+        return n;
+    *out = rows;
     for (int i = 0; i < n; i++)
         (*out)[i] = (uint64_t)bh_result_i64(res, i, 0);
     bh_result_free(res);

@@ -67,28 +67,38 @@ int rp_modal_new(bh_ctx *c)
     return bh_reply(c, m);
 }
 
-/* Loads the panel named by the "panel" option, or answers why not (returns 0 then). */
-static int option_panel(bh_ctx *c, rp_panel *p)
-{
-    int64_t id = bh_opt_i64(c, "panel", 0);
-    int rc = rp_panel_load(c, id, bh_id(c, BH_ID_GUILD), p);
-    if (rc == BH_ENOTFOUND) {
-        bh_reply_text(c, "There is no panel #%" PRId64 " in this server (see /panel list).", id);
-        return 0;
-    }
-    return rc < 0 ? rc : 1;
-}
-
-int rp_cmd_edit(bh_ctx *c)
+/*
+ * For the commands on one panel: the admin check, then the panel the "panel"
+ * option names in *out (the caller's to free) and 1; 0 when it answered why not;
+ * or an error.
+ */
+static int admin_option_panel(bh_ctx *c, rp_panel **out)
 {
     if (!admin_in_guild(c))
         return 0;
     rp_panel *p = malloc(sizeof *p);
     if (!p)
         return BH_ENOMEM;
-    int rc = option_panel(c, p);
-    if (rc > 0)
-        rc = bh_reply(c, rp_render_editor(c, p, RP_PAGE_HOME, 0, NULL));
+    int64_t id = bh_opt_i64(c, "panel", 0);
+    int rc = rp_panel_load(c, id, bh_id(c, BH_ID_GUILD), p);
+    if (rc < 0) {
+        free(p);
+        if (rc != BH_ENOTFOUND)
+            return rc;
+        bh_reply_text(c, "There is no panel #%" PRId64 " in this server (see /panel list).", id);
+        return 0;
+    }
+    *out = p;
+    return 1;
+}
+
+int rp_cmd_edit(bh_ctx *c)
+{
+    rp_panel *p;
+    int rc = admin_option_panel(c, &p);
+    if (rc <= 0)
+        return rc;
+    rc = bh_reply(c, rp_render_editor(c, p, RP_PAGE_HOME, 0, NULL));
     free(p);
     return rc;
 }
@@ -135,16 +145,10 @@ int rp_cmd_list(bh_ctx *c)
 
 int rp_cmd_delete(bh_ctx *c)
 {
-    if (!admin_in_guild(c))
-        return 0;
-    rp_panel *p = malloc(sizeof *p);
-    if (!p)
-        return BH_ENOMEM;
-    int rc = option_panel(c, p);
-    if (rc <= 0) {
-        free(p);
+    rp_panel *p;
+    int rc = admin_option_panel(c, &p);
+    if (rc <= 0)
         return rc;
-    }
     /* The row goes first, so the MESSAGE_DELETE that follows finds no panel. */
     int64_t n = bh_db_exec(c, "DELETE FROM rolepanel.panels WHERE id = $1", BH_ARGS(bh_i64(p->id)));
     if (n < 0) {

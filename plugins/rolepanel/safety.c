@@ -71,6 +71,23 @@ static uint64_t rp_actor_top_role(rp_guild *g, int *position)
     return top;
 }
 
+/*
+ * A can-manage-role answer as a reason: RP_OK when allowed; the refusals that
+ * differ between the member and the bot are given.
+ */
+static int role_verdict(int rc, enum bh_role_deny why, int permission, int hierarchy)
+{
+    if (rc == BH_ENOTFOUND)
+        return RP_R_ROLE_GONE;
+    if (rc >= 0)
+        return RP_OK;
+    return why == BH_ROLE_PERMISSION ? permission
+           : why == BH_ROLE_HIERARCHY ? hierarchy
+           : why == BH_ROLE_MANAGED   ? RP_R_MANAGED
+           : why == BH_ROLE_EVERYONE  ? RP_R_EVERYONE
+                                      : RP_R_FAILED;
+}
+
 int rp_actor_may_give(rp_guild *g, uint64_t role, uint64_t *voucher)
 {
     uint64_t roles[256], user = bh_id(g->c, BH_ID_USER);
@@ -80,14 +97,8 @@ int rp_actor_may_give(rp_guild *g, uint64_t role, uint64_t *voucher)
         n = 256;
     *voucher = 0;
     int rc = bh_member_can_manage_role(g->c, g->id, user, roles, n, role, &why);
-    if (rc == BH_ENOTFOUND)
-        return RP_R_ROLE_GONE;
-    if (rc < 0)
-        return why == BH_ROLE_PERMISSION ? RP_R_ACTOR_PERMISSION
-               : why == BH_ROLE_HIERARCHY ? RP_R_ESCALATION
-               : why == BH_ROLE_MANAGED   ? RP_R_MANAGED
-               : why == BH_ROLE_EVERYONE  ? RP_R_EVERYONE
-                                          : RP_R_FAILED;
+    if ((rc = role_verdict(rc, why, RP_R_ACTOR_PERMISSION, RP_R_ESCALATION)) != RP_OK)
+        return rc;
     /* The owner vouches for any role; anyone else as far as their highest role reaches. */
     uint64_t owner;
     if (bh_guild_owner(g->c, g->id, &owner) < 0 || user != owner)
@@ -107,14 +118,8 @@ int rp_role_check(rp_guild *g, uint64_t role, uint64_t admin_top, bh_role_info *
         return RP_R_ROLE_GONE;
     enum bh_role_deny why = BH_ROLE_OK;
     int rc = bh_bot_can_manage_role(g->c, g->id, role, &why);
-    if (rc == BH_ENOTFOUND)
-        return RP_R_ROLE_GONE;
-    if (rc < 0)
-        return why == BH_ROLE_MANAGED      ? RP_R_MANAGED
-               : why == BH_ROLE_EVERYONE   ? RP_R_EVERYONE
-               : why == BH_ROLE_PERMISSION ? RP_R_BOT_PERMISSION
-               : why == BH_ROLE_HIERARCHY  ? RP_R_BOT_HIERARCHY
-                                           : RP_R_FAILED;
+    if ((rc = role_verdict(rc, why, RP_R_BOT_PERMISSION, RP_R_BOT_HIERARCHY)) != RP_OK)
+        return rc;
     if (admin_top) {
         bh_role_info top;
         /* The admin's highest role is gone: nobody vouches for this role any more. */

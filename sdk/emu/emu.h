@@ -184,6 +184,8 @@ uint64_t emu_days_ago_ms(double days);
 void emu_iso_time(uint64_t ms, char *out, size_t n);
 uint64_t emu_parse_iso(const char *s);     /* 0 when not a date */
 
+/* Appends n bytes to *buf (*len long, kept NUL-terminated); -1 when out of memory (emu_buf.c). */
+int emu_buf_append(char **buf, size_t *len, const void *in, size_t n);
 /* A log of at most about max entries: the newest max kept once it is a quarter over. */
 void emu_array_keep_last(json_t **arr, size_t max);
 /* Counters under stats: emu_stat_add(e, "rest.requests", 1). */

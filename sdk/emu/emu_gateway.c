@@ -552,7 +552,6 @@ int emu_gw_established(emu *e, struct lws *wsi, emu_pss *pss)
 int emu_gw_receive(emu *e, struct lws *wsi, emu_pss *pss, const void *in, size_t len)
 {
     emu_gw_conn *c = pss->gw;
-    char *nb;
     uint64_t now = emu_now_ms();
     if (!c || c->close_code)
         return 0;
@@ -560,12 +559,8 @@ int emu_gw_receive(emu *e, struct lws *wsi, emu_pss *pss, const void *in, size_t
         emu_gw_close(c, 4002, "Error while decoding payload.");
         return 0;
     }
-    nb = realloc(c->rx, c->rx_len + len + 1);
-    if (!nb)
+    if (emu_buf_append(&c->rx, &c->rx_len, in, len) < 0)
         return -1;
-    memcpy(nb + c->rx_len, in, len);
-    c->rx = nb;
-    c->rx_len += len;
     if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
         return 0;
     if (now - c->rx_window >= EMU_GW_RATE_WINDOW_MS) {

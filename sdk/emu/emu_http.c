@@ -275,19 +275,11 @@ static int emu_http_begin(emu *e, struct lws *wsi, emu_pss *pss)
 
 static int emu_http_body(emu_pss *pss, const void *in, size_t len)
 {
-    char *nb;
     if (len == 0) /* lws reports an empty body as (NULL, 0) */
         return 0;
     if (pss->body_len + len > EMU_MAX_BODY)
         return -1;
-    nb = realloc(pss->body, pss->body_len + len + 1);
-    if (!nb)
-        return -1;
-    memcpy(nb + pss->body_len, in, len);
-    pss->body = nb;
-    pss->body_len += len;
-    pss->body[pss->body_len] = '\0';
-    return 0;
+    return emu_buf_append(&pss->body, &pss->body_len, in, len);
 }
 
 static int emu_http_write(struct lws *wsi, emu_pss *pss)

@@ -112,6 +112,27 @@ static json_t *emu_seed_find(json_t *arr, const char *key, const char *ref)
     return NULL;
 }
 
+/*
+ * Resolves o's reference `from` (a name or id) against `arr` (matched on `key`):
+ * the element's id goes into o's `to` and `from` goes. 1 when resolved, 0 when o
+ * has no such reference, -1 (err: "guild <gid>: <what> \"<ref>\"") when unknown.
+ */
+static int emu_seed_ref(json_t *o, const char *from, json_t *arr, const char *key, const char *to,
+                        const char *what, const char *gid, char *err, size_t errlen)
+{
+    const char *ref = json_string_value(json_object_get(o, from));
+    if (!ref)
+        return 0;
+    json_t *found = emu_seed_find(arr, key, ref);
+    if (!found) {
+        snprintf(err, errlen, "guild %s: %s \"%s\"", gid, what, ref);
+        return -1;
+    }
+    json_object_set(o, to, json_object_get(found, "id"));
+    json_object_del(o, from);
+    return 1;
+}
+
 /* Rewrites an array of role references (names or ids) into ids. */
 static int emu_seed_role_refs(json_t *roles, json_t *refs, const char *gid, char *err, size_t errlen)
 {
@@ -163,40 +184,24 @@ static int emu_seed_guild(emu *e, json_t *seed, json_t *g, char *err, size_t err
     json_array_foreach(chans, i, v)
         emu_seed_id(e, v);
     json_array_foreach(chans, i, v) {
-        const char *parent = json_string_value(json_object_get(v, "parent"));
         json_t *ow;
         size_t j;
-        if (parent) {
-            json_t *p = emu_seed_find(chans, "name", parent);
-            if (!p) {
-                snprintf(err, errlen, "guild %s: unknown parent channel \"%s\"", gid, parent);
-                return -1;
-            }
-            json_object_set(v, "parent_id", json_object_get(p, "id"));
-            json_object_del(v, "parent");
-        }
+        if (emu_seed_ref(v, "parent", chans, "name", "parent_id", "unknown parent channel", gid,
+                         err, errlen) < 0)
+            return -1;
         json_array_foreach(json_object_get(v, "permission_overwrites"), j, ow) {
-            const char *rref = json_string_value(json_object_get(ow, "role"));
-            const char *mref = json_string_value(json_object_get(ow, "member"));
-            if (rref) {
-                json_t *r = emu_seed_find(roles, "name", rref);
-                if (!r) {
-                    snprintf(err, errlen, "guild %s: overwrite for unknown role \"%s\"", gid, rref);
-                    return -1;
-                }
-                json_object_set(ow, "id", json_object_get(r, "id"));
+            int rc = emu_seed_ref(ow, "role", roles, "name", "id", "overwrite for unknown role",
+                                  gid, err, errlen);
+            if (rc == 0) {
+                rc = emu_seed_ref(ow, "member", users, "username", "id",
+                                  "overwrite for unknown user", gid, err, errlen);
+                if (rc > 0)
+                    json_object_set_new(ow, "type", json_integer(1));
+            } else if (rc > 0) {
                 json_object_set_new(ow, "type", json_integer(0));
-                json_object_del(ow, "role");
-            } else if (mref) {
-                json_t *u = emu_seed_find(users, "username", mref);
-                if (!u) {
-                    snprintf(err, errlen, "guild %s: overwrite for unknown user \"%s\"", gid, mref);
-                    return -1;
-                }
-                json_object_set(ow, "id", json_object_get(u, "id"));
-                json_object_set_new(ow, "type", json_integer(1));
-                json_object_del(ow, "member");
             }
+            if (rc < 0)
+                return -1;
         }
     }
     json_array_foreach(members, i, v) {
@@ -246,22 +251,27 @@ static int emu_seed_guild(emu *e, json_t *seed, json_t *g, char *err, size_t err
         json_array_append_new(members, m);
     }
     {
-        const char *owner = json_string_value(json_object_get(g, "owner"));
-        if (owner) {
-            json_t *u = emu_seed_find(users, "username", owner);
-            if (!u) {
-                snprintf(err, errlen, "guild %s: unknown owner \"%s\"", gid, owner);
-                return -1;
-            }
-            json_object_set(g, "owner_id", json_object_get(u, "id"));
-            json_object_del(g, "owner");
-        }
+        if (emu_seed_ref(g, "owner", users, "username", "owner_id", "unknown owner", gid, err,
+                         errlen) < 0)
+            return -1;
         if (!json_is_string(json_object_get(g, "owner_id"))) {
             json_t *first = json_array_get(members, 0);
             json_object_set(g, "owner_id", json_object_get(first, "user_id"));
         }
     }
     return 0;
+}
+
+/* o's `key` when it is of `type`, else `dflt` set in its place (dflt is consumed either way). */
+static json_t *emu_seed_get_or(json_t *o, const char *key, json_type type, json_t *dflt)
+{
+    json_t *v = json_object_get(o, key);
+    if (v && json_typeof(v) == type) {
+        json_decref(dflt);
+        return v;
+    }
+    json_object_set_new(o, key, dflt);
+    return dflt;
 }
 
 /* Fills every id of `seed` in place: see the file comment. */
@@ -275,26 +285,10 @@ int emu_seed_normalize(emu *e, json_t *seed, char *err, size_t errlen)
         snprintf(err, errlen, "seed: the top level must be an object");
         return -1;
     }
-    app = json_object_get(seed, "application");
-    if (!json_is_object(app)) {
-        app = json_object();
-        json_object_set_new(seed, "application", app);
-    }
-    bot = json_object_get(seed, "bot");
-    if (!json_is_object(bot)) {
-        bot = json_pack("{s:s}", "username", "bothost");
-        json_object_set_new(seed, "bot", bot);
-    }
-    users = json_object_get(seed, "users");
-    if (!json_is_array(users)) {
-        users = json_array();
-        json_object_set_new(seed, "users", users);
-    }
-    guilds = json_object_get(seed, "guilds");
-    if (!json_is_array(guilds)) {
-        guilds = json_array();
-        json_object_set_new(seed, "guilds", guilds);
-    }
+    app = emu_seed_get_or(seed, "application", JSON_OBJECT, json_object());
+    bot = emu_seed_get_or(seed, "bot", JSON_OBJECT, json_pack("{s:s}", "username", "bothost"));
+    users = emu_seed_get_or(seed, "users", JSON_ARRAY, json_array());
+    guilds = emu_seed_get_or(seed, "guilds", JSON_ARRAY, json_array());
     emu_seed_id(e, bot);
     /* A bot application's id is the bot user's id, as on Discord. */
     if (!json_is_string(json_object_get(app, "id")))

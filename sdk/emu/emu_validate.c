@@ -45,13 +45,18 @@ static size_t emu_u8len(const char *s)
     return n;
 }
 
-/* Checks an optional string field; returns its length or 0. */
-static size_t emu_check_str(const json_t *o, const char *key, const char *path, size_t min,
-                            size_t max, int required, json_t *errors, int *count)
+/*
+ * Checks field `key` of o: there when required, a string (array: an array) whose
+ * length in code points (array: items) is within min..max. *size: that length
+ * when it is of the type, else 0. Returns 1 when the field is there and fits.
+ */
+static int emu_check_sized(const json_t *o, const char *key, const char *path, int array,
+                           size_t min, size_t max, int required, json_t *errors, int *count,
+                           size_t *size)
 {
     const json_t *v = json_object_get(o, key);
     char full[256], msg[96];
-    size_t len;
+    *size = 0;
     snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", key);
     if (!v || json_is_null(v)) {
         if (required) {
@@ -60,42 +65,14 @@ static size_t emu_check_str(const json_t *o, const char *key, const char *path, 
         }
         return 0;
     }
-    if (!json_is_string(v)) {
-        emu_form_error(errors, full, "BASE_TYPE_STRING", "Must be a string.");
+    if (array ? !json_is_array(v) : !json_is_string(v)) {
+        emu_form_error(errors, full, array ? "BASE_TYPE_ARRAY" : "BASE_TYPE_STRING",
+                       array ? "Must be an array." : "Must be a string.");
         (*count)++;
         return 0;
     }
-    len = emu_u8len(json_string_value(v));
-    if (len > max || len < min) {
-        if (min > 0)
-            snprintf(msg, sizeof msg, "Must be between %zu and %zu in length.", min, max);
-        else
-            snprintf(msg, sizeof msg, "Must be %zu or fewer in length.", max);
-        emu_form_error(errors, full, min > 0 ? "BASE_TYPE_BAD_LENGTH" : "BASE_TYPE_MAX_LENGTH", msg);
-        (*count)++;
-    }
-    return len;
-}
-
-static int emu_check_array(const json_t *o, const char *key, const char *path, size_t min,
-                           size_t max, int required, json_t *errors, int *count)
-{
-    const json_t *v = json_object_get(o, key);
-    char full[256], msg[96];
-    snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", key);
-    if (!v || json_is_null(v)) {
-        if (required) {
-            emu_form_error(errors, full, "BASE_TYPE_REQUIRED", "This field is required");
-            (*count)++;
-        }
-        return 0;
-    }
-    if (!json_is_array(v)) {
-        emu_form_error(errors, full, "BASE_TYPE_ARRAY", "Must be an array.");
-        (*count)++;
-        return 0;
-    }
-    if (json_array_size(v) > max || json_array_size(v) < min) {
+    *size = array ? json_array_size(v) : emu_u8len(json_string_value(v));
+    if (*size > max || *size < min) {
         if (min > 0)
             snprintf(msg, sizeof msg, "Must be between %zu and %zu in length.", min, max);
         else
@@ -105,6 +82,23 @@ static int emu_check_array(const json_t *o, const char *key, const char *path, s
         return 0;
     }
     return 1;
+}
+
+/* Checks an optional string field; returns its length or 0. */
+static size_t emu_check_str(const json_t *o, const char *key, const char *path, size_t min,
+                            size_t max, int required, json_t *errors, int *count)
+{
+    size_t len;
+    emu_check_sized(o, key, path, 0, min, max, required, errors, count, &len);
+    return len;
+}
+
+/* Checks an array field; returns 1 when it is there and its size fits. */
+static int emu_check_array(const json_t *o, const char *key, const char *path, size_t min,
+                           size_t max, int required, json_t *errors, int *count)
+{
+    size_t n;
+    return emu_check_sized(o, key, path, 1, min, max, required, errors, count, &n);
 }
 
 static void emu_check_int(const json_t *o, const char *key, const char *path, json_int_t min,
